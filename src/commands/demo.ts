@@ -1,0 +1,50 @@
+import type { Command } from 'commander';
+import type { Streams } from '../io/output.js';
+import { action, positiveInt, stamp } from './action.js';
+
+const TOUR: Array<[string, string[]]> = [
+  ['What the database holds', ['db', 'stats']],
+  ['Five people', ['member', 'list', '--limit', '5']],
+  ['Organisations', ['org', 'list']],
+  ['The newsletter list, as a mailer wants it (first lines)', ['newsletter', 'export', '--format', 'rfc5322']],
+  ['Is the audit log intact?', ['audit', 'verify']],
+];
+
+export function registerDemo(program: Command, streams: Streams) {
+  program
+    .command('demo')
+    .option('--force', 'replace an earlier demo database at the same path')
+    .option('--people <n>', 'how many people to generate', positiveInt('--people'), 240)
+    .description('build a demo database of generated organisations, members, contacts and consents, then show a short tour')
+    .addHelpText('after', '\nThe database goes to --db, else ./consort-demo.db (never the default database).\n\nExample:\n  consort demo --db /tmp/demo.db && consort --db /tmp/demo.db member list')
+    .action(
+      action<{ force?: boolean; people: number }>(streams, async (ctx, _args, o) => {
+        const { resolve } = await import('node:path');
+        if (!ctx.options.db) (ctx as { dbPath: string }).dbPath = resolve('consort-demo.db');
+        const { buildDemo } = await import('../domain/demo/demo.service.js');
+        const r = await buildDemo(ctx, { ...stamp(ctx), command: 'demo' }, o);
+        await ctx.close();
+        const { run } = await import('../main.js');
+        const out = ctx.out;
+        out.info(out.color.bold(`Built a demo database at ${r.path}: ${r.organisations} organisations, ${r.people} people.`));
+        for (const [title, argv] of TOUR) {
+          await out.data(`\n${out.color.bold.cyan('## ' + title)}\n${out.color.dim(`$ consort --db ${r.path} ${argv.join(' ')}`)}\n`);
+          await out.flush();
+          const capture = argv[0] === 'newsletter';
+          if (capture) {
+            const { PassThrough } = await import('node:stream');
+            const sink = new PassThrough();
+            const chunks: Buffer[] = [];
+            sink.on('data', (c: Buffer) => chunks.push(c));
+            await run(['--db', r.path, '-q', ...argv], { ...ctx.streams, stdout: sink });
+            const lines = Buffer.concat(chunks).toString('utf8').split('\n');
+            await out.data(lines.slice(0, 5).join('\n') + `\n… (${lines.length - 1} recipients)\n`);
+          } else {
+            await run(['--db', r.path, ...argv], ctx.streams);
+          }
+        }
+        await out.data(`\nTry: consort --db ${r.path} member show <email>, consent show <email>, audit list\n`);
+        await out.flush();
+      }),
+    );
+}

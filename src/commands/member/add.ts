@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import { renderRecord } from '../../io/format.js';
+import type { Streams } from '../../io/output.js';
+import { action, stamp } from '../action.js';
+
+interface AddOptions {
+  name?: string;
+  email?: string;
+  org?: string;
+  status?: string;
+  newsletter?: boolean;
+  source?: string;
+}
+
+export function registerMemberAdd(member: Command, streams: Streams) {
+  member
+    .command('add')
+    .option('--name <name>', 'full name (asked for on a terminal if missing)')
+    .option('--email <email>', 'email address (asked for on a terminal if missing)')
+    .option('--org <org>', 'organisation name (created as a non-member if new)')
+    .option('--status <status>', 'member or contact', 'contact')
+    .option('--newsletter', 'a contact who asked for the newsletter (P1); members get it with membership (P6)')
+    .option('--source <source>', 'where the details came from', 'staff')
+    .description('add one person; a member gets newsletter and directory consents by the membership terms (P6)')
+    .addHelpText('after', '\nExamples:\n  consort member add --name "Ada Lovelace" --email ada@example.org --org "Example University" --status member\n  consort member add --name "Alan Turing" --email alan@example.org --newsletter')
+    .action(
+      action<AddOptions>(streams, async (ctx, _args, o) => {
+        const { addPerson } = await import('../../domain/member/member.service.js');
+        const { personFields } = await import('../../domain/member/member.render.js');
+        const db = await ctx.db();
+        const name = o.name ?? (await ctx.ask('--name', 'Name'));
+        const email = o.email ?? (await ctx.ask('--email', 'Email'));
+        const r = await addPerson(db, stamp(ctx), { name, email, org: o.org, status: o.status, newsletter: o.newsletter, source: o.source });
+        if (r.createdOrganisation) ctx.out.info(`created organisation ${r.createdOrganisation}`);
+        ctx.out.info(`added ${r.person.status} ${r.person.email}${r.consents.length ? ` (granted ${r.consents.join(', ')})` : ''}`);
+        await renderRecord(ctx.out, ctx.format, r.person, personFields(r.person));
+      }),
+    );
+}

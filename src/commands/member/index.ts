@@ -1,0 +1,16 @@
+import type { Command } from 'commander';
+import type { Streams } from '../../io/output.js';
+import { registerMemberAdd } from './add.js';
+import { registerMemberImport } from './import.js';
+import { registerMemberList } from './list.js';
+import { registerMemberShow } from './show.js';
+import { registerMemberUpdate } from './update.js';
+
+export function registerMember(program: Command, streams: Streams) {
+  const member = program.command('member').description('people (members and contacts): add, import, list, show, update');
+  registerMemberAdd(member, streams);
+  registerMemberImport(member, streams);
+  registerMemberList(member, streams);
+  registerMemberShow(member, streams);
+  registerMemberUpdate(member, streams);
+}

@@ -1,0 +1,26 @@
+import type { Command } from 'commander';
+import { renderRecord } from '../../io/format.js';
+import type { Streams } from '../../io/output.js';
+import { action, stamp } from '../action.js';
+
+export function registerMemberUpdate(member: Command, streams: Streams) {
+  member
+    .command('update')
+    .argument('<email>', 'email address (any case)')
+    .option('--name <name>', 'new name')
+    .option('--email <email>', 'new email address')
+    .option('--org <org>', "organisation ('' for none; created as a non-member if new)")
+    .option('--status <status>', 'member, contact or former; becoming a member grants newsletter and directory unless withdrawn (P6)')
+    .description('change a person')
+    .addHelpText('after', '\nExample:\n  consort member update alan@example.org --status member')
+    .action(
+      action<{ name?: string; email?: string; org?: string; status?: string }>(streams, async (ctx, [email], o) => {
+        const { updatePerson } = await import('../../domain/member/member.service.js');
+        const { personFields } = await import('../../domain/member/member.render.js');
+        const r = await updatePerson(await ctx.db(), stamp(ctx), email!, o);
+        ctx.out.info(`updated ${r.person.email}${r.granted.length ? ` (granted ${r.granted.join(', ')})` : ''}`);
+        if (r.keptWithdrawn.length) ctx.out.warn(`${r.keptWithdrawn.join(', ')} left withdrawn: membership does not override a withdrawal`);
+        await renderRecord(ctx.out, ctx.format, r.person, personFields(r.person));
+      }),
+    );
+}

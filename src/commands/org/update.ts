@@ -1,0 +1,26 @@
+import type { Command } from 'commander';
+import { renderRecord } from '../../io/format.js';
+import type { Streams } from '../../io/output.js';
+import { action, stamp } from '../action.js';
+
+export function registerOrgUpdate(org: Command, streams: Streams) {
+  org
+    .command('update')
+    .argument('<org>', 'organisation name (any case)')
+    .option('--name <name>', 'new name')
+    .option('--domain <domain>', "new domain ('' to clear)")
+    .option('--member', 'becomes a member organisation')
+    .option('--non-member', 'is no longer a member')
+    .option('--contact <email>', "contact person ('' to clear)")
+    .description('change an organisation')
+    .addHelpText('after', '\nExample:\n  consort org update "example university" --contact ada@example.edu')
+    .action(
+      action<{ name?: string; domain?: string; member?: boolean; nonMember?: boolean; contact?: string }>(streams, async (ctx, [name], o) => {
+        const { updateOrg } = await import('../../domain/org/org.service.js');
+        const { orgFields } = await import('../../domain/org/org.render.js');
+        const r = await updateOrg(await ctx.db(), stamp(ctx), name!, { name: o.name, domain: o.domain, contact: o.contact, member: o.member ? true : o.nonMember ? false : undefined });
+        ctx.out.info(`updated organisation ${r.name}`);
+        await renderRecord(ctx.out, ctx.format, r, orgFields(r));
+      }),
+    );
+}

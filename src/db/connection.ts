@@ -1,0 +1,75 @@
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { DatabaseError, classifyError } from '../errors.js';
+import { migrations } from '../../db/migrations/index.js';
+import type { Database } from './schema/index.js';
+
+/** An open consort database: Kysely for ordinary queries, the raw handle for hot paths. */
+export interface Db {
+  kysely: Kysely<Database>;
+  sqlite: BetterSqlite3.Database;
+  path: string;
+  close(): Promise<void>;
+}
+
+export const MIGRATION_TABLE = 'kysely_migration';
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+export interface OpenOptions {
+  /** Create the file (mode 0600, directory 0700) if it does not exist: `init` and `demo` only. */
+  create?: boolean;
+  busyTimeoutMs?: number;
+}
+
+/** Opens (or, for init and demo, creates) the SQLite database with WAL, foreign keys and a busy timeout. */
+export function openDb(path: string, options: OpenOptions = {}): Db {
+  if (!existsSync(path)) {
+    if (!options.create) throw new DatabaseError(`no database at ${path}`, 'create one with consort init, or pass --db PATH');
+    const dir = dirname(path);
+    if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
+    closeSync(openSync(path, 'wx', 0o600));
+  }
+  let sqlite: BetterSqlite3.Database;
+  try {
+    sqlite = new BetterSqlite3(path, { fileMustExist: true, timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('synchronous = FULL');
+  } catch (err) {
+    throw classifyError(err, path) ?? err;
+  }
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    kysely,
+    sqlite,
+    path,
+    close: async () => {
+      await kysely.destroy();
+    },
+  };
+}
+
+export type SchemaState = { state: 'current' } | { state: 'empty' } | { state: 'older'; missing: string[] } | { state: 'newer'; unknown: string[] };
+
+/** Compares the migrations applied to a database with the ones this build knows, without running any. */
+export function schemaState(db: Db): SchemaState {
+  const table = db.sqlite.prepare(`select 1 from sqlite_master where type = 'table' and name = ?`).get(MIGRATION_TABLE);
+  if (!table) return { state: 'empty' };
+  const applied = (db.sqlite.prepare(`select name from ${MIGRATION_TABLE}`).all() as Array<{ name: string }>).map((r) => r.name);
+  const known = Object.keys(migrations);
+  const unknown = applied.filter((n) => !known.includes(n));
+  if (unknown.length) return { state: 'newer', unknown };
+  const missing = known.filter((n) => !applied.includes(n));
+  return missing.length ? { state: 'older', missing } : { state: 'current' };
+}
+
+/** Refuses to work on a database whose schema is not the one this build expects (exit 8). */
+export function assertSchemaCurrent(db: Db): void {
+  const s = schemaState(db);
+  if (s.state === 'current') return;
+  if (s.state === 'empty') throw new DatabaseError(`${db.path} is not a consort database (no schema)`, 'create one with consort init');
+  if (s.state === 'older') throw new DatabaseError(`database ${db.path} has an older schema (missing ${s.missing.join(', ')})`, 'run consort db migrate');
+  throw new DatabaseError(`database ${db.path} was written by a newer consort (schema ${s.unknown.join(', ')})`, 'upgrade consort to use it');
+}

@@ -1,0 +1,14 @@
+import type { Generated } from 'kysely';
+
+export type DocumentStatus = 'draft' | 'scheduled' | 'released';
+
+export interface DocumentTable {
+  id: Generated<number>;
+  slug: string;
+  title: string;
+  status: Generated<DocumentStatus>;
+  release_on: string | null;
+  released_at: string | null;
+  created_at: string;
+  updated_at: string;
+}

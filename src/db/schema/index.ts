@@ -1,0 +1,26 @@
+import type { AuditEntryTable } from './audit-entry.js';
+import type { ConsentEventTable } from './consent-event.js';
+import type { DocumentTable } from './document.js';
+import type { ExportRecordTable } from './export-record.js';
+import type { OrganisationTable } from './organisation.js';
+import type { PersonTable } from './person.js';
+import type { SettingsTable } from './settings.js';
+
+export * from './audit-entry.js';
+export * from './consent-event.js';
+export * from './document.js';
+export * from './export-record.js';
+export * from './organisation.js';
+export * from './person.js';
+export * from './settings.js';
+
+/** The whole schema as Kysely sees it. */
+export interface Database {
+  settings: SettingsTable;
+  organisation: OrganisationTable;
+  person: PersonTable;
+  document: DocumentTable;
+  consent_event: ConsentEventTable;
+  export_record: ExportRecordTable;
+  audit_entry: AuditEntryTable;
+}

@@ -1,0 +1,92 @@
+import type { Kysely } from 'kysely';
+import type { Db } from '../../db/connection.js';
+import { BASES, PURPOSES, type Basis, type Database, type Purpose } from '../../db/schema/index.js';
+import { inTransaction } from '../../db/transaction.js';
+import { NotFoundError, UsageError } from '../../errors.js';
+import { appendAuditEntry } from '../audit/audit.repo.js';
+import type { Stamp } from '../audit/audit.service.js';
+import { emailKey } from '../email.js';
+import { parseIsoTime } from '../time.js';
+import { consentHistory, insertConsentEvent, latestConsent, type ConsentEventRow } from './consent.repo.js';
+
+/** Checks a purpose name from the command line. */
+export function checkPurpose(p: string): Purpose {
+  if (!(PURPOSES as readonly string[]).includes(p)) throw new UsageError(`unknown purpose '${p}'`, `use one of: ${PURPOSES.join(', ')}`);
+  return p as Purpose;
+}
+
+export function checkBasis(b: string): Basis {
+  if (!(BASES as readonly string[]).includes(b)) throw new UsageError(`unknown basis '${b}'`, `use one of: ${BASES.join(', ')}`);
+  return b as Basis;
+}
+
+/** Looks a person up by email for the consent commands. */
+export async function personByEmail(db: Kysely<Database>, email: string) {
+  const p = await db.selectFrom('person').select(['id', 'name', 'email', 'status']).where('email_key', '=', emailKey(email)).executeTakeFirst();
+  if (!p) throw new NotFoundError(`no person with email ${email}`, 'see consort member list --search');
+  return { ...p, id: Number(p.id) };
+}
+
+/** Finds a document by slug for a per-document consent. */
+export async function documentIdBySlug(db: Kysely<Database>, slug: string): Promise<number> {
+  const d = await db.selectFrom('document').select('id').where('slug', '=', slug).executeTakeFirst();
+  if (!d) throw new NotFoundError(`no document '${slug}'`, 'see consort document list');
+  return Number(d.id);
+}
+
+export interface ConsentChange {
+  email: string;
+  purpose: string;
+  action: 'grant' | 'withdraw';
+  document?: string;
+  basis?: string;
+  evidence?: string;
+  at?: string;
+}
+
+/**
+ * Appends a grant or withdrawal to the ledger, audited. A document scope is only
+ * meaningful for `credit` (P8); a per-document event overrides the blanket one.
+ */
+export async function recordConsent(db: Db, stamp: Stamp, c: ConsentChange) {
+  const purpose = checkPurpose(c.purpose);
+  const basis = checkBasis(c.basis ?? (c.action === 'grant' ? 'request' : 'staff-recorded'));
+  if (c.document !== undefined && purpose !== 'credit') throw new UsageError('--document applies only to the credit purpose', 'drop --document, or use purpose credit');
+  const at = c.at === undefined ? stamp.at : parseIsoTime(c.at);
+  if (!at) throw new UsageError(`--at is not an ISO 8601 time: '${c.at}'`, 'e.g. --at 2026-01-31T09:00:00Z');
+  if (at > stamp.at) throw new UsageError(`--at ${at} is in the future`, 'consent is recorded when it was given');
+  return inTransaction(db, async (trx) => {
+    const person = await personByEmail(trx, c.email);
+    const documentId = c.document === undefined ? null : await documentIdBySlug(trx, c.document);
+    const before = await latestConsent(trx, person.id, purpose, documentId);
+    await insertConsentEvent(trx, { person_id: person.id, purpose, document_id: documentId, action: c.action, at, basis, evidence: c.evidence ?? null, actor: stamp.actor, recorded_at: stamp.at });
+    const after = await latestConsent(trx, person.id, purpose, documentId);
+    await appendAuditEntry(trx, { ...stamp, summary: `consent ${c.action} ${purpose}${c.document ? ` for document ${c.document}` : ''} for person #${person.id} (basis ${basis})` });
+    return { email: person.email, purpose, document: c.document ?? null, action: c.action, at, basis, previous: before?.action ?? null, current: after?.action ?? null };
+  });
+}
+
+/** The current state of one (purpose, scope): its latest event. */
+export interface ConsentState {
+  purpose: Purpose;
+  document: string | null;
+  state: 'grant' | 'withdraw';
+  since: string;
+  basis: string;
+}
+
+/** Reduces a ledger to the current state per (purpose, scope). */
+export function currentStates(history: ConsentEventRow[]): ConsentState[] {
+  const latest = new Map<string, ConsentEventRow>();
+  for (const e of history) latest.set(`${e.purpose}\u0000${e.document ?? ''}`, e);
+  return [...latest.values()]
+    .map((e) => ({ purpose: e.purpose, document: e.document, state: e.action, since: e.at, basis: e.basis }))
+    .sort((a, b) => a.purpose.localeCompare(b.purpose) || (a.document ?? '').localeCompare(b.document ?? ''));
+}
+
+/** Current state per purpose and scope, and the full history, of one person. */
+export async function showConsents(db: Db, email: string) {
+  const person = await personByEmail(db.kysely, email);
+  const history = await consentHistory(db.kysely, person.id);
+  return { email: person.email, name: person.name, status: person.status, current: currentStates(history), history };
+}

@@ -1,0 +1,46 @@
+import type { Kysely } from 'kysely';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Database, PersonStatus } from '../../db/schema/index.js';
+import { emailKey } from '../email.js';
+
+/** A person as listed and shown. */
+export interface PersonRow {
+  id: number;
+  name: string;
+  email: string;
+  status: PersonStatus;
+  organisation: string | null;
+  source: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** People with their organisation's name. */
+export function selectPeople(db: Kysely<Database>) {
+  return db
+    .selectFrom('person as p')
+    .leftJoin('organisation as o', 'o.id', 'p.organisation_id')
+    .select(['p.id', 'p.name', 'p.email', 'p.status', 'o.name as organisation', 'p.source', 'p.created_at', 'p.updated_at']);
+}
+
+export async function findPersonByEmail(db: Kysely<Database>, email: string): Promise<PersonRow | undefined> {
+  const r = await selectPeople(db).where('p.email_key', '=', emailKey(email)).executeTakeFirst();
+  return r && { ...r, id: Number(r.id) };
+}
+
+/**
+ * Prepared statements for the bulk import, on the raw SQLite handle: Kysely's
+ * per-query compile would cost several times the insert itself (STYLE rule 10).
+ */
+export function memberImportStatements(sqlite: BetterSqlite3.Database) {
+  return {
+    findPerson: sqlite.prepare<[string], { id: number; status: PersonStatus }>('select id, status from person where email_key = ?'),
+    insertPerson: sqlite.prepare('insert into person (name, email, email_key, organisation_id, status, source, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?)'),
+    updatePerson: sqlite.prepare('update person set name = ?, organisation_id = coalesce(?, organisation_id), updated_at = ? where id = ?'),
+    findOrg: sqlite.prepare<[string], { id: number }>('select id from organisation where name_key = ?'),
+    insertOrg: sqlite.prepare("insert into organisation (name, name_key, domain, membership, joined_on, contact_person_id, created_at, updated_at) values (?, ?, null, 'non-member', null, null, ?, ?)"),
+    insertConsent: sqlite.prepare(
+      'insert into consent_event (person_id, purpose, document_id, action, at, basis, evidence, actor, policy_version, recorded_at) values (?, ?, null, ?, ?, ?, ?, ?, null, ?)',
+    ),
+  };
+}

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { emailCell, optionalTextCell, textCell, yesNoCell } from '../schema.js';
+
+export const MEMBER_COLUMNS = { known: ['name', 'email', 'organization', 'status', 'newsletter'], required: ['name', 'email'] } as const;
+
+/** One row of a members CSV or NDJSON file (SPEC section 5). */
+export const memberRowSchema = z.object({
+  name: textCell(300),
+  email: emailCell,
+  organization: optionalTextCell(200),
+  status: z.preprocess((v) => (v === '' || v === null || v === undefined ? 'contact' : typeof v === 'string' ? v.trim().toLowerCase() : v), z.enum(['member', 'contact'], { error: "expected 'member' or 'contact'" })),
+  newsletter: yesNoCell,
+});
+
+export type MemberRow = z.infer<typeof memberRowSchema>;
+
+export const ON_DUPLICATE = ['fail', 'skip', 'update'] as const;
+export type OnDuplicate = (typeof ON_DUPLICATE)[number];

@@ -1,0 +1,239 @@
+import { sql, type Kysely } from 'kysely';
+import type { Db } from '../../db/connection.js';
+import type { Database, PersonStatus } from '../../db/schema/index.js';
+import { inTransaction } from '../../db/transaction.js';
+import { ConflictError, InputError, NotFoundError, UsageError } from '../../errors.js';
+import type { Input } from '../../io/input.js';
+import { appendAuditEntry } from '../audit/audit.repo.js';
+import type { Stamp } from '../audit/audit.service.js';
+import { consentHistory, insertConsentEvent, latestConsent } from '../consent/consent.repo.js';
+import { currentStates } from '../consent/consent.service.js';
+import { normaliseEmail } from '../email.js';
+import { runImport, type ImportHooks, type ImportOptions, type RowOutcome, type RowProblem } from '../import.js';
+import { orgKey } from '../org/org.repo.js';
+import { ensureOrg } from '../org/org.service.js';
+import { zodProblems } from '../schema.js';
+import { cleanText } from '../text.js';
+import { findPersonByEmail, memberImportStatements, selectPeople, type PersonRow } from './member.repo.js';
+import { MEMBER_COLUMNS, memberRowSchema, type MemberRow, type OnDuplicate } from './member.schema.js';
+
+/** The purposes a membership brings with it, on basis membership-terms (P6). */
+export const MEMBERSHIP_PURPOSES = ['newsletter', 'directory'] as const;
+
+export interface NewPerson {
+  name: string;
+  email: string;
+  org?: string;
+  status?: string;
+  newsletter?: boolean;
+  source?: string;
+}
+
+function checkStatus(s: string | undefined, allowed: readonly PersonStatus[]): PersonStatus {
+  const v = (s ?? 'contact').trim().toLowerCase();
+  if (!(allowed as readonly string[]).includes(v)) throw new UsageError(`invalid --status '${s}'`, `use one of: ${allowed.join(', ')}`);
+  return v as PersonStatus;
+}
+
+function checkEmail(raw: string) {
+  const r = normaliseEmail(raw);
+  if ('error' in r) throw new InputError(`invalid email '${raw}': ${r.error}`, [{ field: 'email', reason: r.error }]);
+  return r;
+}
+
+function checkName(raw: string): string {
+  const r = cleanText(raw);
+  if ('error' in r) throw new InputError(`name ${r.error}`);
+  return r.value;
+}
+
+/**
+ * Records the consents that come with membership (P6), except for a purpose the
+ * person has withdrawn: membership never overrides an explicit withdrawal.
+ * Returns the purposes granted and those left withdrawn.
+ */
+export async function grantMembershipTerms(db: Kysely<Database>, stamp: Stamp, personId: number) {
+  const granted: string[] = [];
+  const keptWithdrawn: string[] = [];
+  for (const purpose of MEMBERSHIP_PURPOSES) {
+    const latest = await latestConsent(db, personId, purpose, null);
+    if (latest?.action === 'withdraw') keptWithdrawn.push(purpose);
+    else if (latest?.action !== 'grant') {
+      await insertConsentEvent(db, { person_id: personId, purpose, document_id: null, action: 'grant', at: stamp.at, basis: 'membership-terms', evidence: 'requested membership', actor: stamp.actor, recorded_at: stamp.at });
+      granted.push(purpose);
+    }
+  }
+  return { granted, keptWithdrawn };
+}
+
+/** Adds one person; a member gets the membership consents (P6), a contact the newsletter only if asked (P1). */
+export async function addPerson(db: Db, stamp: Stamp, input: NewPerson) {
+  const name = checkName(input.name);
+  const { email, key } = checkEmail(input.email);
+  const status = checkStatus(input.status, ['member', 'contact']);
+  const source = input.source?.trim() || 'staff';
+  return inTransaction(db, async (trx) => {
+    if (await trx.selectFrom('person').select('id').where('email_key', '=', key).executeTakeFirst()) {
+      throw new ConflictError(`a person with email ${email} already exists`, `see consort member show ${email}`);
+    }
+    const org = input.org ? await ensureOrg(trx, stamp, input.org) : undefined;
+    const { id } = await trx
+      .insertInto('person')
+      .values({ name, email, email_key: key, organisation_id: org?.id ?? null, status, source, created_at: stamp.at, updated_at: stamp.at })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const personId = Number(id);
+    const consents: string[] = [];
+    if (status === 'member') consents.push(...(await grantMembershipTerms(trx, stamp, personId)).granted);
+    else if (input.newsletter) {
+      await insertConsentEvent(trx, { person_id: personId, purpose: 'newsletter', document_id: null, action: 'grant', at: stamp.at, basis: 'request', evidence: 'asked for the newsletter (member add --newsletter)', actor: stamp.actor, recorded_at: stamp.at });
+      consents.push('newsletter');
+    }
+    await appendAuditEntry(trx, { ...stamp, summary: `added person #${personId} (${status})${org?.created ? `, new organisation #${org.id}` : ''}${consents.length ? `; granted ${consents.join(', ')}` : ''}` });
+    return { person: (await findPersonByEmail(trx, email))!, consents, createdOrganisation: org?.created ? input.org!.trim() : null };
+  });
+}
+
+export interface PersonFilter {
+  status?: string;
+  org?: string;
+  search?: string;
+  limit?: number;
+}
+
+/** Lists people, filtered, in order of addition. */
+export async function listPeople(db: Db, f: PersonFilter): Promise<PersonRow[]> {
+  let q = selectPeople(db.kysely).orderBy('p.id');
+  if (f.status) q = q.where('p.status', '=', checkStatus(f.status, ['member', 'contact', 'former']));
+  if (f.org) q = q.where('o.name_key', '=', orgKey(f.org));
+  if (f.search) {
+    const like = `%${f.search.trim().normalize('NFC').toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+    q = q.where(sql<boolean>`(lower(p.name) like ${like} escape '\\' or p.email_key like ${like} escape '\\')`);
+  }
+  if (f.limit !== undefined) q = q.limit(f.limit);
+  return (await q.execute()).map((r) => ({ ...r, id: Number(r.id) }));
+}
+
+/** One person with their current consents. */
+export async function showPerson(db: Db, email: string) {
+  const person = await findPersonByEmail(db.kysely, email);
+  if (!person) throw new NotFoundError(`no person with email ${email}`, 'see consort member list --search');
+  return { ...person, consents: currentStates(await consentHistory(db.kysely, person.id)) };
+}
+
+export interface PersonUpdate {
+  name?: string;
+  email?: string;
+  org?: string;
+  status?: string;
+}
+
+/** Changes a person's name, email, organisation or status; becoming a member records P6's consents. */
+export async function updatePerson(db: Db, stamp: Stamp, email: string, change: PersonUpdate) {
+  return inTransaction(db, async (trx) => {
+    const person = await findPersonByEmail(trx, email);
+    if (!person) throw new NotFoundError(`no person with email ${email}`, 'see consort member list --search');
+    const values: Record<string, unknown> = {};
+    if (change.name !== undefined) values.name = checkName(change.name);
+    if (change.email !== undefined) {
+      const next = checkEmail(change.email);
+      const other = await trx.selectFrom('person').select('id').where('email_key', '=', next.key).executeTakeFirst();
+      if (other && Number(other.id) !== person.id) throw new ConflictError(`a person with email ${next.email} already exists`);
+      Object.assign(values, { email: next.email, email_key: next.key });
+    }
+    if (change.org !== undefined) values.organisation_id = change.org.trim() === '' ? null : (await ensureOrg(trx, stamp, change.org)).id;
+    let membership: { granted: string[]; keptWithdrawn: string[] } | undefined;
+    if (change.status !== undefined) {
+      values.status = checkStatus(change.status, ['member', 'contact', 'former']);
+      if (values.status === 'member' && person.status !== 'member') membership = await grantMembershipTerms(trx, stamp, person.id);
+    }
+    const fields = Object.keys(values).filter((k) => k !== 'email_key');
+    if (!fields.length) throw new UsageError('nothing to change', 'pass --name, --email, --org or --status');
+    await trx.updateTable('person').set({ ...values, updated_at: stamp.at }).where('id', '=', person.id).execute();
+    await appendAuditEntry(trx, { ...stamp, summary: `updated person #${person.id}: ${fields.join(', ')}${membership?.granted.length ? `; granted ${membership.granted.join(', ')}` : ''}` });
+    const updated = (await trx.selectFrom('person').select('email').where('id', '=', person.id).executeTakeFirstOrThrow()).email;
+    return { person: (await findPersonByEmail(trx, updated))!, granted: membership?.granted ?? [], keptWithdrawn: membership?.keptWithdrawn ?? [] };
+  });
+}
+
+export interface MemberImportOptions extends ImportOptions {
+  onDuplicate?: OnDuplicate;
+  source?: string;
+}
+
+/**
+ * Imports people from CSV or NDJSON in one transaction. Existing people are skipped
+ * (or updated: name and organisation only); an import never records a consent for
+ * an existing person, so it can never re-subscribe someone who withdrew.
+ * A second row for the same address in one file is a bad row.
+ */
+export async function importPeople(db: Db, stamp: Stamp, input: Input, opts: MemberImportOptions, hooks?: ImportHooks) {
+  const st = memberImportStatements(db.sqlite);
+  const onDuplicate = opts.onDuplicate ?? 'skip';
+  const source = opts.source?.trim() || `import:${input.name}`;
+  const orgIds = new Map<string, number>();
+  // Rows added by this import get consecutive ids from firstNewId: addedLines[id - firstNewId]
+  // is the line that added it, so an in-file duplicate names its first line without a map of every email.
+  let firstNewId = 0;
+  let addedLines = new Uint32Array(1024);
+  const updatedLines = new Map<number, number>();
+  const orgId = (name: string): number => {
+    const key = orgKey(name);
+    let id = orgIds.get(key);
+    if (id === undefined) {
+      id = st.findOrg.get(key)?.id ?? Number(st.insertOrg.run(name, key, stamp.at, stamp.at).lastInsertRowid);
+      orgIds.set(key, id);
+    }
+    return id;
+  };
+  const grant = (personId: number, purpose: string, action: 'grant' | 'withdraw', basis: string, evidence: string) =>
+    st.insertConsent.run(personId, purpose, action, stamp.at, basis, evidence, stamp.actor, stamp.at);
+
+  return runImport<MemberRow>(
+    db,
+    stamp,
+    input,
+    {
+      kind: 'member',
+      columns: MEMBER_COLUMNS,
+      parse: (fields, line, src) => {
+        const r = memberRowSchema.safeParse(fields);
+        return r.success ? r.data : zodProblems(r.error, src, line);
+      },
+      apply: (row, line): RowOutcome | RowProblem => {
+        const { email, key } = row.email;
+        const existing = st.findPerson.get(key);
+        if (existing) {
+          const id = Number(existing.id);
+          const firstLine = id >= firstNewId && firstNewId > 0 ? addedLines[id - firstNewId] : updatedLines.get(id);
+          if (firstLine) return { source: input.name, line, field: 'email', reason: `duplicate of line ${firstLine} (addresses are compared case-insensitively)` };
+          if (onDuplicate === 'fail') return { source: input.name, line, field: 'email', reason: `${email} already exists`, conflict: true };
+          if (onDuplicate === 'skip') return { line, action: 'SKIP', key: email, note: 'already exists' };
+          updatedLines.set(id, line);
+          st.updatePerson.run(row.name, row.organization ? orgId(row.organization) : null, stamp.at, id);
+          return { line, action: 'UPDATE', key: email, note: 'name and organisation; consents unchanged' };
+        }
+        const personId = Number(st.insertPerson.run(row.name, email, key, row.organization ? orgId(row.organization) : null, row.status, source, stamp.at, stamp.at).lastInsertRowid);
+        if (!firstNewId) firstNewId = personId;
+        const index = personId - firstNewId;
+        if (index >= addedLines.length) {
+          const grown = new Uint32Array(addedLines.length * 2);
+          grown.set(addedLines);
+          addedLines = grown;
+        }
+        addedLines[index] = line;
+        const evidence = `${input.name} line ${line}`;
+        if (row.status === 'member') {
+          grant(personId, 'newsletter', 'grant', 'membership-terms', evidence);
+          grant(personId, 'directory', 'grant', 'membership-terms', evidence);
+          if (row.newsletter === false) grant(personId, 'newsletter', 'withdraw', 'import', `${evidence}: newsletter=no`);
+        } else if (row.newsletter === true) {
+          grant(personId, 'newsletter', 'grant', 'import', `${evidence}: newsletter=yes`);
+        }
+        return { line, action: 'ADD', key: email, note: row.status };
+      },
+    },
+    opts,
+    hooks,
+  );
+}

@@ -1,0 +1,31 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema/index.js';
+
+/** Finds an organisation by name, case-insensitively. */
+export function findOrgByName(db: Kysely<Database>, name: string) {
+  return db.selectFrom('organisation').selectAll().where('name_key', '=', orgKey(name)).executeTakeFirst();
+}
+
+export function orgKey(name: string): string {
+  return name.trim().normalize('NFC').toLowerCase();
+}
+
+/** Organisations with their contact's email and head counts. */
+export function selectOrgs(db: Kysely<Database>) {
+  return db
+    .selectFrom('organisation as o')
+    .leftJoin('person as c', 'c.id', 'o.contact_person_id')
+    .select((eb) => [
+      'o.id',
+      'o.name',
+      'o.domain',
+      'o.membership',
+      'o.joined_on',
+      'c.email as contact',
+      'o.created_at',
+      'o.updated_at',
+      eb.selectFrom('person as p').whereRef('p.organisation_id', '=', 'o.id').where('p.status', '=', 'member').select((e) => e.fn.countAll<number>().as('n')).as('members'),
+      eb.selectFrom('person as p').whereRef('p.organisation_id', '=', 'o.id').select((e) => e.fn.countAll<number>().as('n')).as('people'),
+    ])
+    .orderBy('o.name_key');
+}

@@ -1,0 +1,131 @@
+import type { Kysely } from 'kysely';
+import type { Db } from '../../db/connection.js';
+import type { Database } from '../../db/schema/index.js';
+import { inTransaction } from '../../db/transaction.js';
+import { ConflictError, InputError, NotFoundError } from '../../errors.js';
+import { appendAuditEntry } from '../audit/audit.repo.js';
+import type { Stamp } from '../audit/audit.service.js';
+import { emailKey } from '../email.js';
+import { cleanText } from '../text.js';
+import { findOrgByName, orgKey, selectOrgs } from './org.repo.js';
+
+export interface OrgInput {
+  name: string;
+  member?: boolean;
+  domain?: string;
+  contact?: string;
+}
+
+/** An organisation as shown and exported. */
+export interface Organisation {
+  id: number;
+  name: string;
+  domain: string | null;
+  membership: 'member' | 'non-member';
+  joined_on: string | null;
+  contact: string | null;
+  members: number;
+  people: number;
+  created_at: string;
+  updated_at: string;
+}
+
+function checkName(raw: string): string {
+  const r = cleanText(raw, 200);
+  if ('error' in r) throw new InputError(`organisation name ${r.error}`);
+  return r.value;
+}
+
+function checkDomain(raw: string | undefined): string | null {
+  if (raw === undefined || raw.trim() === '') return null;
+  const d = raw.trim().toLowerCase();
+  if (!/^[^\s@/]+\.[^\s@/.]+$/u.test(d)) throw new InputError(`invalid domain '${raw}'`, [], 'e.g. --domain example.org');
+  return d;
+}
+
+async function contactId(db: Kysely<Database>, email: string | undefined): Promise<number | null | undefined> {
+  if (email === undefined) return undefined;
+  if (email.trim() === '') return null;
+  const p = await db.selectFrom('person').select('id').where('email_key', '=', emailKey(email)).executeTakeFirst();
+  if (!p) throw new NotFoundError(`no person with email ${email}`, 'add them first with consort member add');
+  return Number(p.id);
+}
+
+const toOrg = (r: any): Organisation => ({ ...r, id: Number(r.id), members: Number(r.members), people: Number(r.people) });
+
+/** Adds an organisation; names are unique case-insensitively. */
+export async function addOrg(db: Db, stamp: Stamp, input: OrgInput): Promise<Organisation> {
+  const name = checkName(input.name);
+  const domain = checkDomain(input.domain);
+  return inTransaction(db, async (trx) => {
+    if (await findOrgByName(trx, name)) throw new ConflictError(`organisation '${name}' already exists`, `see consort org show '${name}'`);
+    const contact = await contactId(trx, input.contact);
+    const membership = input.member ? 'member' : 'non-member';
+    const { id } = await trx
+      .insertInto('organisation')
+      .values({ name, name_key: orgKey(name), domain, membership, joined_on: input.member ? stamp.at.slice(0, 10) : null, contact_person_id: contact ?? null, created_at: stamp.at, updated_at: stamp.at })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await appendAuditEntry(trx, { ...stamp, summary: `added organisation #${id} (${membership})` });
+    return toOrg(await selectOrgs(trx).where('o.id', '=', Number(id)).executeTakeFirstOrThrow());
+  });
+}
+
+/** Finds the organisation of that name, creating it as a non-member when absent (member add and import). */
+export async function ensureOrg(db: Kysely<Database>, stamp: Stamp, rawName: string): Promise<{ id: number; created: boolean }> {
+  const name = checkName(rawName);
+  const found = await findOrgByName(db, name);
+  if (found) return { id: Number(found.id), created: false };
+  const { id } = await db
+    .insertInto('organisation')
+    .values({ name, name_key: orgKey(name), domain: null, membership: 'non-member', joined_on: null, contact_person_id: null, created_at: stamp.at, updated_at: stamp.at })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id: Number(id), created: true };
+}
+
+export async function listOrgs(db: Db, filter: { member?: boolean } = {}): Promise<Organisation[]> {
+  let q = selectOrgs(db.kysely);
+  if (filter.member !== undefined) q = q.where('o.membership', '=', filter.member ? 'member' : 'non-member');
+  return (await q.execute()).map(toOrg);
+}
+
+export async function showOrg(db: Db, name: string): Promise<Organisation> {
+  const row = await selectOrgs(db.kysely).where('o.name_key', '=', orgKey(name)).executeTakeFirst();
+  if (!row) throw new NotFoundError(`no organisation '${name}'`, 'see consort org list');
+  return toOrg(row);
+}
+
+export interface OrgUpdate {
+  name?: string;
+  domain?: string;
+  member?: boolean;
+  contact?: string;
+}
+
+/** Changes an organisation's name, domain, membership or contact person, audited. */
+export async function updateOrg(db: Db, stamp: Stamp, current: string, change: OrgUpdate): Promise<Organisation> {
+  return inTransaction(db, async (trx) => {
+    const org = await findOrgByName(trx, current);
+    if (!org) throw new NotFoundError(`no organisation '${current}'`, 'see consort org list');
+    const values: Record<string, unknown> = {};
+    if (change.name !== undefined) {
+      const name = checkName(change.name);
+      const other = await findOrgByName(trx, name);
+      if (other && Number(other.id) !== Number(org.id)) throw new ConflictError(`organisation '${name}' already exists`);
+      Object.assign(values, { name, name_key: orgKey(name) });
+    }
+    if (change.domain !== undefined) values.domain = checkDomain(change.domain);
+    if (change.member !== undefined) {
+      values.membership = change.member ? 'member' : 'non-member';
+      if (change.member && org.membership !== 'member') values.joined_on = stamp.at.slice(0, 10);
+    }
+    const contact = await contactId(trx, change.contact);
+    if (contact !== undefined) values.contact_person_id = contact;
+    const fields = Object.keys(values).filter((k) => k !== 'name_key');
+    if (!fields.length) throw new InputError('nothing to change', [], 'pass --name, --domain, --member, --non-member or --contact');
+    await trx.updateTable('organisation').set({ ...values, updated_at: stamp.at }).where('id', '=', org.id).execute();
+    await appendAuditEntry(trx, { ...stamp, summary: `updated organisation #${org.id}: ${fields.join(', ')}` });
+    return toOrg(await selectOrgs(trx).where('o.id', '=', Number(org.id)).executeTakeFirstOrThrow());
+  });
+}

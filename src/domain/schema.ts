@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import type { RowProblem } from './import.js';
+import { normaliseEmail } from './email.js';
+import { parseIsoTime } from './time.js';
+import { parseYesNo } from './import.js';
+
+/** Turns zod issues into `file:line: field: reason` problems. */
+export function zodProblems(error: z.ZodError, source: string, line: number): RowProblem[] {
+  return error.issues.map((i) => ({ source, line, field: i.path.length ? i.path.join('.') : undefined, reason: i.message }));
+}
+
+const asText = (v: unknown) => (typeof v === 'number' ? String(v) : v);
+
+/** A required free-text cell: trimmed, NFC, no NUL, bounded. */
+export const textCell = (max: number) =>
+  z.preprocess(
+    asText,
+    z
+      .string({ error: 'required' })
+      .transform((s) => s.trim().normalize('NFC'))
+      .pipe(z.string().min(1, 'required').max(max, `longer than ${max} characters`).refine((s) => !s.includes('\0'), 'contains a NUL character')),
+  );
+
+/** An optional free-text cell: empty means absent. */
+export const optionalTextCell = (max: number) => z.preprocess((v) => (v === '' || v === null ? undefined : asText(v)), textCell(max).optional());
+
+/** An email cell, normalised; the reason names what is wrong with the address. */
+export const emailCell = z.preprocess(asText, z.string({ error: 'required' })).transform((s, ctx) => {
+  const r = normaliseEmail(s);
+  if ('error' in r) {
+    ctx.addIssue({ code: 'custom', message: r.error });
+    return z.NEVER;
+  }
+  return r;
+});
+
+/** A yes/no cell (yes/no/true/false/1/0). */
+export const yesNoCell = z.unknown().transform((v, ctx) => {
+  const b = parseYesNo(v);
+  if (b === 'invalid') {
+    ctx.addIssue({ code: 'custom', message: `expected yes/no/true/false/1/0, got '${String(v)}'` });
+    return z.NEVER;
+  }
+  return b;
+}).optional();
+
+/** An optional ISO 8601 time cell, canonicalised to UTC. */
+export const timeCell = z.preprocess((v) => (v === '' || v === null ? undefined : v), z.string().optional()).transform((s, ctx) => {
+  if (s === undefined) return undefined;
+  const t = parseIsoTime(s);
+  if (!t) {
+    ctx.addIssue({ code: 'custom', message: `not an ISO 8601 time: '${s}'` });
+    return z.NEVER;
+  }
+  return t;
+});

@@ -1,0 +1,55 @@
+import type { Kysely } from 'kysely';
+import type { Db } from '../../db/connection.js';
+import type { Database } from '../../db/schema/index.js';
+import { inTransaction } from '../../db/transaction.js';
+import { NotFoundError, UsageError } from '../../errors.js';
+import { appendAuditEntry } from '../audit/audit.repo.js';
+import type { Stamp } from '../audit/audit.service.js';
+
+const positiveInt = (v: string) => (/^[1-9]\d{0,5}$/.test(v) ? undefined : 'must be a whole number from 1 to 999999');
+const nonNegativeInt = (v: string) => (/^\d{1,6}$/.test(v) ? undefined : 'must be a whole number from 0 to 999999');
+const text = (v: string) => (v.trim() && v.length <= 500 && !/[\x00-\x1f\x7f]/.test(v) ? undefined : 'must be 1 to 500 printable characters');
+const url = (v: string) => (/^https?:\/\/[^\s]+$/.test(v) ? undefined : 'must be an http(s) URL');
+
+/** Every setting, its default and its check (SPEC section 2). */
+export const SETTINGS: Record<string, { default: string; check: (v: string) => string | undefined; about: string }> = {
+  'notice-days': { default: '14', check: nonNegativeInt, about: 'days of notice before a disclosure (P9)' },
+  'participation-threshold': { default: '3', check: positiveInt, about: 'activities on a document that make an active participant (P8)' },
+  'research-min-cell': { default: '5', check: positiveInt, about: 'smallest count shown in a research export (P3)' },
+  'controller-name': { default: 'The Consortium', check: text, about: 'data controller named in receipts and notices' },
+  'controller-contact': { default: 'privacy@consortium.example', check: text, about: 'where people write about their data' },
+  'policy-url': { default: 'https://consortium.example/privacy', check: url, about: 'the privacy statement in force' },
+};
+
+function known(key: string) {
+  const s = SETTINGS[key];
+  if (!s) throw new NotFoundError(`no setting '${key}'`, `settings are: ${Object.keys(SETTINGS).join(', ')}`);
+  return s;
+}
+
+/** Reads a setting, falling back to its default. */
+export async function getSetting(db: Kysely<Database>, key: string): Promise<string> {
+  const s = known(key);
+  const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+  return row?.value ?? s.default;
+}
+
+/** Every setting with its value and whether it is the default. */
+export async function listSettings(db: Db) {
+  const rows = await db.kysely.selectFrom('settings').selectAll().execute();
+  const set = new Map(rows.map((r) => [r.key, r.value]));
+  return Object.entries(SETTINGS).map(([key, s]) => ({ key, value: set.get(key) ?? s.default, default: !set.has(key), about: s.about }));
+}
+
+/** Validates and stores a setting, audited. */
+export async function setSetting(db: Db, stamp: Stamp, key: string, value: string): Promise<{ key: string; value: string; previous: string }> {
+  const s = known(key);
+  const problem = s.check(value);
+  if (problem) throw new UsageError(`invalid value for ${key}: ${problem}`, `e.g. consort config set ${key} ${s.default}`);
+  return inTransaction(db, async (trx) => {
+    const previous = await getSetting(trx, key);
+    await trx.insertInto('settings').values({ key, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+    await appendAuditEntry(trx, { ...stamp, summary: `setting ${key}: ${previous} -> ${value}` });
+    return { key, value, previous };
+  });
+}

@@ -1,0 +1,123 @@
+/** Exit codes of consort, documented in the README and in `consort --help`. */
+export const ExitCode = {
+  ok: 0,
+  internal: 1,
+  usage: 2,
+  checkFailed: 3,
+  invalidInput: 4,
+  notFound: 5,
+  conflict: 6,
+  policy: 7,
+  database: 8,
+  interrupted: 130,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Base of every error consort expects: carries its exit code and a hint on what to do. */
+export class ConsortError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCodeValue,
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A missing, unknown or malformed argument or option. */
+export class UsageError extends ConsortError {
+  constructor(message: string, hint = 'see consort --help') {
+    super(message, ExitCode.usage, hint);
+  }
+}
+
+/** One bad piece of input data, located as precisely as we can. */
+export interface InputProblem {
+  source?: string;
+  line?: number;
+  field?: string;
+  reason: string;
+}
+
+/** Formats a problem as `file:line: field: reason`. */
+export function formatProblem(p: InputProblem): string {
+  const where = [p.source, p.line === undefined ? undefined : String(p.line)].filter(Boolean).join(':');
+  return [where || undefined, p.field, p.reason].filter((x) => x !== undefined && x !== '').join(': ');
+}
+
+/** Invalid input data; nothing was written. */
+export class InputError extends ConsortError {
+  constructor(
+    message: string,
+    readonly problems: InputProblem[] = [],
+    hint?: string,
+  ) {
+    super(message, ExitCode.invalidInput, hint);
+  }
+}
+
+export class NotFoundError extends ConsortError {
+  constructor(message: string, hint?: string) {
+    super(message, ExitCode.notFound, hint);
+  }
+}
+
+export class ConflictError extends ConsortError {
+  constructor(message: string, hint?: string) {
+    super(message, ExitCode.conflict, hint);
+  }
+}
+
+/** Refused by a rule of the privacy policy (P1–P10); the message names the rule. */
+export class PolicyError extends ConsortError {
+  constructor(
+    readonly rule: string,
+    message: string,
+    hint?: string,
+  ) {
+    super(`${message} [${rule}]`, ExitCode.policy, hint);
+  }
+}
+
+/** The database is missing, locked, corrupt or of another schema version. */
+export class DatabaseError extends ConsortError {
+  constructor(message: string, hint?: string) {
+    super(message, ExitCode.database, hint);
+  }
+}
+
+/** A check ran and found problems; the problems themselves were already printed. */
+export class CheckFailedError extends ConsortError {
+  constructor(message: string, hint?: string) {
+    super(message, ExitCode.checkFailed, hint);
+  }
+}
+
+/** Maps low-level SQLite and file-system errors to typed consort errors; returns undefined for bugs. */
+export function classifyError(err: unknown, dbPath?: string): ConsortError | undefined {
+  if (err instanceof ConsortError) return err;
+  const e = err as { code?: string; message?: string; path?: string };
+  const code = e?.code ?? '';
+  const where = dbPath ? ` (${dbPath})` : '';
+  if (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY') || code === 'SQLITE_LOCKED') {
+    return new DatabaseError(`database is locked by another consort${where}`, 'retry in a moment');
+  }
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' || code.startsWith('SQLITE_CORRUPT')) {
+    return new DatabaseError(`database file is corrupt or not a consort database${where}`, 'restore it from a backup');
+  }
+  if (code === 'SQLITE_READONLY' || code.startsWith('SQLITE_READONLY')) {
+    return new DatabaseError(`database is read-only${where}`, 'check the permissions of the file and its directory');
+  }
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC') {
+    return new DatabaseError(`disk full${where}`, 'free some space and run the command again; nothing was written');
+  }
+  if (code === 'SQLITE_CANTOPEN' || code === 'SQLITE_IOERR' || code.startsWith('SQLITE_IOERR')) {
+    return new DatabaseError(`cannot open or write the database${where}: ${e.message}`, 'check the path and its permissions');
+  }
+  if (code === 'EACCES' || code === 'EPERM') {
+    return new ConsortError(`permission denied: ${e.path ?? e.message}`, ExitCode.database, 'check the file permissions');
+  }
+  return undefined;
+}

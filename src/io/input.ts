@@ -1,0 +1,198 @@
+import { createReadStream, statSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import type { Readable } from 'node:stream';
+import { InputError, UsageError, type InputProblem } from '../errors.js';
+import type { Streams } from './output.js';
+
+/** The longest line or CSV record accepted; a longer one is a bad row, not an out-of-memory crash. */
+export const MAX_RECORD_BYTES = 1 << 20;
+
+export type RecordFormat = 'csv' | 'ndjson';
+
+/** An input opened for reading: a named file or stdin ('-'). */
+export interface Input {
+  name: string;
+  stream: Readable;
+  /** Size in bytes when known (files), for progress. */
+  size?: number;
+  isPipe: boolean;
+}
+
+/** Opens FILE or '-' (stdin); a missing or unreadable file is exit 4 naming it. */
+export function openInput(file: string | undefined, streams: Streams): Input {
+  if (file === undefined) throw new UsageError('missing input FILE', "give a file name, or '-' to read standard input");
+  if (file === '-') return { name: '<stdin>', stream: streams.stdin, isPipe: true };
+  let size: number;
+  try {
+    const st = statSync(file);
+    if (st.isDirectory()) throw new InputError(`cannot read ${file}: it is a directory`);
+    size = st.size;
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new InputError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  const isPipe = !statSync(file).isFile();
+  return { name: file, stream: createReadStream(file, { highWaterMark: 1 << 16 }), size, isPipe };
+}
+
+/** Picks the record format: --format, else the file extension, else a sniff of the first byte. */
+export function recordFormatFor(input: Input, given: string | undefined, firstChunk?: string): RecordFormat {
+  if (given !== undefined) {
+    if (given !== 'csv' && given !== 'ndjson' && given !== 'jsonl') throw new UsageError(`unknown --format '${given}' for this import`, 'use csv or ndjson');
+    return given === 'csv' ? 'csv' : 'ndjson';
+  }
+  if (/\.(nd)?jsonl?$/i.test(input.name)) return 'ndjson';
+  if (/\.csv$/i.test(input.name)) return 'csv';
+  return firstChunk !== undefined && /^\uFEFF?\s*[{[]/.test(firstChunk) ? 'ndjson' : 'csv';
+}
+
+/** Splits a byte stream into UTF-8 lines (BOM dropped), with 1-based line numbers; overlong lines are reported, not buffered. */
+export async function* readLines(stream: AsyncIterable<Buffer | string>): AsyncGenerator<{ line: number; text: string; tooLong?: boolean }> {
+  const decoder = new StringDecoder('utf8');
+  let buf = '';
+  let line = 0;
+  let skipping = false;
+  let first = true;
+  for await (const chunk of stream) {
+    let text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    if (first && text.length) {
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      first = false;
+    }
+    let start = 0;
+    let nl: number;
+    while ((nl = text.indexOf('\n', start)) !== -1) {
+      line++;
+      if (skipping) {
+        yield { line, text: '', tooLong: true };
+        skipping = false;
+      } else {
+        let l = buf + text.slice(start, nl);
+        buf = '';
+        if (l.endsWith('\r')) l = l.slice(0, -1);
+        yield { line, text: l };
+      }
+      start = nl + 1;
+    }
+    if (!skipping) {
+      buf += text.slice(start);
+      if (buf.length > MAX_RECORD_BYTES) {
+        skipping = true;
+        buf = '';
+      }
+    }
+  }
+  const rest = buf + decoder.end();
+  if (skipping || rest !== '') {
+    line++;
+    yield skipping ? { line, text: '', tooLong: true } : { line, text: rest.endsWith('\r') ? rest.slice(0, -1) : rest };
+  }
+}
+
+/** One input record: its line, its fields by name, or the problem that stopped it being read. */
+export interface InputRecord {
+  line: number;
+  fields?: Record<string, unknown>;
+  problem?: InputProblem;
+}
+
+/** Reads NDJSON objects, one a line; blank lines are skipped. */
+export async function* readNdjson(input: Input, stream: AsyncIterable<Buffer | string>): AsyncGenerator<InputRecord> {
+  for await (const { line, text, tooLong } of readLines(stream)) {
+    if (tooLong) {
+      yield { line, problem: { source: input.name, line, reason: `line longer than ${MAX_RECORD_BYTES} bytes` } };
+      continue;
+    }
+    if (text.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      yield { line, problem: { source: input.name, line, reason: `not valid JSON (${(err as Error).message})` } };
+      continue;
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      yield { line, problem: { source: input.name, line, reason: 'expected a JSON object' } };
+      continue;
+    }
+    yield { line, fields: value as Record<string, unknown> };
+  }
+}
+
+/** Reads CSV records keyed by the header (names trimmed and lower-cased); checks required columns. */
+export async function* readCsv(input: Input, stream: AsyncIterable<Buffer | string>, known: readonly string[], required: readonly string[]): AsyncGenerator<InputRecord> {
+  const { parse } = await import('csv-parse');
+  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: MAX_RECORD_BYTES });
+  const feed = (async () => {
+    try {
+      for await (const chunk of stream) if (!parser.write(chunk)) await new Promise((r) => parser.once('drain', r));
+      parser.end();
+    } catch (err) {
+      parser.destroy(err as Error);
+    }
+  })();
+  let header: string[] | undefined;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      const line = info.lines;
+      if (!header) {
+        header = record.map((h) => h.trim().toLowerCase());
+        const missing = required.filter((r) => !header!.includes(r));
+        const unknown = header.filter((h) => !known.includes(h));
+        if (missing.length) throw new InputError(`${input.name}:${line}: header lacks column ${missing.join(', ')}`, [], `the header must name: ${known.join(',')}`);
+        if (unknown.length) throw new InputError(`${input.name}:${line}: unknown column ${unknown.join(', ')}`, [], `the columns are: ${known.join(',')}`);
+        continue;
+      }
+      if (record.length !== header.length) {
+        yield { line, problem: { source: input.name, line, reason: `expected ${header.length} fields, found ${record.length}` } };
+        continue;
+      }
+      const fields: Record<string, unknown> = {};
+      header.forEach((h, i) => (fields[h] = record[i]));
+      yield { line, fields };
+    }
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    const e = err as { code?: string; lines?: number; message: string };
+    if (e.code?.startsWith('CSV_')) throw new InputError(`${input.name}:${e.lines ?? '?'}: malformed CSV (${e.message.replace(/^Invalid \w+: /, '')})`, [], 'fix the file; nothing was written');
+    throw err;
+  }
+  await feed;
+  if (!header) throw new InputError(`${input.name}: empty input, no header line`, [], `the first line must name the columns: ${known.join(',')}`);
+}
+
+/** Reads the first chunk so the format can be sniffed, then yields it and the rest. */
+export async function peekStream(stream: Readable): Promise<{ first: string; rest: AsyncIterable<Buffer | string> }> {
+  const it = stream[Symbol.asyncIterator]();
+  const head = await it.next();
+  const firstChunk: Buffer | string | undefined = head.done ? undefined : head.value;
+  const first = firstChunk === undefined ? '' : typeof firstChunk === 'string' ? firstChunk : firstChunk.toString('utf8', 0, Math.min(firstChunk.length, 64));
+  async function* rest() {
+    if (firstChunk !== undefined) yield firstChunk;
+    for (;;) {
+      const n = await it.next();
+      if (n.done) return;
+      yield n.value as Buffer | string;
+    }
+  }
+  return { first, rest: rest() };
+}
+
+/** Opens FILE|-, picks its format and yields its records; counts bytes read for progress. */
+export async function readRecords(
+  input: Input,
+  given: string | undefined,
+  columns: { known: readonly string[]; required: readonly string[] },
+  onBytes?: (n: number) => void,
+): Promise<{ format: RecordFormat; records: AsyncGenerator<InputRecord> }> {
+  const { first, rest } = await peekStream(input.stream);
+  const format = recordFormatFor(input, given, first);
+  async function* counted() {
+    for await (const chunk of rest) {
+      onBytes?.(chunk.length);
+      yield chunk;
+    }
+  }
+  const records = format === 'csv' ? readCsv(input, counted(), columns.known, columns.required) : readNdjson(input, counted());
+  return { format, records };
+}

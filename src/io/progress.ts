@@ -1,0 +1,31 @@
+import type { Output } from './output.js';
+
+/** A progress display: a bar on stderr when stderr is a terminal, nothing otherwise. */
+export interface Progress {
+  advance(n: number): void;
+  stop(): void;
+}
+
+const NONE: Progress = { advance() {}, stop() {} };
+
+/** Starts a bar over `total` units (bytes of a file); with no total, counts rows. */
+export async function startProgress(out: Output, label: string, total: number | undefined): Promise<Progress> {
+  if (!out.stderrIsTTY || out.options.quiet) return NONE;
+  const { SingleBar, Presets } = await import('cli-progress');
+  const known = total !== undefined && total > 0;
+  const bar = new SingleBar(
+    { stream: out.streams.stderr as NodeJS.WriteStream, format: known ? `${label} [{bar}] {percentage}% | {eta}s left` : `${label} {value} rows`, hideCursor: true, clearOnComplete: true, fps: 10, noTTYOutput: false },
+    Presets.shades_classic,
+  );
+  bar.start(known ? total : 0, 0);
+  let done = 0;
+  return {
+    advance(n) {
+      done += n;
+      bar.update(done);
+    },
+    stop() {
+      bar.stop();
+    },
+  };
+}

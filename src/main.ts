@@ -1,0 +1,55 @@
+import { ExitCode, classifyError, ConsortError, InputError, formatProblem } from './errors.js';
+import type { Streams } from './io/output.js';
+import { VERSION } from './version.js';
+
+function line(streams: Streams, text: string) {
+  streams.stderr.write(text + '\n');
+}
+
+/** Turns any error into its one-line message on stderr and its exit code. */
+function report(err: unknown, streams: Streams, verbose: boolean): number {
+  const e = err as { name?: string; code?: string; exitCode?: number; message?: string; stack?: string };
+  if (e?.name === 'ExitPromptError' || e?.name === 'AbortPromptError') return ExitCode.interrupted;
+  if (typeof e?.code === 'string' && e.code.startsWith('commander.')) {
+    // commander already printed its message through our outputError; help and version exit 0.
+    return e.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  }
+  const known = classifyError(err);
+  if (known) {
+    if (known instanceof InputError) for (const p of known.problems) if (p.source || p.line) line(streams, `consort: ${formatProblem(p)}`);
+    const clean = known.message.replace(/[\x00-\x1f\x7f]/g, ' ');
+    line(streams, `consort: ${clean}${known.hint ? ` (${known.hint})` : ''}`);
+    if (verbose && !(known instanceof ConsortError && known.constructor === ConsortError) && e.stack) line(streams, e.stack);
+    return known.exitCode;
+  }
+  line(streams, `consort: internal error: ${e?.message ?? String(err)} (this is a bug in consort; rerun with --verbose and report it)`);
+  if (verbose && e?.stack) line(streams, e.stack);
+  return ExitCode.internal;
+}
+
+/** Runs consort on argv with the given streams and returns the exit code; never exits the process. */
+export async function run(argv: string[], streams: Streams): Promise<number> {
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    streams.stdout.write(VERSION + '\n');
+    return ExitCode.ok;
+  }
+  const verbose = argv.includes('--verbose') || argv.includes('-v');
+  try {
+    const { buildProgram } = await import('./program.js');
+    await buildProgram(streams).parseAsync(argv, { from: 'user' });
+    return ExitCode.ok;
+  } catch (err) {
+    return report(err, streams, verbose);
+  }
+}
+
+/** The process entry point: the only place that ends the process. */
+export async function main(): Promise<void> {
+  const streams: Streams = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
+  // A reader that stops early (`consort ... | head`) is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(ExitCode.ok);
+    throw err;
+  });
+  process.exitCode = await run(process.argv.slice(2), streams);
+}

@@ -1,0 +1,89 @@
+import { Readable } from 'node:stream';
+import { importPeople } from '../../src/domain/member/member.service.js';
+import { InputError, ConflictError, type InputProblem } from '../../src/errors.js';
+import { freshDb, stampAt } from '../helpers/db.js';
+
+function input(name: string, text: string | Buffer) {
+  return { name, stream: Readable.from([Buffer.isBuffer(text) ? text : Buffer.from(text)]), isPipe: false };
+}
+
+async function count(db: Awaited<ReturnType<typeof freshDb>>['db'], table: 'person' | 'consent_event' | 'organisation' | 'audit_entry') {
+  return Number((db.sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n);
+}
+
+describe('member import', () => {
+  test('a file with bad rows reports every one as file:line: field: reason and writes nothing', async () => {
+    const { db } = await freshDb();
+    const problems: InputProblem[] = [];
+    const csv = 'name,email,organization,status,newsletter\nGood,good@example.org,Org A,member,\n,noname@example.org,,,\nBad Mail,not-an-email,,,\nBad Status,s@example.org,,chief,\nBad Flag,f@example.org,,,maybe\n';
+    await expect(importPeople(db, stampAt(), input('people.csv', csv), {}, { onProblem: (p) => problems.push(p) })).rejects.toBeInstanceOf(InputError);
+    expect(problems.map((p) => `${p.source}:${p.line}: ${p.field}`)).toEqual(['people.csv:3: name', 'people.csv:4: email', 'people.csv:5: status', 'people.csv:6: newsletter']);
+    expect(await count(db, 'person')).toBe(0);
+    expect(await count(db, 'organisation')).toBe(0);
+    expect(await count(db, 'consent_event')).toBe(0);
+    expect(await count(db, 'audit_entry')).toBe(0);
+  });
+
+  test('--skip-invalid writes the valid rows', async () => {
+    const { db } = await freshDb();
+    const r = await importPeople(db, stampAt(), input('p.csv', 'name,email\nA,a@example.org\nB,bad\n'), { skipInvalid: true });
+    expect(r.counts.ADD).toBe(1);
+    expect(r.invalid).toBe(1);
+    expect(await count(db, 'person')).toBe(1);
+  });
+
+  test('duplicate addresses differing only in case inside one file are bad rows naming the first line', async () => {
+    const { db } = await freshDb();
+    const problems: InputProblem[] = [];
+    await expect(importPeople(db, stampAt(), input('d.csv', 'name,email\nA,Ada@Example.org\nB,other@example.org\nC,ada@EXAMPLE.ORG\n'), {}, { onProblem: (p) => problems.push(p) })).rejects.toBeInstanceOf(InputError);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ line: 4, field: 'email' });
+    expect(problems[0]!.reason).toMatch(/duplicate of line 2/);
+  });
+
+  test('an address already held, in another case, is skipped by default and a conflict with --on-duplicate fail', async () => {
+    const { db } = await freshDb();
+    await importPeople(db, stampAt(), input('a.csv', 'name,email\nA,ada@example.org\n'), {});
+    const r = await importPeople(db, stampAt(), input('b.csv', 'name,email\nA2,ADA@example.org\n'), {});
+    expect(r.counts).toMatchObject({ ADD: 0, SKIP: 1 });
+    await expect(importPeople(db, stampAt(), input('b.csv', 'name,email\nA2,ADA@example.org\n'), { onDuplicate: 'fail' })).rejects.toBeInstanceOf(ConflictError);
+    expect(await count(db, 'person')).toBe(1);
+  });
+
+  test('--dry-run reports outcomes and writes nothing', async () => {
+    const { db } = await freshDb();
+    await importPeople(db, stampAt(), input('a.csv', 'name,email\nA,ada@example.org\n'), {});
+    const seen: string[] = [];
+    const r = await importPeople(db, stampAt(), input('b.csv', 'name,email\nA,ada@example.org\nB,bo@example.org\n'), { dryRun: true }, { onOutcome: (o) => void seen.push(`${o.action} ${o.line}`) });
+    expect(seen).toEqual(['SKIP 2', 'ADD 3']);
+    expect(r.dryRun).toBe(true);
+    expect(await count(db, 'person')).toBe(1);
+  });
+
+  test('NDJSON with a BOM, blank lines, bad JSON and non-objects', async () => {
+    const { db } = await freshDb();
+    const problems: InputProblem[] = [];
+    const text = '\uFEFF{"name":"A","email":"a@example.org","newsletter":true}\n\n{not json}\n[1,2]\n{"name":"B","email":"b@example.org","status":"member","organization":"Org"}\n';
+    await expect(importPeople(db, stampAt(), input('x.ndjson', text), {}, { onProblem: (p) => problems.push(p) })).rejects.toBeInstanceOf(InputError);
+    expect(problems.map((p) => p.line)).toEqual([3, 4]);
+    const r = await importPeople(db, stampAt(), input('x.ndjson', text), { skipInvalid: true });
+    expect(r.counts.ADD).toBe(2);
+  });
+
+  test('a malformed CSV (unclosed quote) and a wrong header are input errors', async () => {
+    const { db } = await freshDb();
+    await expect(importPeople(db, stampAt(), input('q.csv', 'name,email\n"A,a@example.org\n'), {})).rejects.toThrow(/q\.csv:\d+: malformed CSV/);
+    await expect(importPeople(db, stampAt(), input('h.csv', 'fullname,mail\nA,a@example.org\n'), {})).rejects.toThrow(/header lacks column name, email/);
+    await expect(importPeople(db, stampAt(), input('e.csv', ''), {})).rejects.toThrow(/empty input/);
+    expect(await count(db, 'person')).toBe(0);
+  });
+
+  test('a huge line is a bad row, not an out-of-memory crash', async () => {
+    const { db } = await freshDb();
+    const problems: InputProblem[] = [];
+    const big = '{"name":"' + 'x'.repeat(3 << 20) + '","email":"a@example.org"}\n{"name":"B","email":"b@example.org"}\n';
+    await expect(importPeople(db, stampAt(), input('big.ndjson', big), {}, { onProblem: (p) => problems.push(p) })).rejects.toBeInstanceOf(InputError);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.reason).toMatch(/longer than/);
+  });
+});

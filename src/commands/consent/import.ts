@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
-import { formatProblem } from '../../errors.js';
-import { openInput } from '../../io/input.js';
 import type { Streams } from '../../io/output.js';
-import { startProgress } from '../../io/progress.js';
 import { action, stamp } from '../action.js';
+import { runImportCommand } from '../import-run.js';
 
 export function registerConsentImport(consent: Command, streams: Streams) {
   consent
@@ -26,20 +24,9 @@ Example:
       action<{ dryRun?: boolean; skipInvalid?: boolean }>(streams, async (ctx, [file], o) => {
         const { importConsents } = await import('../../domain/consent/consent.import.js');
         const db = await ctx.db();
-        const input = openInput(file, ctx.streams);
-        const progress = await startProgress(ctx.out, 'importing', input.size);
-        try {
-          const report = await importConsents(db, stamp(ctx), input, { ...o, format: ctx.format }, {
-            onBytes: (n) => progress.advance(n),
-            onProblem: (p) => ctx.streams.stderr.write(`consort: ${formatProblem(p)}\n`),
-            onOutcome: (r) => (o.dryRun || r.action === 'SKIP' ? ctx.out.data(`[${r.action}] line ${r.line}: ${r.key}${r.note ? ` (${r.note})` : ''}\n`) : undefined),
-          });
-          await ctx.out.flush();
-          progress.stop();
-          ctx.out.info(`${report.dryRun ? 'dry run, nothing written: ' : ''}recorded ${report.counts.RECORD}, skipped ${report.counts.SKIP}${report.invalid ? `, ${report.invalid} invalid rows skipped` : ''} (${report.rows} rows)`);
-        } finally {
-          progress.stop();
-        }
+        await runImportCommand(ctx, file, (a) => Boolean(o.dryRun) || a === 'SKIP', (input, hooks) =>
+          importConsents(db, stamp(ctx), input, { ...o, format: ctx.format }, hooks),
+        );
       }),
     );
 }

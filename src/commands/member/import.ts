@@ -1,13 +1,12 @@
-import type { Command } from 'commander';
-import { formatProblem } from '../../errors.js';
-import { openInput } from '../../io/input.js';
+import { Option, type Command } from 'commander';
+import { ON_DUPLICATE, type OnDuplicate } from '../../domain/member/member.constants.js';
 import type { Streams } from '../../io/output.js';
-import { startProgress } from '../../io/progress.js';
 import { action, stamp } from '../action.js';
+import { runImportCommand } from '../import-run.js';
 
 interface ImportFlags {
   dryRun?: boolean;
-  onDuplicate: string;
+  onDuplicate: OnDuplicate;
   skipInvalid?: boolean;
   source?: string;
 }
@@ -17,7 +16,7 @@ export function registerMemberImport(member: Command, streams: Streams) {
     .command('import')
     .argument('<file>', "CSV or NDJSON file, or '-' for standard input")
     .option('--dry-run', 'show what would happen ([ADD] [SKIP] [UPDATE] per row) and write nothing')
-    .option('--on-duplicate <mode>', 'an address already held: fail, skip, or update (name and organisation only, never consents)', 'skip')
+    .addOption(new Option('--on-duplicate <mode>', 'an address already held: fail, skip, or update (name and organisation only, never consents)').choices(ON_DUPLICATE).default('skip'))
     .option('--skip-invalid', 'import the valid rows and report the others')
     .option('--source <source>', 'recorded as where these people came from (default import:FILE)')
     .description('import people from CSV (name,email,organization,status,newsletter) or NDJSON, streamed, in one transaction')
@@ -38,27 +37,10 @@ Examples:
     .action(
       action<ImportFlags>(streams, async (ctx, [file], o) => {
         const { importPeople } = await import('../../domain/member/member.service.js');
-        const { ON_DUPLICATE } = await import('../../domain/member/member.schema.js');
-        if (!(ON_DUPLICATE as readonly string[]).includes(o.onDuplicate)) {
-          const { UsageError } = await import('../../errors.js');
-          throw new UsageError(`invalid --on-duplicate '${o.onDuplicate}'`, `use one of: ${ON_DUPLICATE.join(', ')}`);
-        }
         const db = await ctx.db();
-        const input = openInput(file, ctx.streams);
-        const progress = await startProgress(ctx.out, 'importing', input.size);
-        try {
-          const report = await importPeople(db, stamp(ctx), input, { ...o, onDuplicate: o.onDuplicate as 'skip', format: ctx.format }, {
-            onBytes: (n) => progress.advance(n),
-            onProblem: (p) => ctx.streams.stderr.write(`consort: ${formatProblem(p)}\n`),
-            onOutcome: o.dryRun ? (r) => ctx.out.data(`[${r.action}] line ${r.line}: ${r.key}${r.note ? ` (${r.note})` : ''}\n`) : undefined,
-          });
-          await ctx.out.flush();
-          progress.stop();
-          const c = report.counts;
-          ctx.out.info(`${report.dryRun ? 'dry run, nothing written: would add' : 'added'} ${c.ADD}, updated ${c.UPDATE}, skipped ${c.SKIP}${report.invalid ? `, ${report.invalid} invalid rows skipped` : ''} (${report.rows} rows, ${report.format})`);
-        } finally {
-          progress.stop();
-        }
+        await runImportCommand(ctx, file, () => Boolean(o.dryRun), (input, hooks) =>
+          importPeople(db, stamp(ctx), input, { ...o,  format: ctx.format }, hooks),
+        );
       }),
     );
 }

@@ -13,6 +13,3 @@ export const memberRowSchema = z.object({
 });
 
 export type MemberRow = z.infer<typeof memberRowSchema>;
-
-export const ON_DUPLICATE = ['fail', 'skip', 'update'] as const;
-export type OnDuplicate = (typeof ON_DUPLICATE)[number];

@@ -15,7 +15,8 @@ import { ensureOrg } from '../org/org.service.js';
 import { zodProblems } from '../schema.js';
 import { cleanText } from '../text.js';
 import { findPersonByEmail, memberImportStatements, selectPeople, type PersonRow } from './member.repo.js';
-import { MEMBER_COLUMNS, memberRowSchema, type MemberRow, type OnDuplicate } from './member.schema.js';
+import type { OnDuplicate } from './member.constants.js';
+import { MEMBER_COLUMNS, memberRowSchema, type MemberRow } from './member.schema.js';
 
 /** The purposes a membership brings with it, on basis membership-terms (P6). */
 export const MEMBERSHIP_PURPOSES = ['newsletter', 'directory'] as const;

@@ -1,0 +1,38 @@
+import type { Context } from '../context.js';
+import type { ImportHooks, ImportReport, RowAction } from '../domain/import.js';
+import { formatProblem } from '../errors.js';
+import { openInput, type Input } from '../io/input.js';
+import { startProgress } from '../io/progress.js';
+
+/**
+ * What member import and consent import share at the command edge: open FILE|-,
+ * show a progress bar on a terminal, print each bad row as it is found and each
+ * outcome line where asked, then a one-line summary on stderr.
+ */
+export async function runImportCommand(
+  ctx: Context,
+  file: string | undefined,
+  showOutcome: (action: RowAction) => boolean,
+  importer: (input: Input, hooks: ImportHooks) => Promise<ImportReport>,
+): Promise<ImportReport> {
+  const input = openInput(file, ctx.streams);
+  const progress = await startProgress(ctx.out, 'importing', input.size);
+  try {
+    const report = await importer(input, {
+      onBytes: (n) => progress.advance(n),
+      onProblem: (p) => ctx.streams.stderr.write(`consort: ${formatProblem(p)}\n`),
+      onOutcome: (r) => (showOutcome(r.action) ? ctx.out.data(`[${r.action}] line ${r.line}: ${r.key}${r.note ? ` (${r.note})` : ''}\n`) : undefined),
+    });
+    await ctx.out.flush();
+    progress.stop();
+    const counts = Object.entries(report.counts)
+      .filter(([, n]) => n)
+      .map(([a, n]) => `${{ ADD: 'added', SKIP: 'skipped', UPDATE: 'updated', RECORD: 'recorded' }[a]} ${n}`);
+    ctx.out.info(
+      `${report.dryRun ? 'dry run, nothing written: ' : ''}${counts.join(', ') || 'nothing to do'}${report.invalid ? `; ${report.invalid} invalid rows skipped` : ''} (${report.rows} rows, ${report.format})`,
+    );
+    return report;
+  } finally {
+    progress.stop();
+  }
+}

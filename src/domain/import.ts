@@ -57,7 +57,7 @@ export interface ImportSpec<Row> {
  */
 export async function runImport<Row>(db: Db, stamp: Stamp, input: Input, spec: ImportSpec<Row>, opts: ImportOptions, hooks: ImportHooks = {}): Promise<ImportReport> {
   const { format, records } = await readRecords(input, opts.format, spec.columns, hooks.onBytes);
-  const counts: Record<RowAction, number> = { ADD: 0, SKIP: 0, UPDATE: 0, RECORD: 0 };
+  const counts: Record<RowAction, number> = { ADD: 0, UPDATE: 0, RECORD: 0, SKIP: 0 };
   let invalid = 0;
   let conflicts = 0;
   let rows = 0;

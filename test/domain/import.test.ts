@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { importPeople } from '../../src/domain/member/member.service.js';
+import { importPeople } from '../../src/domain/member/member.import.js';
 import { InputError, ConflictError, type InputProblem } from '../../src/errors.js';
 import { freshDb, stampAt } from '../helpers/db.js';
 

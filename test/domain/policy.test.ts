@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { recordConsent, showConsents } from '../../src/domain/consent/consent.service.js';
-import { addPerson, importPeople, updatePerson } from '../../src/domain/member/member.service.js';
+import { addPerson, updatePerson } from '../../src/domain/member/member.service.js';
+import { importPeople } from '../../src/domain/member/member.import.js';
 import { exportNewsletter } from '../../src/domain/newsletter/newsletter.service.js';
 import type { NewsletterFormat } from '../../src/domain/newsletter/newsletter.render.js';
 import type { Db } from '../../src/db/connection.js';

@@ -36,10 +36,10 @@ Examples:
     )
     .action(
       action<ImportFlags>(streams, async (ctx, [file], o) => {
-        const { importPeople } = await import('../../domain/member/member.service.js');
+        const { importPeople } = await import('../../domain/member/member.import.js');
         const db = await ctx.db();
         await runImportCommand(ctx, file, () => Boolean(o.dryRun), (input, hooks) =>
-          importPeople(db, stamp(ctx), input, { ...o,  format: ctx.format }, hooks),
+          importPeople(db, stamp(ctx), input, { ...o, format: ctx.format }, hooks),
         );
       }),
     );

@@ -6,7 +6,8 @@ import { ConflictError } from '../../errors.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { recordConsent } from '../consent/consent.service.js';
 import { initDatabase } from '../db/db.service.js';
-import { importPeople, updatePerson } from '../member/member.service.js';
+import { importPeople } from '../member/member.import.js';
+import { updatePerson } from '../member/member.service.js';
 import { addOrg, updateOrg } from '../org/org.service.js';
 import { demoOrganisations, demoPeople, prng } from './demo.data.js';
 

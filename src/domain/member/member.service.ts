@@ -3,20 +3,15 @@ import type { Db } from '../../db/connection.js';
 import type { Database, PersonStatus } from '../../db/schema/index.js';
 import { inTransaction } from '../../db/transaction.js';
 import { ConflictError, InputError, NotFoundError, UsageError } from '../../errors.js';
-import type { Input } from '../../io/input.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { consentHistory, insertConsentEvent, latestConsent } from '../consent/consent.repo.js';
 import { currentStates } from '../consent/consent.service.js';
 import { normaliseEmail } from '../email.js';
-import { runImport, type ImportHooks, type ImportOptions, type RowOutcome, type RowProblem } from '../import.js';
 import { orgKey } from '../org/org.repo.js';
 import { ensureOrg } from '../org/org.service.js';
-import { zodProblems } from '../schema.js';
 import { cleanText } from '../text.js';
-import { findPersonByEmail, memberImportStatements, selectPeople, type PersonRow } from './member.repo.js';
-import type { OnDuplicate } from './member.constants.js';
-import { MEMBER_COLUMNS, memberRowSchema, type MemberRow } from './member.schema.js';
+import { findPersonByEmail, selectPeople, type PersonRow } from './member.repo.js';
 
 /** The purposes a membership brings with it, on basis membership-terms (P6). */
 export const MEMBERSHIP_PURPOSES = ['newsletter', 'directory'] as const;
@@ -155,86 +150,4 @@ export async function updatePerson(db: Db, stamp: Stamp, email: string, change: 
     const updated = (await trx.selectFrom('person').select('email').where('id', '=', person.id).executeTakeFirstOrThrow()).email;
     return { person: (await findPersonByEmail(trx, updated))!, granted: membership?.granted ?? [], keptWithdrawn: membership?.keptWithdrawn ?? [] };
   });
-}
-
-export interface MemberImportOptions extends ImportOptions {
-  onDuplicate?: OnDuplicate;
-  source?: string;
-}
-
-/**
- * Imports people from CSV or NDJSON in one transaction. Existing people are skipped
- * (or updated: name and organisation only); an import never records a consent for
- * an existing person, so it can never re-subscribe someone who withdrew.
- * A second row for the same address in one file is a bad row.
- */
-export async function importPeople(db: Db, stamp: Stamp, input: Input, opts: MemberImportOptions, hooks?: ImportHooks) {
-  const st = memberImportStatements(db.sqlite);
-  const onDuplicate = opts.onDuplicate ?? 'skip';
-  const source = opts.source?.trim() || `import:${input.name}`;
-  const orgIds = new Map<string, number>();
-  // Rows added by this import get consecutive ids from firstNewId: addedLines[id - firstNewId]
-  // is the line that added it, so an in-file duplicate names its first line without a map of every email.
-  let firstNewId = 0;
-  let addedLines = new Uint32Array(1024);
-  const updatedLines = new Map<number, number>();
-  const orgId = (name: string): number => {
-    const key = orgKey(name);
-    let id = orgIds.get(key);
-    if (id === undefined) {
-      id = st.findOrg.get(key)?.id ?? Number(st.insertOrg.run(name, key, stamp.at, stamp.at).lastInsertRowid);
-      orgIds.set(key, id);
-    }
-    return id;
-  };
-  const grant = (personId: number, purpose: string, action: 'grant' | 'withdraw', basis: string, evidence: string) =>
-    st.insertConsent.run(personId, purpose, action, stamp.at, basis, evidence, stamp.actor, stamp.at);
-
-  return runImport<MemberRow>(
-    db,
-    stamp,
-    input,
-    {
-      kind: 'member',
-      columns: MEMBER_COLUMNS,
-      parse: (fields, line, src) => {
-        const r = memberRowSchema.safeParse(fields);
-        return r.success ? r.data : zodProblems(r.error, src, line);
-      },
-      apply: (row, line): RowOutcome | RowProblem => {
-        const { email, key } = row.email;
-        const existing = st.findPerson.get(key);
-        if (existing) {
-          const id = Number(existing.id);
-          const firstLine = id >= firstNewId && firstNewId > 0 ? addedLines[id - firstNewId] : updatedLines.get(id);
-          if (firstLine) return { source: input.name, line, field: 'email', reason: `duplicate of line ${firstLine} (addresses are compared case-insensitively)` };
-          if (onDuplicate === 'fail') return { source: input.name, line, field: 'email', reason: `${email} already exists`, conflict: true };
-          if (onDuplicate === 'skip') return { line, action: 'SKIP', key: email, note: 'already exists' };
-          updatedLines.set(id, line);
-          st.updatePerson.run(row.name, row.organization ? orgId(row.organization) : null, stamp.at, id);
-          return { line, action: 'UPDATE', key: email, note: 'name and organisation; consents unchanged' };
-        }
-        const personId = Number(st.insertPerson.run(row.name, email, key, row.organization ? orgId(row.organization) : null, row.status, source, stamp.at, stamp.at).lastInsertRowid);
-        if (!firstNewId) firstNewId = personId;
-        const index = personId - firstNewId;
-        if (index >= addedLines.length) {
-          const grown = new Uint32Array(addedLines.length * 2);
-          grown.set(addedLines);
-          addedLines = grown;
-        }
-        addedLines[index] = line;
-        const evidence = `${input.name} line ${line}`;
-        if (row.status === 'member') {
-          grant(personId, 'newsletter', 'grant', 'membership-terms', evidence);
-          grant(personId, 'directory', 'grant', 'membership-terms', evidence);
-          if (row.newsletter === false) grant(personId, 'newsletter', 'withdraw', 'import', `${evidence}: newsletter=no`);
-        } else if (row.newsletter === true) {
-          grant(personId, 'newsletter', 'grant', 'import', `${evidence}: newsletter=yes`);
-        }
-        return { line, action: 'ADD', key: email, note: row.status };
-      },
-    },
-    opts,
-    hooks,
-  );
 }

@@ -1,0 +1,30 @@
+// Generates bench data: N people as members CSV (name,email,organization,status,newsletter).
+// Invented names at reserved example domains; no personal data.
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+
+const GIVEN = ['Amara', 'Bjørn', 'Chen', 'Dolores', 'Emeka', 'Fatima', 'Giulia', 'Hiroshi', 'Ingrid', 'José', 'Kavya', 'Lars', 'Mei', 'Nikolai'];
+const FAMILY = ['Okafor', 'Lindqvist', 'Wang', 'García', 'Nakamura', 'Haddad', 'Rossi', 'Müller', 'Kowalski', 'Patel', 'Dubois'];
+
+/** Writes `rows` people to `file`; 60% members, the rest contacts of whom 40% asked for the newsletter. */
+export async function writePeopleCsv(file, rows) {
+  const out = createWriteStream(file);
+  out.write('name,email,organization,status,newsletter\n');
+  let buf = '';
+  for (let i = 0; i < rows; i++) {
+    const g = GIVEN[i % GIVEN.length];
+    const f = FAMILY[(i * 7) % FAMILY.length];
+    const member = i % 5 < 3;
+    buf += `${g} ${f},person${i}@org${i % 500}.example.org,Organisation ${i % 500},${member ? 'member' : 'contact'},${member ? '' : i % 5 === 3 ? 'yes' : 'no'}\n`;
+    if (buf.length > 1 << 16) {
+      if (!out.write(buf)) await once(out, 'drain');
+      buf = '';
+    }
+  }
+  out.end(buf);
+  await once(out, 'finish');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await writePeopleCsv(process.argv[2] ?? 'bench/data/people.csv', Number(process.argv[3] ?? 1_000_000));
+}

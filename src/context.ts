@@ -37,7 +37,7 @@ function osUser(): string {
 export class Context {
   readonly out: Output;
   readonly actor: string;
-  readonly dbPath: string;
+  private path: string;
   private readonly fixedNow?: string;
   private opened?: Db;
 
@@ -49,7 +49,7 @@ export class Context {
   ) {
     this.out = new Output(streams, { color: options.color, quiet: options.quiet, verbose: options.verbose });
     this.actor = options.actor || streams.env.CONSORT_ACTOR || osUser();
-    this.dbPath = resolveDbPath(options.db, streams.env);
+    this.path = resolveDbPath(options.db, streams.env);
     const now = streams.env.CONSORT_NOW;
     if (now) {
       this.fixedNow = parseIsoTime(now);
@@ -60,6 +60,17 @@ export class Context {
   /** The current time as a UTC ISO string; CONSORT_NOW fixes it for tests and reproducible runs. */
   now(): string {
     return this.fixedNow ?? new Date().toISOString();
+  }
+
+  /** The database file this command works on. */
+  get dbPath(): string {
+    return this.path;
+  }
+
+  /** Points the command at another database before it is opened (demo's own default). */
+  useDbPath(path: string): void {
+    if (this.opened) throw new Error('database already open');
+    this.path = path;
   }
 
   get format(): string | undefined {

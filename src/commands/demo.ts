@@ -20,7 +20,7 @@ export function registerDemo(program: Command, streams: Streams) {
     .action(
       action<{ force?: boolean; people: number }>(streams, async (ctx, _args, o) => {
         const { resolve } = await import('node:path');
-        if (!ctx.options.db) (ctx as { dbPath: string }).dbPath = resolve('consort-demo.db');
+        if (!ctx.options.db) ctx.useDbPath(resolve('consort-demo.db'));
         const { buildDemo } = await import('../domain/demo/demo.service.js');
         const r = await buildDemo(ctx, { ...stamp(ctx), command: 'demo' }, o);
         await ctx.close();

@@ -21,7 +21,10 @@ export interface Input {
 /** Opens FILE or '-' (stdin); a missing or unreadable file is exit 4 naming it. */
 export function openInput(file: string | undefined, streams: Streams): Input {
   if (file === undefined) throw new UsageError('missing input FILE', "give a file name, or '-' to read standard input");
-  if (file === '-') return { name: '<stdin>', stream: streams.stdin, isPipe: true };
+  if (file === '-') {
+    if (streams.stdin.isTTY) throw new UsageError("'-' reads standard input, but it is a terminal", 'pipe a file in, e.g. consort member import - < people.csv');
+    return { name: '<stdin>', stream: streams.stdin, isPipe: true };
+  }
   let size: number;
   try {
     const st = statSync(file);

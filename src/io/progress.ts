@@ -11,7 +11,9 @@ const NONE: Progress = { advance() {}, stop() {} };
 /** Starts a bar over `total` units (bytes of a file); with no total, counts rows. */
 export async function startProgress(out: Output, label: string, total: number | undefined): Promise<Progress> {
   if (!out.stderrIsTTY || out.options.quiet) return NONE;
-  const { SingleBar, Presets } = await import('cli-progress');
+  const mod = await import('cli-progress');
+  // cli-progress is CommonJS: its exports arrive as the default export under ESM.
+  const { SingleBar, Presets } = (mod as unknown as { default?: typeof mod }).default ?? mod;
   const known = total !== undefined && total > 0;
   const bar = new SingleBar(
     { stream: out.streams.stderr as NodeJS.WriteStream, format: known ? `${label} [{bar}] {percentage}% | {eta}s left` : `${label} {value} rows`, hideCursor: true, clearOnComplete: true, fps: 10, noTTYOutput: false },

@@ -74,4 +74,16 @@ describe('output conventions', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/CONSORT_NOW is not an ISO 8601 time/);
   });
+
+  test('a progress bar on stderr only when stderr is a terminal', async () => {
+    const { dir, path } = await db();
+    const file = join(dir, 'many.csv');
+    writeFileSync(file, 'name,email\n' + Array.from({ length: 2000 }, (_, i) => `P ${i},p${i}@example.org`).join('\n') + '\n');
+    const piped = await runCli(['member', 'import', file, '--db', path, '--dry-run']);
+    expect(piped.stderr).not.toMatch(/importing|\x1b/);
+    const tty = await runCli(['member', 'import', file, '--db', path], { stderrTty: true });
+    expect(tty.code).toBe(0);
+    expect(tty.stderr).toMatch(/importing \[/);
+    expect(tty.stderr).toContain('added 2000 (2000 rows, csv)');
+  });
 });

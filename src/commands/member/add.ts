@@ -29,7 +29,8 @@ export function registerMemberAdd(member: Command, streams: Streams) {
         const { personFields } = await import('../../domain/member/member.render.js');
         const db = await ctx.db();
         const name = o.name ?? (await ctx.ask('--name', 'Name'));
-        const email = o.email ?? (await ctx.ask('--email', 'Email'));
+        const { normaliseEmail } = await import('../../domain/email.js');
+        const email = o.email ?? (await ctx.ask('--email', 'Email', (v) => { const r = normaliseEmail(v); return 'error' in r ? r.error : true; }));
         const r = await addPerson(db, stamp(ctx), { name, email, org: o.org, status: o.status, newsletter: o.newsletter, source: o.source });
         if (r.createdOrganisation) ctx.out.info(`created organisation ${r.createdOrganisation}`);
         ctx.out.info(`added ${r.person.status} ${r.person.email}${r.consents.length ? ` (granted ${r.consents.join(', ')})` : ''}`);

@@ -43,7 +43,7 @@ export function registerDemo(program: Command, streams: Streams) {
             await run(['--db', r.path, ...argv], ctx.streams);
           }
         }
-        await out.data(`\nTry: consort --db ${r.path} member show <email>, consent show <email>, audit list\n`);
+        await out.data(`\nTry:\n  consort --db ${r.path} member show ${r.sample}\n  consort --db ${r.path} consent show ${r.sample}\n  consort --db ${r.path} audit list\n`);
         await out.flush();
       }),
     );

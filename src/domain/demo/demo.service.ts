@@ -61,5 +61,5 @@ export async function buildDemo(ctx: Context, stamp: Stamp, opts: { force?: bool
     const contact = members.find((p) => p.organization === o.name);
     if (contact) await updateOrg(db, stamp, o.name, { contact: contact.email });
   }
-  return { path: ctx.dbPath, people: people.length, organisations: demoOrganisations().length };
+  return { path: ctx.dbPath, people: people.length, organisations: demoOrganisations().length, sample: members[0]?.email ?? people[0]!.email };
 }

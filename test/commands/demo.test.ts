@@ -1,0 +1,31 @@
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/db.js';
+
+describe('demo', () => {
+  test('builds a generated database and shows a tour; --force replaces only a demo database', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'demo.db');
+    const r = await runCli(['demo', '--db', path, '--people', '60']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('## Five people');
+    expect(r.stdout).toContain('"ok": true');
+    const stats = JSON.parse((await runCli(['db', 'stats', '--format', 'json', '--db', path])).stdout);
+    expect(stats.tables.person).toBe(60);
+    expect(stats.people.member).toBeGreaterThan(0);
+    expect(stats.people.contact).toBeGreaterThan(0);
+    const consents = JSON.parse((await runCli(['audit', 'list', '--format', 'json', '--db', path])).stdout);
+    expect(consents.some((e: { summary: string }) => /consent withdraw newsletter/.test(e.summary))).toBe(true);
+    const emails = (await runCli(['member', 'list', '--format', 'json', '--db', path])).stdout;
+    expect(JSON.parse(emails).every((p: { email: string }) => /@[a-z.]*example\.(org|com|net|edu)$/.test(p.email))).toBe(true);
+
+    expect((await runCli(['demo', '--db', path])).code).toBe(6);
+    expect((await runCli(['demo', '--db', path, '--force', '--people', '10'])).code).toBe(0);
+
+    const real = join(dir, 'real.db');
+    await runCli(['init', '--db', real]);
+    const refused = await runCli(['demo', '--db', real, '--force']);
+    expect(refused.code).toBe(6);
+    expect(refused.stderr).toMatch(/is not a demo database/);
+  });
+});

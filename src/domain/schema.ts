@@ -9,6 +9,14 @@ export function zodProblems(error: z.ZodError, source: string, line: number): Ro
   return error.issues.map((i) => ({ source, line, field: i.path.length ? i.path.join('.') : undefined, reason: i.message }));
 }
 
+/** An import row parser from a zod schema: the typed row, or its problems located in the file. */
+export function rowParser<T>(schema: z.ZodType<T>) {
+  return (fields: Record<string, unknown>, line: number, source: string): T | RowProblem[] => {
+    const r = schema.safeParse(fields);
+    return r.success ? r.data : zodProblems(r.error, source, line);
+  };
+}
+
 const asText = (v: unknown) => (typeof v === 'number' ? String(v) : v);
 
 /** A required free-text cell: trimmed, NFC, no NUL, bounded. */

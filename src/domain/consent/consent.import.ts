@@ -2,7 +2,7 @@ import type { Db } from '../../db/connection.js';
 import type { Input } from '../../io/input.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { runImport, type ImportHooks, type ImportOptions, type RowOutcome, type RowProblem } from '../import.js';
-import { zodProblems } from '../schema.js';
+import { rowParser } from '../schema.js';
 import { CONSENT_COLUMNS, consentRowSchema, type ConsentRow } from './consent.schema.js';
 
 /**
@@ -25,10 +25,7 @@ export async function importConsents(db: Db, stamp: Stamp, input: Input, opts: I
     {
       kind: 'consent',
       columns: CONSENT_COLUMNS,
-      parse: (fields, line, src) => {
-        const r = consentRowSchema.safeParse(fields);
-        return r.success ? r.data : zodProblems(r.error, src, line);
-      },
+      parse: rowParser(consentRowSchema),
       apply: (row, line): RowOutcome | RowProblem => {
         const key = row.email.email;
         const person = findPerson.get(row.email.key);

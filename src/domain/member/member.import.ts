@@ -3,7 +3,7 @@ import type { Input } from '../../io/input.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { runImport, type ImportHooks, type ImportOptions, type RowOutcome, type RowProblem } from '../import.js';
 import { orgKey } from '../org/org.repo.js';
-import { zodProblems } from '../schema.js';
+import { rowParser } from '../schema.js';
 import type { OnDuplicate } from './member.constants.js';
 import { memberImportStatements } from './member.repo.js';
 import { MEMBER_COLUMNS, memberRowSchema, type MemberRow } from './member.schema.js';
@@ -48,10 +48,7 @@ export async function importPeople(db: Db, stamp: Stamp, input: Input, opts: Mem
     {
       kind: 'member',
       columns: MEMBER_COLUMNS,
-      parse: (fields, line, src) => {
-        const r = memberRowSchema.safeParse(fields);
-        return r.success ? r.data : zodProblems(r.error, src, line);
-      },
+      parse: rowParser(memberRowSchema),
       apply: (row, line): RowOutcome | RowProblem => {
         const { email, key } = row.email;
         const existing = st.findPerson.get(key);

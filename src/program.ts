@@ -50,7 +50,8 @@ export function buildProgram(streams: Streams): Command {
     .configureOutput({
       writeOut: (s) => streams.stdout.write(s),
       writeErr: (s) => streams.stderr.write(s),
-      outputError: (s, write) => write(`consort: ${s.replace(/^error: /, '').trimEnd()} (see --help)\n`),
+      // One line, as every consort error: commander's suggestion comes on a line of its own.
+      outputError: (s, write) => write(`consort: ${s.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} (see --help)\n`),
     })
     .addHelpText('after', EXIT_CODES_HELP);
 

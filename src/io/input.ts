@@ -28,11 +28,11 @@ export function openInput(file: string | undefined, streams: Streams): Input {
   let size: number;
   try {
     const st = statSync(file);
-    if (st.isDirectory()) throw new InputError(`cannot read ${file}: it is a directory`);
+    if (st.isDirectory()) throw new InputError(`cannot read ${file}: it is a directory`, [], 'give a file, or - for standard input');
     size = st.size;
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw new InputError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    throw new InputError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, [], 'check the path and its permissions');
   }
   const isPipe = !statSync(file).isFile();
   return { name: file, stream: createReadStream(file, { highWaterMark: 1 << 16 }), size, isPipe };

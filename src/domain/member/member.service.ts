@@ -33,13 +33,13 @@ function checkStatus(s: string | undefined, allowed: readonly PersonStatus[]): P
 
 function checkEmail(raw: string) {
   const r = normaliseEmail(raw);
-  if ('error' in r) throw new InputError(`invalid email '${raw}': ${r.error}`, [{ field: 'email', reason: r.error }]);
+  if ('error' in r) throw new InputError(`invalid email '${raw}': ${r.error}`, [{ field: 'email', reason: r.error }], 'give an address like name@example.org');
   return r;
 }
 
 function checkName(raw: string): string {
   const r = cleanText(raw);
-  if ('error' in r) throw new InputError(`name ${r.error}`);
+  if ('error' in r) throw new InputError(`name ${r.error}`, [], 'give the full name, up to 300 characters');
   return r.value;
 }
 

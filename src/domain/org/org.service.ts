@@ -32,7 +32,7 @@ export interface Organisation {
 
 function checkName(raw: string): string {
   const r = cleanText(raw, 200);
-  if ('error' in r) throw new InputError(`organisation name ${r.error}`);
+  if ('error' in r) throw new InputError(`organisation name ${r.error}`, [], 'give a name of up to 200 characters');
   return r.value;
 }
 

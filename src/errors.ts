@@ -100,21 +100,21 @@ export function classifyError(err: unknown, dbPath?: string): ConsortError | und
   if (err instanceof ConsortError) return err;
   const e = err as { code?: string; message?: string; path?: string };
   const code = e?.code ?? '';
-  const where = dbPath ? ` (${dbPath})` : '';
+  const db = dbPath ? `database ${dbPath}` : 'database';
   if (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY') || code === 'SQLITE_LOCKED') {
-    return new DatabaseError(`database is locked by another consort${where}`, 'retry in a moment');
+    return new DatabaseError(`${db} is locked by another process`, 'retry in a moment; consort waits CONSORT_BUSY_TIMEOUT_MS, 5000 by default');
   }
   if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' || code.startsWith('SQLITE_CORRUPT')) {
-    return new DatabaseError(`database file is corrupt or not a consort database${where}`, 'restore it from a backup');
+    return new DatabaseError(`${db} is corrupt or not a consort database`, 'restore it from a backup');
   }
   if (code === 'SQLITE_READONLY' || code.startsWith('SQLITE_READONLY')) {
-    return new DatabaseError(`database is read-only${where}`, 'check the permissions of the file and its directory');
+    return new DatabaseError(`${db} is read-only`, 'check the permissions of the file and its directory');
   }
   if (code === 'SQLITE_FULL' || code === 'ENOSPC') {
-    return new DatabaseError(`disk full${where}`, 'free some space and run the command again; nothing was written');
+    return new DatabaseError(`disk full writing the ${db}`, 'free some space and run the command again; nothing was written');
   }
   if (code === 'SQLITE_CANTOPEN' || code === 'SQLITE_IOERR' || code.startsWith('SQLITE_IOERR')) {
-    return new DatabaseError(`cannot open or write the database${where}: ${e.message}`, 'check the path and its permissions');
+    return new DatabaseError(`cannot open or write the ${db}: ${e.message}`, 'check the path and its permissions');
   }
   if (code === 'EACCES' || code === 'EPERM') {
     return new ConsortError(`permission denied: ${e.path ?? e.message}`, ExitCode.database, 'check the file permissions');

@@ -28,6 +28,8 @@ Environment:
                  (default $XDG_DATA_HOME/consort/consort.db, i.e. ~/.local/share/consort/consort.db)
   CONSORT_NOW    ISO 8601 time used as "now" everywhere (tests, reproducible runs)
   CONSORT_ACTOR  who is acting, for the audit log (default: --actor, else the OS user)
+  CONSORT_BUSY_TIMEOUT_MS  how long to wait for a lock held by another process (5000)
+  XDG_DATA_HOME  where the default database lives (default ~/.local/share)
   NO_COLOR       disable colour; FORCE_COLOR forces it
 `;
 

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { Context } from '../context.js';
+import { classifyError } from '../errors.js';
 import type { Stamp } from '../domain/audit/audit.service.js';
 import type { Streams } from '../io/output.js';
 
@@ -28,6 +29,9 @@ export function action<O = Record<string, any>>(streams: Streams, handler: (ctx:
     try {
       await handler(ctx, args, opts);
       await ctx.out.flush();
+    } catch (err) {
+      // Name the database in SQLite's errors; main turns the typed error into its exit code.
+      throw classifyError(err, ctx.dbPath) ?? err;
     } finally {
       await ctx.close();
     }

@@ -1,5 +1,5 @@
 import type { Context } from '../context.js';
-import type { ImportHooks, ImportReport, RowAction } from '../domain/import.js';
+import type { ImportHooks, ImportReport, RowOutcome } from '../domain/import.js';
 import { formatProblem } from '../errors.js';
 import { openInput, type Input } from '../io/input.js';
 import { startProgress } from '../io/progress.js';
@@ -12,7 +12,7 @@ import { startProgress } from '../io/progress.js';
 export async function runImportCommand(
   ctx: Context,
   file: string | undefined,
-  showOutcome: (action: RowAction) => boolean,
+  showOutcome: (outcome: RowOutcome) => boolean,
   importer: (input: Input, hooks: ImportHooks) => Promise<ImportReport>,
 ): Promise<ImportReport> {
   const input = openInput(file, ctx.streams);
@@ -20,8 +20,8 @@ export async function runImportCommand(
   try {
     const report = await importer(input, {
       onBytes: (n) => progress.advance(n),
-      onProblem: (p) => ctx.streams.stderr.write(`consort: ${formatProblem(p)}\n`),
-      onOutcome: (r) => (showOutcome(r.action) ? ctx.out.data(`[${r.action}] line ${r.line}: ${r.key}${r.note ? ` (${r.note})` : ''}\n`) : undefined),
+      onProblem: (p) => progress.log(`consort: ${formatProblem(p)}`),
+      onOutcome: (r) => (showOutcome(r) ? ctx.out.data(`[${r.action}] line ${r.line}: ${r.key}${r.note ? ` (${r.note})` : ''}\n`) : undefined),
     });
     await ctx.out.flush();
     progress.stop();
@@ -29,7 +29,7 @@ export async function runImportCommand(
       .filter(([, n]) => n)
       .map(([a, n]) => `${{ ADD: 'added', SKIP: 'skipped', UPDATE: 'updated', RECORD: 'recorded' }[a]} ${n}`);
     ctx.out.info(
-      `${report.dryRun ? 'dry run, nothing written: ' : ''}${counts.join(', ') || 'nothing to do'}${report.invalid ? `; ${report.invalid} invalid rows skipped` : ''} (${report.rows} rows, ${report.format})`,
+      `${report.dryRun ? 'dry run, nothing written: ' : ''}${counts.join(', ') || 'nothing to do'}${report.invalid ? `; ${report.invalid} invalid ${report.invalid === 1 ? 'row' : 'rows'} skipped` : ''} (${report.rows} rows, ${report.format})`,
     );
     return report;
   } finally {

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { UsageError } from '../errors.js';
 import { csvLine } from './csv.js';
 import type { Output } from './output.js';
@@ -52,21 +53,48 @@ export async function renderList<T>(out: Output, format: ListFormat, columns: Co
       await out.data(line(columns.map((c) => clean(c.value(row)))));
     }
   } else {
-    const { default: Table } = await import('cli-table3');
-    const plain = out.color.level === 0;
-    const table = new Table({
-      head: columns.map((c) => out.color.bold(c.header)),
-      style: plain ? { head: [], border: [] } : { head: [], border: ['grey'] },
-      wordWrap: true,
-    });
+    const cells: string[][] = [];
     for await (const row of rows) {
       count++;
-      table.push(columns.map((c) => { const v = c.value(row); return v === null || v === undefined ? '' : sanitizeInline(String(v)); }));
+      cells.push(columns.map((c) => { const v = c.value(row); return v === null || v === undefined ? '' : sanitizeInline(String(v)); }));
     }
-    await out.data(count ? table.toString() + '\n' : '');
+    if (count) await out.data(drawTable(out, columns.map((c) => c.header), cells) + '\n');
   }
   await out.flush();
   return count;
+}
+
+/** Column widths that fit the terminal: the widest columns give way first (water-filling). */
+export function fitWidths(natural: number[], budget: number): number[] {
+  const total = (cap: number) => natural.reduce((sum, w) => sum + Math.min(w, cap), 0);
+  let cap = Math.max(0, ...natural);
+  while (cap > 8 && total(cap) > budget) cap--;
+  return natural.map((w) => Math.min(w, cap));
+}
+
+/** A table for people: no row separators, wrapped to the terminal's width, plain when colour is off. */
+function drawTable(out: Output, headers: string[], cells: string[][]): string {
+  const require = createRequire(import.meta.url);
+  const Table = require('cli-table3') as typeof import('cli-table3');
+  const natural = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
+  const columns = (out.streams.stdout as { columns?: number }).columns ?? (out.stdoutIsTTY ? 80 : Infinity);
+  const widths = fitWidths(natural, columns - (3 * headers.length + 1));
+  const plain = out.color.level === 0;
+  const table = new Table({
+    head: headers,
+    // Colours through cli-table3's own style, applied after layout so escape codes never count as width.
+    style: plain ? { head: [], border: [] } : { head: ['bold'], border: ['grey'] },
+    colWidths: widths.map((w) => w + 2),
+    wordWrap: true,
+    wrapOnWordBoundary: false,
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+  });
+  table.push(...cells);
+  // Rows go without separators; the header keeps its rule, drawn from the top border.
+  const lines = table.toString().split('\n');
+  const headerHeight = Math.max(...headers.map((h, i) => Math.ceil(h.length / Math.max(1, widths[i]!))));
+  lines.splice(1 + headerHeight, 0, lines[0]!.replace('┌', '├').replace(/┬/g, '┼').replace('┐', '┤'));
+  return lines.join('\n');
 }
 
 /** Prints one record: as JSON, or as aligned `field  value` lines for people. */

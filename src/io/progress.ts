@@ -3,14 +3,15 @@ import type { Output } from './output.js';
 /** A progress display: a bar on stderr when stderr is a terminal, nothing otherwise. */
 export interface Progress {
   advance(n: number): void;
+  /** Prints a line on stderr without mangling the bar (which redraws on its next update). */
+  log(line: string): void;
   stop(): void;
 }
 
-const NONE: Progress = { advance() {}, stop() {} };
-
 /** Starts a bar over `total` units (bytes of a file); with no total, counts rows. */
 export async function startProgress(out: Output, label: string, total: number | undefined): Promise<Progress> {
-  if (!out.stderrIsTTY || out.options.quiet) return NONE;
+  const stderr = out.streams.stderr;
+  if (!out.stderrIsTTY || out.options.quiet) return { advance() {}, log: (line) => void stderr.write(line + '\n'), stop() {} };
   const mod = await import('cli-progress');
   // cli-progress is CommonJS: its exports arrive as the default export under ESM.
   const { SingleBar, Presets } = (mod as unknown as { default?: typeof mod }).default ?? mod;
@@ -25,6 +26,9 @@ export async function startProgress(out: Output, label: string, total: number | 
     advance(n) {
       done += n;
       bar.update(done);
+    },
+    log(line) {
+      stderr.write('\r\x1b[2K' + line + '\n');
     },
     stop() {
       bar.stop();

@@ -4,6 +4,7 @@ import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ConsortError, ExitCode, UsageError } from '../errors.js';
 import type { Output } from './output.js';
+import { sanitizeForTerminal } from './sanitize.js';
 
 /** Where an export's bytes go: stdout, or a file that appears whole or not at all. */
 export interface DataSink {
@@ -16,9 +17,9 @@ export interface DataSink {
   abort(): Promise<void>;
 }
 
-/** A sink on stdout. */
-export function stdoutSink(out: Output): DataSink {
-  return { destination: null, write: (t) => out.data(t), commit: () => out.flush(), abort: async () => {} };
+/** A sink on stdout; on a terminal, outside text loses its escape sequences (what is hashed is the data). */
+export function stdoutSink(out: Output, terminal = false): DataSink {
+  return { destination: null, write: (t) => out.data(terminal ? sanitizeForTerminal(t) : t), commit: () => out.flush(), abort: async () => {} };
 }
 
 /**

@@ -69,13 +69,26 @@ describe('database', () => {
     expect(older.stderr).toMatch(/older schema .*run consort db migrate/);
   });
 
+  test('db migrate refuses a SQLite file that is not a consort database (only init creates one)', async () => {
+    const path = join(tempDir(), 'other.db');
+    const other = new Database(path);
+    other.exec('create table notes (t text)');
+    other.close();
+    const r = await runCli(['db', 'migrate', '--db', path]);
+    expect(r.code).toBe(8);
+    expect(r.stderr).toMatch(/is not a consort database .*consort init/);
+    const check = new Database(path);
+    expect(check.prepare("select count(*) as n from sqlite_master where name = 'person'").get()).toEqual({ n: 0 });
+    check.close();
+  });
+
   test('a file that is not a database is exit 8, one line, no stack trace', async () => {
     const path = join(tempDir(), 'garbage.db');
     writeFileSync(path, 'this is not sqlite at all, just text'.repeat(200));
     const r = await runCli(['member', 'list', '--db', path]);
     expect(r.code).toBe(8);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^consort: database file is corrupt or not a consort database/);
+    expect(r.stderr).toMatch(/^consort: database .*garbage\.db is corrupt or not a consort database/);
   });
 
   test('db check and audit verify pass on a sound database', async () => {

@@ -27,6 +27,16 @@ describe('output conventions', () => {
     }
   });
 
+  test('an export shown on a terminal is sanitised too', async () => {
+    const { path } = await db();
+    await runCli(['member', 'add', '--name', EVIL, '--email', 'm@example.org', '--newsletter', '--db', path]);
+    const r = await runCli(['newsletter', 'export', '--format', 'csv', '--db', path], { tty: true, env: { NO_COLOR: '1' } });
+    expect(r.stdout).toContain('Mallory');
+    expect(r.stdout).not.toMatch(/[\x1b\x07\x9b]/);
+    const piped = await runCli(['newsletter', 'export', '--format', 'csv', '--db', path]);
+    expect(piped.stdout).toContain(EVIL);
+  });
+
   test('piped lists are TSV with a header; JSON is the documented objects', async () => {
     const { path } = await db();
     await runCli(['member', 'add', '--name', 'Tab\tName', '--email', 't@example.org', '--org', 'Org', '--db', path]);

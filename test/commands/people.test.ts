@@ -87,7 +87,7 @@ describe('consent ledger', () => {
       ['withdraw', '2026-03-01T10:00:00.000Z', 'staff-recorded', null],
     ]);
     const tsv = await runCli(['consent', 'show', 'bo@example.org', '--db', path]);
-    expect(tsv.stdout).toMatch(/^purpose\tdocument\tstate\tsince\tbasis\nnewsletter\t\twithdrawn\t/);
+    expect(tsv.stdout.split('\n')).toEqual(['at\tpurpose\tdocument\taction\tbasis\tevidence\tactor\tcurrent', '2026-02-01T00:00:00.000Z\tnewsletter\t\tgrant\trequest\tweb form\ttester\tno', '2026-03-01T10:00:00.000Z\tnewsletter\t\twithdraw\tstaff-recorded\t\ttester\tyes', '']);
   });
 
   test('bad purpose, basis, time and scope are usage errors; unknown people and documents are not found', async () => {

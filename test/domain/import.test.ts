@@ -41,6 +41,14 @@ describe('member import', () => {
     expect(problems[0]!.reason).toMatch(/duplicate of line 2/);
   });
 
+  test('two rows for one person already held are a duplicate even when the first is skipped', async () => {
+    const { db } = await freshDb();
+    await importPeople(db, stampAt(), input('a.csv', 'name,email\nGrace,grace@example.org\n'), {});
+    const problems: InputProblem[] = [];
+    await expect(importPeople(db, stampAt(), input('b.csv', 'name,email\nGrace,grace@example.org\nGrace,GRACE@example.org\n'), {}, { onProblem: (p) => problems.push(p) })).rejects.toBeInstanceOf(InputError);
+    expect(problems.map((p) => [p.line, p.reason])).toEqual([[3, 'duplicate of line 2 (addresses are compared case-insensitively)']]);
+  });
+
   test('an address already held, in another case, is skipped by default and a conflict with --on-duplicate fail', async () => {
     const { db } = await freshDb();
     await importPeople(db, stampAt(), input('a.csv', 'name,email\nA,ada@example.org\n'), {});

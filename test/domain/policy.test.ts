@@ -79,6 +79,21 @@ describe('imports never re-subscribe someone who withdrew', () => {
     expect(c.name).toBe(onDuplicate === 'update' ? 'Ada Renamed' : 'Ada');
   });
 
+  test('consent import is idempotent, and an event older than the current state is history that changes nothing', async () => {
+    const { importConsents } = await import('../../src/domain/consent/consent.import.js');
+    const { db } = await freshDb();
+    await addPerson(db, stampAt('2026-03-01T10:00:00.000Z'), { name: 'Ada', email: 'ada@example.org', status: 'member' });
+    const old = 'email,purpose,action,at\nada@example.org,newsletter,withdraw,2026-02-01T00:00:00Z\n';
+    const notes: string[] = [];
+    const first = await importConsents(db, stampAt('2026-03-02T00:00:00Z'), input('old.csv', old), {}, { onOutcome: (o) => void notes.push(o.note ?? '') });
+    expect(first.counts.RECORD).toBe(1);
+    expect(notes[0]).toMatch(/recorded as history; the later grant of 2026-03-01T10:00:00.000Z stays in force/);
+    expect(await newsletter(db)).toBe('ada@example.org\n');
+    const again = await importConsents(db, stampAt('2026-03-03T00:00:00Z'), input('old.csv', old), {});
+    expect(again.counts).toMatchObject({ RECORD: 0, SKIP: 1 });
+    expect((await showConsents(db, 'ada@example.org')).history).toHaveLength(3);
+  });
+
   test('consent import skips a grant for a withdrawn purpose', async () => {
     const { importConsents } = await import('../../src/domain/consent/consent.import.js');
     const { db } = await freshDb();

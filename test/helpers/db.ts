@@ -23,7 +23,7 @@ export async function freshDb(): Promise<{ db: Db; path: string; dir: string }> 
   const dir = tempDir();
   const path = join(dir, 'consort.db');
   const db = openDb(path, { create: true });
-  await migrateToLatest(db);
+  await migrateToLatest(db, { create: true });
   return { db, path, dir };
 }
 

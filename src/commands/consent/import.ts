@@ -24,7 +24,7 @@ Example:
       action<{ dryRun?: boolean; skipInvalid?: boolean }>(streams, async (ctx, [file], o) => {
         const { importConsents } = await import('../../domain/consent/consent.import.js');
         const db = await ctx.db();
-        await runImportCommand(ctx, file, (a) => Boolean(o.dryRun) || a === 'SKIP', (input, hooks) =>
+        await runImportCommand(ctx, file, (r) => Boolean(o.dryRun) || r.action === 'SKIP' || Boolean(r.note?.includes('history')), (input, hooks) =>
           importConsents(db, stamp(ctx), input, { ...o, format: ctx.format }, hooks),
         );
       }),

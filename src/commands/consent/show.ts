@@ -3,12 +3,15 @@ import { listFormat, renderList } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
 import { safeJson } from '../../io/sanitize.js';
 import { action } from '../action.js';
+import type { ConsentEventRow } from '../../domain/consent/consent.repo.js';
+
+type Event = ConsentEventRow;
 
 export function registerConsentShow(consent: Command, streams: Streams) {
   consent
     .command('show')
     .argument('<email>', 'the person')
-    .description('current state per purpose and scope, then the full history (JSON: {current, history})')
+    .description('current state per purpose and scope, then the full history; csv/tsv: the history with a current column; json: {current, history}')
     .action(
       action(streams, async (ctx, [email]) => {
         const { showConsents } = await import('../../domain/consent/consent.service.js');
@@ -18,7 +21,25 @@ export function registerConsentShow(consent: Command, streams: Streams) {
           await ctx.out.data(safeJson(r, format === 'json' ? 2 : undefined) + '\n');
           return ctx.out.flush();
         }
-        if (ctx.out.stdoutIsTTY) await ctx.out.data(ctx.out.color.bold('Current state') + '\n');
+        const history = [
+          { header: 'at', value: (e: Event) => e.at },
+          { header: 'purpose', value: (e: Event) => e.purpose },
+          { header: 'document', value: (e: Event) => e.document },
+          { header: 'action', value: (e: Event) => e.action },
+          { header: 'basis', value: (e: Event) => e.basis },
+          { header: 'evidence', value: (e: Event) => e.evidence },
+          { header: 'actor', value: (e: Event) => e.actor },
+        ];
+        if (format !== 'table') {
+          // One table a program can read: the history, each event marked if it is the current state.
+          // The history is in ledger order, so the last event of each (purpose, scope) is its state.
+          const latest = new Map<string, number>();
+          for (const e of r.history) latest.set(`${e.purpose}\0${e.document ?? ''}`, e.id);
+          const isCurrent = (e: Event) => latest.get(`${e.purpose}\0${e.document ?? ''}`) === e.id;
+          await renderList(ctx.out, format, [...history, { header: 'current', value: (e: Event) => (isCurrent(e) ? 'yes' : 'no') }], r.history);
+          return;
+        }
+        await ctx.out.data(ctx.out.color.bold('Current state') + '\n');
         await renderList(ctx.out, format, [
           { header: 'purpose', value: (c) => c.purpose },
           { header: 'document', value: (c) => c.document },
@@ -26,16 +47,8 @@ export function registerConsentShow(consent: Command, streams: Streams) {
           { header: 'since', value: (c) => c.since },
           { header: 'basis', value: (c) => c.basis },
         ], r.current);
-        await ctx.out.data(ctx.out.stdoutIsTTY ? '\n' + ctx.out.color.bold('History') + '\n' : '\n');
-        await renderList(ctx.out, format, [
-          { header: 'at', value: (e) => e.at },
-          { header: 'purpose', value: (e) => e.purpose },
-          { header: 'document', value: (e) => e.document },
-          { header: 'action', value: (e) => e.action },
-          { header: 'basis', value: (e) => e.basis },
-          { header: 'evidence', value: (e) => e.evidence },
-          { header: 'actor', value: (e) => e.actor },
-        ], r.history);
+        await ctx.out.data('\n' + ctx.out.color.bold('History') + '\n');
+        await renderList(ctx.out, format, history, r.history);
       }),
     );
 }

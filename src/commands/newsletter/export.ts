@@ -27,18 +27,18 @@ Examples:
         const { NEWSLETTER_FORMATS } = await import('../../domain/newsletter/newsletter.render.js');
         const format = pickFormat(ctx.format, NEWSLETTER_FORMATS, 'lines');
         const db = await ctx.db();
-        const sink = o.output ? await atomicFileSink(o.output) : stdoutSink(ctx.out);
-        const progress = o.output ? await startProgress(ctx.out, 'exporting', undefined) : { advance() {}, stop() {} };
+        const sink = o.output ? await atomicFileSink(o.output) : stdoutSink(ctx.out, ctx.out.stdoutIsTTY);
+        const progress = o.output ? await startProgress(ctx.out, 'exporting', undefined) : undefined;
         let last = 0;
         try {
           const r = await exportNewsletter(db, stamp(ctx), format, sink, (n) => {
-            progress.advance(n - last);
+            progress?.advance(n - last);
             last = n;
           });
-          progress.stop();
+          progress?.stop();
           ctx.out.info(`exported ${r.count} newsletter recipients${r.destination ? ` to ${r.destination}` : ''} (sha256 ${r.sha256})`);
         } finally {
-          progress.stop();
+          progress?.stop();
         }
       }),
     );

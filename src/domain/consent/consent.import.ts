@@ -17,6 +17,9 @@ export async function importConsents(db: Db, stamp: Stamp, input: Input, opts: I
   const latest = s.prepare<[number, string, number | null], { action: string; at: string }>(
     'select action, at from consent_event where person_id = ? and purpose = ? and document_id is ? order by at desc, id desc limit 1',
   );
+  const sameEvent = s.prepare<[number, string, number | null, string, string], { id: number }>(
+    'select id from consent_event where person_id = ? and purpose = ? and document_id is ? and action = ? and at = ? limit 1',
+  );
   const insert = s.prepare('insert into consent_event (person_id, purpose, document_id, action, at, basis, evidence, actor, policy_version, recorded_at) values (?, ?, ?, ?, ?, ?, ?, ?, null, ?)');
   return runImport<ConsentRow>(
     db,
@@ -42,7 +45,10 @@ export async function importConsents(db: Db, stamp: Stamp, input: Input, opts: I
         const what = `${row.action} ${row.purpose}${row.document ? ` (${row.document})` : ''}`;
         if (row.action === 'grant' && current?.action === 'withdraw') return { line, action: 'SKIP', key, note: `${what}: withdrawn on ${current.at}; an import never re-subscribes` };
         if (current?.action === row.action) return { line, action: 'SKIP', key, note: `${what}: already in that state` };
+        if (sameEvent.get(person.id, row.purpose, documentId, row.action, at)) return { line, action: 'SKIP', key, note: `${what} at ${at}: already recorded` };
         insert.run(person.id, row.purpose, documentId, row.action, at, 'import', row.evidence ?? `${input.name} line ${line}`, stamp.actor, stamp.at);
+        // An event older than the current state is history: the later one stays in force.
+        if (current && at < current.at) return { line, action: 'RECORD', key, note: `${what} at ${at}: recorded as history; the later ${current.action} of ${current.at} stays in force` };
         return { line, action: 'RECORD', key, note: what };
       },
     },

@@ -16,7 +16,7 @@ export async function initDatabase(ctx: Context, stamp: Stamp, opts: { allowExis
   if (existed && schemaState(db).state !== 'empty' && !opts.allowExisting) {
     throw new ConflictError(`a database already exists at ${ctx.dbPath}`, 'use it, or choose another --db PATH');
   }
-  const migrations = await migrateToLatest(db);
+  const migrations = await migrateToLatest(db, { create: true });
   await inTransaction(db, (trx) => appendAuditEntry(trx, { ...stamp, summary: `initialised database (schema ${migrations.join(', ') || 'current'})` }));
   return { path: ctx.dbPath, migrations };
 }

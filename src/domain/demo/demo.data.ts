@@ -33,7 +33,8 @@ export interface DemoPerson {
   newsletter?: boolean;
 }
 
-const ascii = (s: string) => s.normalize('NFKD').replace(/[^A-Za-z]/g, '').toLowerCase();
+const FOLD: Record<string, string> = { ø: 'o', Ø: 'O', ł: 'l', Ł: 'L', æ: 'ae', ß: 'ss', ı: 'i' };
+const ascii = (s: string) => s.replace(/[øØłŁæßı]/g, (c) => FOLD[c]!).normalize('NFKD').replace(/[^A-Za-z]/g, '').toLowerCase();
 
 /** Organisations: name, domain, member? */
 export function demoOrganisations() {

@@ -24,11 +24,17 @@ export async function importPeople(db: Db, stamp: Stamp, input: Input, opts: Mem
   const onDuplicate = opts.onDuplicate ?? 'skip';
   const source = opts.source?.trim() || `import:${input.name}`;
   const orgIds = new Map<string, number>();
-  // Rows added by this import get consecutive ids from firstNewId: addedLines[id - firstNewId]
-  // is the line that added it, so an in-file duplicate names its first line without a map of every email.
-  let firstNewId = 0;
-  let addedLines = new Uint32Array(1024);
-  const updatedLines = new Map<number, number>();
+  // lineOf[person id] is the line of this file that already named that person (added, skipped
+  // or updated): an in-file duplicate names its first line with 4 bytes a person, no map of emails.
+  let lineOf = new Uint32Array(1024);
+  const seen = (id: number, line: number) => {
+    if (id >= lineOf.length) {
+      const grown = new Uint32Array(Math.max(lineOf.length * 2, id + 1024));
+      grown.set(lineOf);
+      lineOf = grown;
+    }
+    lineOf[id] = line;
+  };
   const orgId = (name: string): number => {
     const key = orgKey(name);
     let id = orgIds.get(key);
@@ -54,23 +60,16 @@ export async function importPeople(db: Db, stamp: Stamp, input: Input, opts: Mem
         const existing = st.findPerson.get(key);
         if (existing) {
           const id = Number(existing.id);
-          const firstLine = id >= firstNewId && firstNewId > 0 ? addedLines[id - firstNewId] : updatedLines.get(id);
+          const firstLine = lineOf[id];
           if (firstLine) return { source: input.name, line, field: 'email', reason: `duplicate of line ${firstLine} (addresses are compared case-insensitively)` };
           if (onDuplicate === 'fail') return { source: input.name, line, field: 'email', reason: `${email} already exists`, conflict: true };
+          seen(id, line);
           if (onDuplicate === 'skip') return { line, action: 'SKIP', key: email, note: 'already exists' };
-          updatedLines.set(id, line);
           st.updatePerson.run(row.name, row.organization ? orgId(row.organization) : null, stamp.at, id);
           return { line, action: 'UPDATE', key: email, note: 'name and organisation; consents unchanged' };
         }
         const personId = Number(st.insertPerson.run(row.name, email, key, row.organization ? orgId(row.organization) : null, row.status, source, stamp.at, stamp.at).lastInsertRowid);
-        if (!firstNewId) firstNewId = personId;
-        const index = personId - firstNewId;
-        if (index >= addedLines.length) {
-          const grown = new Uint32Array(addedLines.length * 2);
-          grown.set(addedLines);
-          addedLines = grown;
-        }
-        addedLines[index] = line;
+        seen(personId, line);
         const evidence = `${input.name} line ${line}`;
         if (row.status === 'member') {
           grant(personId, 'newsletter', 'grant', 'membership-terms', evidence);

@@ -1,9 +1,12 @@
 import { Command } from 'commander';
+import { registerActivity } from './commands/activity/index.js';
 import { registerAudit } from './commands/audit/index.js';
 import { registerConfig } from './commands/config/index.js';
 import { registerConsent } from './commands/consent/index.js';
 import { registerDb } from './commands/db/index.js';
+import { registerCredits } from './commands/credits/index.js';
 import { registerDemo } from './commands/demo.js';
+import { registerDocument } from './commands/document/index.js';
 import { registerInit } from './commands/init.js';
 import { registerMember } from './commands/member/index.js';
 import { registerNewsletter } from './commands/newsletter/index.js';
@@ -64,6 +67,9 @@ export function buildProgram(streams: Streams): Command {
   registerOrg(program, streams);
   registerMember(program, streams);
   registerConsent(program, streams);
+  registerActivity(program, streams);
+  registerDocument(program, streams);
+  registerCredits(program, streams);
   registerNewsletter(program, streams);
   registerAudit(program, streams);
   return program;

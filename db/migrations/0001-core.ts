@@ -1,14 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-
-/** True when the migration runs on SQLite (triggers are written per dialect). */
-async function isSqlite(db: Kysely<any>): Promise<boolean> {
-  try {
-    await sql`select sqlite_version()`.execute(db);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isSqlite } from './dialect.js';
 
 /** The core: settings, organisations, people, documents, the consent ledger, exports and the audit log. */
 export async function up(db: Kysely<any>): Promise<void> {

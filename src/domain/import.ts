@@ -1,7 +1,7 @@
 import type { Db } from '../db/connection.js';
 import { ConflictError, InputError, type InputProblem } from '../errors.js';
 import { readRecords, type Input } from '../io/input.js';
-import { appendAuditEntry } from './audit/audit.repo.js';
+import { appendAuditEntrySync } from './audit/audit.repo.js';
 import type { Stamp } from './audit/audit.service.js';
 
 export type RowAction = 'ADD' | 'SKIP' | 'UPDATE' | 'RECORD';
@@ -23,6 +23,8 @@ export interface ImportOptions {
   dryRun?: boolean;
   skipInvalid?: boolean;
   format?: string;
+  /** Commit every `rows` rows or `ms` milliseconds (a pipe that may never end); otherwise one transaction. */
+  batch?: { rows: number; ms: number };
 }
 
 /** Hooks through which the command shows progress and problems; the service itself never prints. */
@@ -30,6 +32,8 @@ export interface ImportHooks {
   onProblem?(p: RowProblem): void;
   onOutcome?(o: RowOutcome): Promise<void> | void;
   onBytes?(n: number): void;
+  /** The bad row as it was read, for a rejects file. */
+  onReject?(raw: string | undefined, line: number): void;
 }
 
 export interface ImportReport {
@@ -39,6 +43,8 @@ export interface ImportReport {
   rows: number;
   counts: Record<RowAction, number>;
   invalid: number;
+  /** Batches committed (pipes); 0 for one transaction. */
+  batches: number;
 }
 
 /** Everything that makes one kind of import: its columns, how a row is checked, and how it is applied. */
@@ -53,42 +59,68 @@ export interface ImportSpec<Row> {
 /**
  * Streams an input through one transaction. Every bad row is reported through
  * onProblem as soon as it is found; at the end, any bad row (without --skip-invalid)
- * or a dry run rolls everything back, so nothing is half-written.
+ * or a dry run rolls everything back, so nothing is half-written. With `batch`
+ * (a pipe), rows are committed in batches as they arrive, each with its audit entry:
+ * a crash loses at most the open batch, and a bad row stops the import after
+ * committing the rows before it.
  */
 export async function runImport<Row>(db: Db, stamp: Stamp, input: Input, spec: ImportSpec<Row>, opts: ImportOptions, hooks: ImportHooks = {}): Promise<ImportReport> {
   const { format, records } = await readRecords(input, opts.format, spec.columns, hooks.onBytes);
-  const counts: Record<RowAction, number> = { ADD: 0, UPDATE: 0, RECORD: 0, SKIP: 0 };
+  const counts = emptyCounts();
+  let batchCounts = emptyCounts();
   let invalid = 0;
   let conflicts = 0;
   let rows = 0;
-  const report = (p: RowProblem) => hooks.onProblem?.(p);
-  const reject = (problems: RowProblem[]) => {
+  let batches = 0;
+  let pending = 0;
+  const batch = opts.dryRun ? undefined : opts.batch;
+  const audit = (what: string) =>
+    appendAuditEntrySync(db.sqlite, { ...stamp, summary: `${spec.kind} import from ${input.name} (${format})${what}${invalid ? `; ${invalid} invalid rows skipped` : ''}` });
+  /** Commits what a pipe has brought so far, with its audit entry, and opens the next batch. */
+  const commitBatch = () => {
+    if (!pending) return;
+    audit(`, batch ${++batches}: ${describe(batchCounts)}`);
+    db.sqlite.exec('commit');
+    db.sqlite.exec('begin immediate');
+    pending = 0;
+    batchCounts = emptyCounts();
+  };
+  const reject = (raw: string | undefined, line: number, problems: RowProblem[]) => {
     invalid++;
     if (problems.every((p) => p.conflict)) conflicts++;
-    problems.forEach(report);
+    problems.forEach((p) => hooks.onProblem?.(p));
+    hooks.onReject?.(raw, line);
+    if (batch && !opts.skipInvalid) {
+      // A pipe cannot be taken back: keep what came before the bad line, read nothing after it.
+      commitBatch();
+      throw new InputError(`${input.name}:${line}: bad row; the ${rows - 1} rows before it were imported, nothing after it was read`, [], 'fix the producer, or pass --skip-invalid');
+    }
   };
   db.sqlite.exec('begin immediate');
+  const timer = batch ? setInterval(commitBatch, batch.ms) : undefined;
   try {
     for await (const rec of records) {
       rows++;
       if (rec.problem) {
-        reject([rec.problem]);
+        reject(rec.raw, rec.line, [rec.problem]);
         continue;
       }
       const row = spec.parse(rec.fields!, rec.line, input.name);
       if (Array.isArray(row)) {
-        reject(row.length ? row : [{ source: input.name, line: rec.line, reason: 'invalid row' }]);
+        reject(rec.raw, rec.line, row.length ? row : [{ source: input.name, line: rec.line, reason: 'invalid row' }]);
         continue;
       }
       const outcome = spec.apply(row, rec.line);
       if ('reason' in outcome) {
-        reject([outcome]);
+        reject(rec.raw, rec.line, [outcome]);
         continue;
       }
       counts[outcome.action]++;
+      batchCounts[outcome.action]++;
       await hooks.onOutcome?.(outcome);
+      if (batch && ++pending >= batch.rows) commitBatch();
     }
-    const result: ImportReport = { source: input.name, format, dryRun: Boolean(opts.dryRun), rows, counts, invalid };
+    const result: ImportReport = { source: input.name, format, dryRun: Boolean(opts.dryRun), rows, counts, invalid, batches };
     if (invalid && !opts.skipInvalid) {
       const what = `${invalid} ${invalid === 1 ? 'row' : 'rows'} of ${input.name} could not be imported; nothing was written`;
       const hint = 'fix them, or pass --skip-invalid to import the rest';
@@ -98,14 +130,27 @@ export async function runImport<Row>(db: Db, stamp: Stamp, input: Input, spec: I
       db.sqlite.exec('rollback');
       return result;
     }
-    const summary = Object.entries(counts).filter(([, n]) => n).map(([a, n]) => `${a.toLowerCase()} ${n}`).join(', ');
-    await appendAuditEntry(db.kysely, { ...stamp, summary: `${spec.kind} import from ${input.name} (${format}): ${rows} rows; ${summary || 'nothing to do'}${invalid ? `; ${invalid} invalid rows skipped` : ''}` });
+    if (batch) {
+      if (pending || !batches) audit(`, batch ${++batches}: ${describe(batchCounts)}`);
+    } else {
+      audit(`: ${rows} rows; ${describe(counts)}`);
+    }
     db.sqlite.exec('commit');
-    return result;
+    return { ...result, batches };
   } catch (err) {
     if (db.sqlite.inTransaction) db.sqlite.exec('rollback');
     throw err;
+  } finally {
+    if (timer) clearInterval(timer);
   }
+}
+
+function emptyCounts(): Record<RowAction, number> {
+  return { ADD: 0, UPDATE: 0, RECORD: 0, SKIP: 0 };
+}
+
+function describe(counts: Record<RowAction, number>): string {
+  return Object.entries(counts).filter(([, n]) => n).map(([a, n]) => `${a.toLowerCase()} ${n}`).join(', ') || 'nothing to do';
 }
 
 /** Reads a yes/no cell: yes/no/true/false/1/0, any case; empty is undefined. */

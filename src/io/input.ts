@@ -1,4 +1,4 @@
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, fstatSync, statSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { InputError, UsageError, type InputProblem } from '../errors.js';
@@ -23,7 +23,9 @@ export function openInput(file: string | undefined, streams: Streams): Input {
   if (file === undefined) throw new UsageError('missing input FILE', "give a file name, or '-' to read standard input");
   if (file === '-') {
     if (streams.stdin.isTTY) throw new UsageError("'-' reads standard input, but it is a terminal", 'pipe a file in, e.g. consort member import - < people.csv');
-    return { name: '<stdin>', stream: streams.stdin, isPipe: true };
+    // Standard input redirected from a file (< people.csv) is a file: one transaction.
+    const isFile = streams.stdin === process.stdin && fstatSync(0).isFile();
+    return { name: '<stdin>', stream: streams.stdin, isPipe: !isFile, size: isFile ? fstatSync(0).size : undefined };
   }
   let size: number;
   try {
@@ -95,6 +97,8 @@ export async function* readLines(stream: AsyncIterable<Buffer | string>): AsyncG
 /** One input record: its line, its fields by name, or the problem that stopped it being read. */
 export interface InputRecord {
   line: number;
+  /** The record as read (a line of NDJSON, a CSV record), for a rejects file. */
+  raw?: string;
   fields?: Record<string, unknown>;
   problem?: InputProblem;
 }
@@ -111,21 +115,21 @@ export async function* readNdjson(input: Input, stream: AsyncIterable<Buffer | s
     try {
       value = JSON.parse(text);
     } catch (err) {
-      yield { line, problem: { source: input.name, line, reason: `not valid JSON (${(err as Error).message})` } };
+      yield { line, raw: text, problem: { source: input.name, line, reason: `not valid JSON (${(err as Error).message})` } };
       continue;
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      yield { line, problem: { source: input.name, line, reason: 'expected a JSON object' } };
+      yield { line, raw: text, problem: { source: input.name, line, reason: 'expected a JSON object' } };
       continue;
     }
-    yield { line, fields: value as Record<string, unknown> };
+    yield { line, raw: text, fields: value as Record<string, unknown> };
   }
 }
 
 /** Reads CSV records keyed by the header (names trimmed and lower-cased); checks required columns. */
 export async function* readCsv(input: Input, stream: AsyncIterable<Buffer | string>, known: readonly string[], required: readonly string[]): AsyncGenerator<InputRecord> {
   const { parse } = await import('csv-parse');
-  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: MAX_RECORD_BYTES });
+  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, raw: true, max_record_size: MAX_RECORD_BYTES });
   const feed = (async () => {
     try {
       for await (const chunk of stream) if (!parser.write(chunk)) await new Promise((r) => parser.once('drain', r));
@@ -136,7 +140,7 @@ export async function* readCsv(input: Input, stream: AsyncIterable<Buffer | stri
   })();
   let header: string[] | undefined;
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    for await (const { record, info, raw } of parser as AsyncIterable<{ record: string[]; info: { lines: number }; raw: string }>) {
       const line = info.lines;
       if (!header) {
         header = record.map((h) => h.trim().toLowerCase());
@@ -147,12 +151,12 @@ export async function* readCsv(input: Input, stream: AsyncIterable<Buffer | stri
         continue;
       }
       if (record.length !== header.length) {
-        yield { line, problem: { source: input.name, line, reason: `expected ${header.length} fields, found ${record.length}` } };
+        yield { line, raw, problem: { source: input.name, line, reason: `expected ${header.length} fields, found ${record.length}` } };
         continue;
       }
       const fields: Record<string, unknown> = {};
       header.forEach((h, i) => (fields[h] = record[i]));
-      yield { line, fields };
+      yield { line, raw, fields };
     }
   } catch (err) {
     if (err instanceof InputError) throw err;

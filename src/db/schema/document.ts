@@ -9,6 +9,8 @@ export interface DocumentTable {
   status: Generated<DocumentStatus>;
   release_on: string | null;
   released_at: string | null;
+  /** How many times it was released; credit disclosures carry the edition they belong to. */
+  edition: Generated<number>;
   created_at: string;
   updated_at: string;
 }

@@ -1,16 +1,22 @@
+import type { ActivityTable } from './activity.js';
 import type { AuditEntryTable } from './audit-entry.js';
 import type { ConsentEventTable } from './consent-event.js';
+import type { DisclosureTable } from './disclosure.js';
 import type { DocumentTable } from './document.js';
 import type { ExportRecordTable } from './export-record.js';
 import type { OrganisationTable } from './organisation.js';
+import type { ParticipantOverrideTable } from './participant-override.js';
 import type { PersonTable } from './person.js';
 import type { SettingsTable } from './settings.js';
 
+export * from './activity.js';
 export * from './audit-entry.js';
 export * from './consent-event.js';
+export * from './disclosure.js';
 export * from './document.js';
 export * from './export-record.js';
 export * from './organisation.js';
+export * from './participant-override.js';
 export * from './person.js';
 export * from './settings.js';
 
@@ -23,4 +29,7 @@ export interface Database {
   consent_event: ConsentEventTable;
   export_record: ExportRecordTable;
   audit_entry: AuditEntryTable;
+  activity: ActivityTable;
+  participant_override: ParticipantOverrideTable;
+  disclosure: DisclosureTable;
 }

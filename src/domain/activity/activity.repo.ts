@@ -1,0 +1,49 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema/index.js';
+
+/** An activity as listed: who, when, what, on which document. */
+export interface ActivityRow {
+  id: number;
+  at: string;
+  email: string;
+  action: string;
+  document: string | null;
+  detail: unknown;
+}
+
+export interface ActivityFilter {
+  member?: string;
+  document?: string;
+  action?: string;
+  since?: string;
+  until?: string;
+  limit?: number;
+}
+
+/** Activities in time order, filtered; detail parsed back from its JSON text. */
+export async function selectActivity(db: Kysely<Database>, f: ActivityFilter & { memberKey?: string }): Promise<ActivityRow[]> {
+  let q = db
+    .selectFrom('activity as a')
+    .innerJoin('person as p', 'p.id', 'a.person_id')
+    .leftJoin('document as d', 'd.id', 'a.document_id')
+    .select(['a.id', 'a.at', 'p.email', 'a.action', 'd.slug as document', 'a.detail'])
+    .orderBy('a.at')
+    .orderBy('a.id');
+  if (f.memberKey) q = q.where('p.email_key', '=', f.memberKey);
+  if (f.document) q = q.where('d.slug', '=', f.document);
+  if (f.action) q = q.where('a.action', '=', f.action);
+  if (f.since) q = q.where('a.at', '>=', f.since);
+  if (f.until) q = q.where('a.at', '<', f.until);
+  if (f.limit) q = q.limit(f.limit);
+  return (await q.execute()).map((r) => ({ ...r, id: Number(r.id), detail: r.detail === null ? null : JSON.parse(r.detail) }));
+}
+
+/** Prepared statements for the streamed activity import (STYLE rule 10). */
+export function activityImportStatements(sqlite: BetterSqlite3.Database) {
+  return {
+    findPerson: sqlite.prepare<[string], { id: number; status: string }>('select id, status from person where email_key = ?'),
+    findDocument: sqlite.prepare<[string], { id: number }>('select id from document where slug = ?'),
+    insert: sqlite.prepare('insert into activity (person_id, at, action, document_id, detail, recorded_at) values (?, ?, ?, ?, ?, ?)'),
+  };
+}

@@ -1,0 +1,107 @@
+import type { Db } from '../../db/connection.js';
+import { inTransaction } from '../../db/transaction.js';
+import { NotFoundError, PolicyError, UsageError } from '../../errors.js';
+import type { Input } from '../../io/input.js';
+import { appendAuditEntry } from '../audit/audit.repo.js';
+import type { Stamp } from '../audit/audit.service.js';
+import { emailKey } from '../email.js';
+import { runImport, type ImportHooks, type ImportOptions, type RowOutcome, type RowProblem } from '../import.js';
+import { rowParser } from '../schema.js';
+import { parseIsoTime } from '../time.js';
+import { activityImportStatements, selectActivity, type ActivityFilter } from './activity.repo.js';
+import { ACTIVITY_COLUMNS, activityRowSchema, type ActivityRow } from './activity.schema.js';
+
+/** P5: the site tracks authenticated members only; anyone else's activity is refused. */
+export function p5Refusal(email: string, status: string): string {
+  return `${email} is a ${status}, not a member: non-member site access is not tracked`;
+}
+
+export interface ActivityInput {
+  email: string;
+  action: string;
+  document?: string;
+  at?: string;
+  detail?: string;
+}
+
+/** Records one activity of a member (P5), audited. */
+export async function logActivity(db: Db, stamp: Stamp, a: ActivityInput) {
+  const action = a.action.trim().normalize('NFC');
+  if (!action || action.length > 100) throw new UsageError('ACTION must be 1 to 100 characters', 'e.g. consort activity log ada@example.org comment --document spec-1');
+  const at = a.at === undefined ? stamp.at : parseIsoTime(a.at);
+  if (!at) throw new UsageError(`--at is not an ISO 8601 time: '${a.at}'`, 'e.g. --at 2026-01-31T09:00:00Z');
+  if (at > stamp.at) throw new UsageError(`--at ${at} is in the future`);
+  let detail: string | null = null;
+  if (a.detail !== undefined) {
+    let value: unknown;
+    try {
+      value = JSON.parse(a.detail);
+    } catch {
+      throw new UsageError('--detail is not valid JSON', `e.g. --detail '{"page":"/spec-1"}'`);
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError('--detail must be a JSON object');
+    detail = JSON.stringify(value);
+  }
+  return inTransaction(db, async (trx) => {
+    const person = await trx.selectFrom('person').select(['id', 'email', 'status']).where('email_key', '=', emailKey(a.email)).executeTakeFirst();
+    if (!person) throw new NotFoundError(`no person with email ${a.email}`, 'see consort member list --search');
+    if (person.status !== 'member') throw new PolicyError('P5', p5Refusal(person.email, person.status), 'only members are tracked on the site');
+    let documentId: number | null = null;
+    if (a.document !== undefined) {
+      const doc = await trx.selectFrom('document').select('id').where('slug', '=', a.document).executeTakeFirst();
+      if (!doc) throw new NotFoundError(`no document '${a.document}'`, 'see consort document list');
+      documentId = Number(doc.id);
+    }
+    const { id } = await trx.insertInto('activity').values({ person_id: Number(person.id), at, action, document_id: documentId, detail, recorded_at: stamp.at }).returning('id').executeTakeFirstOrThrow();
+    await appendAuditEntry(trx, { ...stamp, summary: `activity #${id} of person #${person.id}${a.document ? ` on document ${a.document}` : ''}` });
+    return { id: Number(id), email: person.email, action, at, document: a.document ?? null, detail: detail === null ? null : JSON.parse(detail) };
+  });
+}
+
+/** Lists activity with filters; --member is an email. */
+export function listActivity(db: Db, f: ActivityFilter) {
+  return selectActivity(db.kysely, { ...f, memberKey: f.member ? emailKey(f.member) : undefined });
+}
+
+const CACHE_LIMIT = 100_000;
+
+/**
+ * Imports site-log events (NDJSON or CSV). A file is one transaction; a pipe is
+ * committed in batches as it arrives (see runImport). Unknown members, contacts
+ * and former members (P5), bad times and unknown documents are bad rows.
+ */
+export async function importActivity(db: Db, stamp: Stamp, input: Input, opts: ImportOptions, hooks?: ImportHooks) {
+  const st = activityImportStatements(db.sqlite);
+  // Site logs repeat the same people and documents: cache lookups, bounded.
+  const people = new Map<string, { id: number; status: string } | null>();
+  const documents = new Map<string, number | null>();
+  const bad = (line: number, field: string, reason: string): RowProblem => ({ source: input.name, line, field, reason });
+  return runImport<ActivityRow>(db, stamp, input, {
+    kind: 'activity',
+    columns: ACTIVITY_COLUMNS,
+    parse: rowParser(activityRowSchema),
+    apply: (row, line): RowOutcome | RowProblem => {
+      let person = people.get(row.email.key);
+      if (person === undefined) {
+        if (people.size >= CACHE_LIMIT) people.clear();
+        person = st.findPerson.get(row.email.key) ?? null;
+        people.set(row.email.key, person);
+      }
+      if (!person) return bad(line, 'email', `unknown member ${row.email.email}`);
+      if (person.status !== 'member') return bad(line, 'email', `P5: ${p5Refusal(row.email.email, person.status)}`);
+      if (row.at > stamp.at) return bad(line, 'at', `${row.at} is in the future`);
+      let documentId: number | null = null;
+      if (row.document !== undefined) {
+        let id = documents.get(row.document);
+        if (id === undefined) {
+          id = st.findDocument.get(row.document)?.id ?? null;
+          documents.set(row.document, id);
+        }
+        if (id === null) return bad(line, 'document', `unknown document '${row.document}'`);
+        documentId = id;
+      }
+      st.insert.run(person.id, row.at, row.action, documentId, row.detail ?? null, stamp.at);
+      return { line, action: 'ADD', key: row.email.email };
+    },
+  }, opts, hooks);
+}

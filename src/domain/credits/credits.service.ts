@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto';
+import type { Db } from '../../db/connection.js';
+import { inTransaction } from '../../db/transaction.js';
+import type { DataSink } from '../../io/sink.js';
+import type { Stamp } from '../audit/audit.service.js';
+import { creditsOf, documentParticipants } from '../document/document.service.js';
+import { sortCredits, type CreditFacts } from '../document/document.rules.js';
+import { recordExport } from '../export/export.repo.js';
+import { renderCredits, type CreditFormat } from './credits.render.js';
+
+/**
+ * The credit list of a document: after release, exactly what the latest edition
+ * released (frozen: later withdrawals do not rewrite history); before release, a
+ * preview of who would be credited now.
+ */
+export async function creditList(db: Db, slug: string): Promise<{ title: string; preview: boolean; edition: number; credits: CreditFacts[] }> {
+  const { document, people } = await documentParticipants(db.kysely, slug);
+  if (document.edition > 0) {
+    const rows = await db.kysely
+      .selectFrom('disclosure as x')
+      .innerJoin('document as d', 'd.id', 'x.document_id')
+      .select('x.facts')
+      .where('d.slug', '=', slug)
+      .where('x.kind', '=', 'credit')
+      .where('x.state', '=', 'released')
+      .where('x.edition', '=', document.edition)
+      .execute();
+    return { title: document.title, preview: false, edition: document.edition, credits: sortCredits(rows.map((r) => JSON.parse(r.facts) as CreditFacts)) };
+  }
+  return { title: document.title, preview: true, edition: 0, credits: creditsOf(people).map(({ name, email, company }) => ({ name, email, company })) };
+}
+
+/** Writes the credit list in a format to a sink, recorded as an export (count, sha256) and audited. */
+export async function exportCredits(db: Db, stamp: Stamp, slug: string, format: CreditFormat, sink: DataSink) {
+  const list = await creditList(db, slug);
+  const text = renderCredits(format, list.title, list.credits);
+  const sha256 = createHash('sha256').update(text).digest('hex');
+  try {
+    await sink.write(text);
+    await inTransaction(db, async (trx) => {
+      await recordExport(trx, stamp, { kind: `credits ${slug}${list.preview ? ' (preview)' : ` edition ${list.edition}`}`, purpose: 'credit', audience: list.preview ? 'staff' : 'public', rowCount: list.credits.length, sha256, destination: sink.destination });
+      await sink.commit();
+    });
+  } catch (err) {
+    await sink.abort();
+    throw err;
+  }
+  return { preview: list.preview, edition: list.edition, count: list.credits.length, sha256 };
+}

@@ -1,0 +1,142 @@
+import type { Kysely } from 'kysely';
+import type { Db } from '../../db/connection.js';
+import type { Database } from '../../db/schema/index.js';
+import { inTransaction } from '../../db/transaction.js';
+import { ConflictError, InputError, NotFoundError, UsageError } from '../../errors.js';
+import { appendAuditEntry } from '../audit/audit.repo.js';
+import type { Stamp } from '../audit/audit.service.js';
+import { emailKey } from '../email.js';
+import { getSetting } from '../settings/settings.service.js';
+import { cleanText } from '../text.js';
+import { parseIsoDate } from '../time.js';
+import { findDocument, selectCandidates } from './document.repo.js';
+import { judgeParticipant, sortCredits, type CreditFacts, type Participant } from './document.rules.js';
+
+const SLUG = /^[a-z0-9][a-z0-9._-]{0,99}$/;
+
+/** A document as listed and shown. */
+export interface DocumentView {
+  slug: string;
+  title: string;
+  status: 'draft' | 'scheduled' | 'released';
+  release_on: string | null;
+  released_at: string | null;
+  edition: number;
+  created_at: string;
+}
+
+const view = (d: { slug: string; title: string; status: string; release_on: string | null; released_at: string | null; edition: number; created_at: string }): DocumentView => ({
+  slug: d.slug,
+  title: d.title,
+  status: d.status as DocumentView['status'],
+  release_on: d.release_on,
+  released_at: d.released_at,
+  edition: Number(d.edition),
+  created_at: d.created_at,
+});
+
+function checkDate(raw: string, flag: string, today: string): string {
+  const d = parseIsoDate(raw);
+  if (!d) throw new UsageError(`${flag} is not a date (YYYY-MM-DD): '${raw}'`, `e.g. ${flag} 2026-06-30`);
+  if (d < today) throw new UsageError(`${flag} ${d} is in the past`, 'a release is scheduled for today or later');
+  return d;
+}
+
+async function requireDocument(db: Kysely<Database>, slug: string) {
+  const doc = await findDocument(db, slug);
+  if (!doc) throw new NotFoundError(`no document '${slug}'`, 'see consort document list');
+  return doc;
+}
+
+/** Adds a document: draft, or scheduled when a release date is given. */
+export async function addDocument(db: Db, stamp: Stamp, input: { slug: string; title: string; releaseOn?: string }): Promise<DocumentView> {
+  const slug = input.slug.trim();
+  if (!SLUG.test(slug)) throw new UsageError(`invalid slug '${input.slug}'`, 'use lower-case letters, digits, dots, dashes and underscores, e.g. qti-3.0');
+  const title = cleanText(input.title);
+  if ('error' in title) throw new InputError(`--title ${title.error}`, [], 'give the document title');
+  const releaseOn = input.releaseOn === undefined ? null : checkDate(input.releaseOn, '--release-on', stamp.at.slice(0, 10));
+  return inTransaction(db, async (trx) => {
+    if (await findDocument(trx, slug)) throw new ConflictError(`document '${slug}' already exists`, `see consort document show ${slug}`);
+    await trx.insertInto('document').values({ slug, title: title.value, status: releaseOn ? 'scheduled' : 'draft', release_on: releaseOn, released_at: null, created_at: stamp.at, updated_at: stamp.at }).execute();
+    await appendAuditEntry(trx, { ...stamp, summary: `added document ${slug}${releaseOn ? ` scheduled for ${releaseOn}` : ''}` });
+    return view((await findDocument(trx, slug))!);
+  });
+}
+
+export async function listDocuments(db: Db): Promise<DocumentView[]> {
+  return (await db.kysely.selectFrom('document').selectAll().orderBy('slug').execute()).map(view);
+}
+
+export async function showDocument(db: Db, slug: string) {
+  const doc = await requireDocument(db.kysely, slug);
+  const threshold = Number(await getSetting(db.kysely, 'participation-threshold'));
+  const people = (await selectCandidates(db.kysely, Number(doc.id))).map((c) => judgeParticipant(c, threshold));
+  return { ...view(doc), participants: people.filter((p) => p.participant).length, credited: people.filter((p) => p.credited).length };
+}
+
+/** draft → scheduled, or a scheduled document moved to another date; a released one is refused (exit 6). */
+export async function scheduleDocument(db: Db, stamp: Stamp, slug: string, on: string): Promise<DocumentView> {
+  const date = checkDate(on, '--on', stamp.at.slice(0, 10));
+  return inTransaction(db, async (trx) => {
+    const doc = await requireDocument(trx, slug);
+    if (doc.status === 'released') throw new ConflictError(`document '${slug}' is released (edition ${doc.edition}); it cannot be scheduled`, 'add a new document for a new version');
+    await trx.updateTable('document').set({ status: 'scheduled', release_on: date, updated_at: stamp.at }).where('id', '=', doc.id).execute();
+    await appendAuditEntry(trx, { ...stamp, summary: `scheduled document ${slug} for ${date} (was ${doc.status}${doc.release_on ? ` for ${doc.release_on}` : ''})` });
+    return view((await findDocument(trx, slug))!);
+  });
+}
+
+/** Every candidate of a document, judged by the rules of P8. */
+export async function documentParticipants(db: Kysely<Database>, slug: string): Promise<{ document: DocumentView; threshold: number; people: Participant[] }> {
+  const doc = await requireDocument(db, slug);
+  const threshold = Number(await getSetting(db, 'participation-threshold'));
+  const people = (await selectCandidates(db, Number(doc.id))).map((c) => judgeParticipant(c, threshold));
+  return { document: view(doc), threshold, people };
+}
+
+/** Adds or removes a participant by hand; a removal sticks even if more activity arrives. */
+export async function overrideParticipant(db: Db, stamp: Stamp, slug: string, email: string, kind: 'added' | 'removed') {
+  return inTransaction(db, async (trx) => {
+    const doc = await requireDocument(trx, slug);
+    const person = await trx.selectFrom('person').select(['id', 'email', 'status']).where('email_key', '=', emailKey(email)).executeTakeFirst();
+    if (!person) throw new NotFoundError(`no person with email ${email}`, 'see consort member list --search');
+    if (kind === 'added' && person.status === 'contact') throw new ConflictError(`${person.email} is a contact, not a member`, 'only members and former members take part in documents');
+    const values = { document_id: Number(doc.id), person_id: Number(person.id), kind, at: stamp.at, actor: stamp.actor };
+    await trx.insertInto('participant_override').values(values).onConflict((oc) => oc.columns(['document_id', 'person_id']).doUpdateSet({ kind, at: stamp.at, actor: stamp.actor })).execute();
+    await appendAuditEntry(trx, { ...stamp, summary: `participant person #${person.id} ${kind} by hand on document ${slug}` });
+    return { document: slug, email: person.email, change: kind };
+  });
+}
+
+/** The people a release credits now, sorted, with the facts each credit releases. */
+export function creditsOf(people: Participant[]): Array<CreditFacts & { personId: number; organisationId: number | null }> {
+  return sortCredits(people.filter((p) => p.credited).map((p) => ({ name: p.name, email: p.email, company: p.organisation, personId: p.personId, organisationId: p.organisationId })));
+}
+
+/**
+ * Releases a scheduled document in one transaction: one released `credit` disclosure
+ * per credited person, with exactly the facts released (P8); planned credit
+ * disclosures are cancelled; the document becomes `released`. A released document
+ * is released again only with `again` (a new edition, new disclosures).
+ */
+export async function releaseDocument(db: Db, stamp: Stamp, slug: string, opts: { again?: boolean } = {}) {
+  return inTransaction(db, async (trx) => {
+    const { document, people } = await documentParticipants(trx, slug);
+    if (document.status === 'draft') throw new ConflictError(`document '${slug}' is draft; a release needs a date first`, `consort document schedule ${slug} --on DATE`);
+    if (document.status === 'released' && !opts.again) throw new ConflictError(`document '${slug}' is already released (edition ${document.edition}, ${document.released_at})`, 'pass --again to release a new edition');
+    const doc = (await findDocument(trx, slug))!;
+    const edition = document.edition + 1;
+    const credits = creditsOf(people);
+    const dueOn = document.release_on ?? stamp.at.slice(0, 10);
+    for (const c of credits) {
+      await trx
+        .insertInto('disclosure')
+        .values({ kind: 'credit', person_id: c.personId, organisation_id: c.organisationId, document_id: Number(doc.id), edition, audience: 'public', recipient: null, basis: 'credit consent (P8)', due_on: dueOn, state: 'released', facts: JSON.stringify({ name: c.name, email: c.email, company: c.company }), created_at: stamp.at, released_at: stamp.at, cancelled_at: null })
+        .execute();
+    }
+    await trx.updateTable('disclosure').set({ state: 'cancelled', cancelled_at: stamp.at }).where('document_id', '=', doc.id).where('kind', '=', 'credit').where('state', '=', 'planned').execute();
+    await trx.updateTable('document').set({ status: 'released', released_at: stamp.at, edition, updated_at: stamp.at }).where('id', '=', doc.id).execute();
+    await appendAuditEntry(trx, { ...stamp, summary: `released document ${slug} edition ${edition}: ${credits.length} credit disclosures` });
+    return { slug, edition, releasedAt: stamp.at, credited: credits.length, notCredited: people.filter((p) => p.participant && !p.credited).length };
+  });
+}

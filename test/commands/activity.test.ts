@@ -1,0 +1,125 @@
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/db.js';
+
+const MARKER = 'zq-secret-activity-marker';
+
+async function setup() {
+  const dir = tempDir();
+  const db = join(dir, 'c.db');
+  await runCli(['init', '--db', db]);
+  const run = (...argv: string[]) => runCli([...argv, '--db', db]);
+  await run('member', 'add', '--name', 'Ada', '--email', 'ada@example.org', '--status', 'member', '--org', 'Engines');
+  await run('member', 'add', '--name', 'Bo', '--email', 'bo@example.org', '--status', 'member');
+  await run('member', 'add', '--name', 'Carl', '--email', 'carl@example.org', '--newsletter');
+  await run('document', 'add', 'spec', '--title', 'The Spec', '--release-on', '2026-06-30');
+  return { dir, db, run };
+}
+
+describe('activity import', () => {
+  test('a file is one transaction: a bad line writes nothing and is reported as file:line', async () => {
+    const { dir, run } = await setup();
+    const file = join(dir, 'log.ndjson');
+    writeFileSync(file, [
+      '{"email":"ada@example.org","action":"edit","at":"2026-02-01T09:00:00Z","document":"spec"}',
+      '{"email":"carl@example.org","action":"view","at":"2026-02-01T09:00:00Z"}',
+      '{not json',
+      '{"email":"nobody@example.org","action":"edit","at":"2026-02-01"}',
+      '{"email":"bo@example.org","action":"edit","at":"yesterday"}',
+      '{"email":"bo@example.org","action":"edit","at":"2026-02-01","document":"nope"}',
+      '{"email":"bo@example.org","action":"edit","at":"2026-02-01","detail":"x"}',
+    ].join('\n') + '\n');
+    const r = await run('activity', 'import', file);
+    expect(r.code).toBe(4);
+    const problems = r.stderr.split('\n').filter((l) => l.startsWith(`consort: ${file}:`));
+    expect(problems.map((l) => l.replace(`consort: ${file}:`, '').split(':')[0])).toEqual(['2', '3', '4', '5', '6', '7']);
+    expect(r.stderr).toContain(`${file}:2: email: P5: carl@example.org is a contact`);
+    expect(JSON.parse((await run('activity', 'list', '--format', 'json')).stdout)).toEqual([]);
+  });
+
+  test('--skip-invalid with --rejects writes the valid lines and the bad ones verbatim', async () => {
+    const { dir, run } = await setup();
+    const file = join(dir, 'log.csv');
+    writeFileSync(file, 'email,action,at,document\nada@example.org,edit,2026-02-01,spec\ncarl@example.org,view,2026-02-01,\n"bo@example.org",comment,2026-02-02T10:00:00+02:00,spec\n');
+    const rejects = join(dir, 'rejects.csv');
+    const r = await run('activity', 'import', file, '--skip-invalid', '--rejects', rejects);
+    expect(r.code).toBe(0);
+    expect(readFileSync(rejects, 'utf8')).toBe('carl@example.org,view,2026-02-01,\n');
+    const list = JSON.parse((await run('activity', 'list', '--document', 'spec', '--format', 'json')).stdout);
+    expect(list.map((a: { email: string; at: string }) => [a.email, a.at])).toEqual([
+      ['ada@example.org', '2026-02-01T00:00:00.000Z'],
+      ['bo@example.org', '2026-02-02T08:00:00.000Z'],
+    ]);
+    expect((await run('activity', 'import', file, '--rejects', rejects)).code).toBe(2);
+  });
+
+  test('activity list filters by member, action and time range, in every format', async () => {
+    const { run } = await setup();
+    await run('activity', 'log', 'ada@example.org', 'edit', '--document', 'spec', '--at', '2026-02-01', '--detail', '{"page":"4.2"}');
+    await run('activity', 'log', 'ada@example.org', 'comment', '--at', '2026-02-10');
+    await run('activity', 'log', 'bo@example.org', 'edit', '--at', '2026-02-20');
+    const emails = async (...a: string[]) => JSON.parse((await run('activity', 'list', ...a, '--format', 'json')).stdout).map((x: { email: string; action: string }) => `${x.email} ${x.action}`);
+    expect(await emails('--member', 'ADA@example.org')).toEqual(['ada@example.org edit', 'ada@example.org comment']);
+    expect(await emails('--action', 'edit')).toEqual(['ada@example.org edit', 'bo@example.org edit']);
+    expect(await emails('--since', '2026-02-05', '--until', '2026-02-15')).toEqual(['ada@example.org comment']);
+    const tsv = await run('activity', 'list', '--limit', '1');
+    expect(tsv.stdout).toBe('at\temail\taction\tdocument\tdetail\n2026-02-01T00:00:00.000Z\tada@example.org\tedit\tspec\t{"page":"4.2"}\n');
+    expect((await run('activity', 'list', '--format', 'csv')).stdout.split('\r\n')).toHaveLength(5);
+    expect((await run('activity', 'list', '--format', 'ndjson')).stdout.trim().split('\n')).toHaveLength(3);
+    expect((await run('activity', 'log', 'ada@example.org', 'edit', '--detail', '[1]')).code).toBe(2);
+    expect((await run('activity', 'log', 'carl@example.org', 'edit')).code).toBe(7);
+  });
+});
+
+describe('P10: member activity never appears in an export', () => {
+  test('every export command, in every format, of a database with activity', async () => {
+    const { run } = await setup();
+    await run('consent', 'grant', 'ada@example.org', 'credit');
+    for (let i = 0; i < 3; i++) await run('activity', 'log', 'ada@example.org', `${MARKER}-action`, '--document', 'spec', '--detail', JSON.stringify({ note: `${MARKER}-detail` }));
+    const outputs: string[] = [];
+    for (const f of ['lines', 'rfc5322', 'csv', 'json', 'ndjson']) outputs.push((await run('newsletter', 'export', '--format', f)).stdout);
+    for (const f of ['text', 'markdown', 'csv', 'json', 'cff']) outputs.push((await run('credits', 'export', 'spec', '--format', f)).stdout);
+    await run('document', 'release', 'spec', '--yes');
+    for (const f of ['text', 'markdown', 'csv', 'json', 'cff']) outputs.push((await run('credits', 'export', 'spec', '--format', f)).stdout);
+    expect(outputs.join('\n')).toContain('ada@example.org');
+    expect(outputs.join('\n')).not.toContain(MARKER);
+    // Nor does the audit log copy activity into its summaries.
+    expect((await run('audit', 'list', '--format', 'json')).stdout).not.toContain(MARKER);
+  });
+});
+
+describe('documents from the command line', () => {
+  test('participants, release confirmation, preview then frozen credits', async () => {
+    const { dir, run } = await setup();
+    await run('consent', 'grant', 'ada@example.org', 'credit');
+    for (let i = 0; i < 3; i++) {
+      await run('activity', 'log', 'ada@example.org', 'edit', '--document', 'spec');
+      await run('activity', 'log', 'bo@example.org', 'edit', '--document', 'spec');
+    }
+    const p = await run('document', 'participants', 'spec', '--format', 'json');
+    expect(JSON.parse(p.stdout).map((x: { email: string; credited: boolean; reason: string | null }) => [x.email, x.credited, x.reason])).toEqual([
+      ['ada@example.org', true, null],
+      ['bo@example.org', false, 'no credit consent (ask them: P8)'],
+    ]);
+    const preview = await run('credits', 'export', 'spec');
+    expect(preview.stdout).toBe('Ada, Engines <ada@example.org>\n');
+    expect(preview.stderr).toMatch(/not released: this is a preview/);
+    const noYes = await run('document', 'release', 'spec');
+    expect(noYes.code).toBe(2);
+    expect(noYes.stderr).toMatch(/--yes/);
+    expect((await run('document', 'release', 'spec', '--yes')).code).toBe(0);
+    const out = join(dir, 'CITATION.cff');
+    const frozen = await run('credits', 'export', 'spec', '--format', 'cff', '-o', out);
+    expect(frozen.stderr).not.toMatch(/preview/);
+    expect(readFileSync(out, 'utf8')).toContain('email: "ada@example.org"');
+    expect((await run('document', 'release', 'spec', '--yes')).code).toBe(6);
+    expect((await run('document', 'show', 'spec', '--format', 'json')).stdout).toMatch(/"status": "released"/);
+    const audit = (await run('audit', 'list', '--format', 'json')).stdout;
+    expect(audit).toMatch(/export credits spec edition 1 \(purpose credit, audience public\): 1 rows, sha256 [0-9a-f]{64}/);
+    expect((await run('document', 'add', 'Bad Slug', '--title', 'x')).code).toBe(2);
+    expect((await run('document', 'add', 'spec', '--title', 'x')).code).toBe(6);
+    expect((await run('document', 'schedule', 'nope', '--on', '2026-09-01')).code).toBe(5);
+    expect(existsSync(out)).toBe(true);
+  });
+});

@@ -1,0 +1,180 @@
+import { parse as parseCsv } from 'csv-parse/sync';
+import { parse as parseYaml } from 'yaml';
+import { recordConsent } from '../../src/domain/consent/consent.service.js';
+import { creditList, exportCredits } from '../../src/domain/credits/credits.service.js';
+import { renderCredits } from '../../src/domain/credits/credits.render.js';
+import { addDocument, documentParticipants, overrideParticipant, releaseDocument, scheduleDocument } from '../../src/domain/document/document.service.js';
+import { logActivity } from '../../src/domain/activity/activity.service.js';
+import { addPerson, updatePerson } from '../../src/domain/member/member.service.js';
+import { setSetting } from '../../src/domain/settings/settings.service.js';
+import type { Db } from '../../src/db/connection.js';
+import { ConflictError, PolicyError } from '../../src/errors.js';
+import { freshDb, stampAt } from '../helpers/db.js';
+
+const T0 = '2026-03-01T10:00:00.000Z';
+const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
+
+async function member(db: Db, name: string, email: string, org?: string) {
+  await addPerson(db, stampAt(T0), { name, email, status: 'member', org });
+}
+
+async function work(db: Db, email: string, n: number, doc = 'spec') {
+  for (let i = 0; i < n; i++) await logActivity(db, stampAt(at(1)), { email, action: 'edit', document: doc });
+}
+
+async function setup() {
+  const { db } = await freshDb();
+  await addDocument(db, stampAt(T0), { slug: 'spec', title: 'The Spec', releaseOn: '2026-06-30' });
+  return db;
+}
+
+const credited = async (db: Db, slug = 'spec') => (await creditList(db, slug)).credits.map((c) => c.email);
+
+describe('P5: activity is recorded for members only', () => {
+  test('a contact or a former member is refused, naming P5', async () => {
+    const db = await setup();
+    await addPerson(db, stampAt(T0), { name: 'Carl', email: 'carl@example.org' });
+    await member(db, 'Fay', 'fay@example.org');
+    await updatePerson(db, stampAt(T0), 'fay@example.org', { status: 'former' });
+    for (const email of ['carl@example.org', 'fay@example.org']) {
+      const err = await logActivity(db, stampAt(at(1)), { email, action: 'edit' }).catch((e) => e);
+      expect(err).toBeInstanceOf(PolicyError);
+      expect(err.message).toMatch(/P5/);
+    }
+    expect(Number((db.sqlite.prepare('select count(*) as n from activity').get() as { n: number }).n)).toBe(0);
+  });
+});
+
+describe('P8: credits only with approval', () => {
+  test('threshold edges: below the threshold is no participant; at it, one', async () => {
+    const db = await setup();
+    await member(db, 'Ada', 'ada@example.org');
+    await member(db, 'Bo', 'bo@example.org');
+    await recordConsent(db, stampAt(at(2)), { email: 'ada@example.org', purpose: 'credit', action: 'grant' });
+    await recordConsent(db, stampAt(at(2)), { email: 'bo@example.org', purpose: 'credit', action: 'grant' });
+    await work(db, 'ada@example.org', 3);
+    await work(db, 'bo@example.org', 2);
+    const { people } = await documentParticipants(db.kysely, 'spec');
+    expect(people.map((p) => [p.email, p.how, p.credited, p.reason])).toEqual([
+      ['ada@example.org', 'activity', true, ''],
+      ['bo@example.org', 'below threshold', false, '2 of 3 activities needed'],
+    ]);
+    await setSetting(db, stampAt(at(3)), 'participation-threshold', '2');
+    expect(await credited(db)).toEqual(['ada@example.org', 'bo@example.org']);
+  });
+
+  test('blanket consent with a per-document withdrawal: not credited; a per-document grant overrides a blanket withdrawal', async () => {
+    const db = await setup();
+    await member(db, 'Ada', 'ada@example.org');
+    await member(db, 'Bo', 'bo@example.org');
+    await work(db, 'ada@example.org', 3);
+    await work(db, 'bo@example.org', 3);
+    await recordConsent(db, stampAt(at(2)), { email: 'ada@example.org', purpose: 'credit', action: 'grant' });
+    await recordConsent(db, stampAt(at(3)), { email: 'ada@example.org', purpose: 'credit', action: 'withdraw', document: 'spec' });
+    await recordConsent(db, stampAt(at(2)), { email: 'bo@example.org', purpose: 'credit', action: 'withdraw' });
+    await recordConsent(db, stampAt(at(3)), { email: 'bo@example.org', purpose: 'credit', action: 'grant', document: 'spec' });
+    const { people } = await documentParticipants(db.kysely, 'spec');
+    expect(people.map((p) => [p.email, p.consent, p.credited])).toEqual([
+      ['ada@example.org', 'per-document withdrawn', false],
+      ['bo@example.org', 'per-document', true],
+    ]);
+    expect(await credited(db)).toEqual(['bo@example.org']);
+  });
+
+  test('a removal by hand sticks even when more activity arrives; an addition needs no activity', async () => {
+    const db = await setup();
+    await member(db, 'Ada', 'ada@example.org');
+    await member(db, 'Bo', 'bo@example.org');
+    for (const e of ['ada@example.org', 'bo@example.org']) await recordConsent(db, stampAt(at(2)), { email: e, purpose: 'credit', action: 'grant' });
+    await work(db, 'ada@example.org', 3);
+    await overrideParticipant(db, stampAt(at(3)), 'spec', 'ada@example.org', 'removed');
+    await work(db, 'ada@example.org', 10);
+    await overrideParticipant(db, stampAt(at(3)), 'spec', 'bo@example.org', 'added');
+    const { people } = await documentParticipants(db.kysely, 'spec');
+    expect(people.map((p) => [p.email, p.activities, p.how, p.credited])).toEqual([
+      ['ada@example.org', 13, 'removed by hand', false],
+      ['bo@example.org', 0, 'added by hand', true],
+    ]);
+  });
+
+  test('release freezes the list: a later withdrawal does not rewrite it; --again is a new edition', async () => {
+    const db = await setup();
+    await member(db, 'Ada', 'ada@example.org', 'Engines');
+    await work(db, 'ada@example.org', 3);
+    await recordConsent(db, stampAt(at(2)), { email: 'ada@example.org', purpose: 'credit', action: 'grant' });
+    const r = await releaseDocument(db, stampAt(at(5)), 'spec');
+    expect(r).toMatchObject({ edition: 1, credited: 1 });
+    const facts = db.sqlite.prepare("select kind, audience, state, facts, edition from disclosure").all();
+    expect(facts).toEqual([{ kind: 'credit', audience: 'public', state: 'released', edition: 1, facts: JSON.stringify({ name: 'Ada', email: 'ada@example.org', company: 'Engines' }) }]);
+    await recordConsent(db, stampAt(at(6)), { email: 'ada@example.org', purpose: 'credit', action: 'withdraw', document: 'spec' });
+    expect(await credited(db)).toEqual(['ada@example.org']);
+    await expect(releaseDocument(db, stampAt(at(7)), 'spec')).rejects.toBeInstanceOf(ConflictError);
+    const again = await releaseDocument(db, stampAt(at(7)), 'spec', { again: true });
+    expect(again).toMatchObject({ edition: 2, credited: 0 });
+    expect(await credited(db)).toEqual([]);
+    expect(() => db.sqlite.exec("update disclosure set facts = '{}'")).toThrow(/frozen/);
+  });
+
+  test('a withdrawal before release is honoured', async () => {
+    const db = await setup();
+    await member(db, 'Ada', 'ada@example.org');
+    await work(db, 'ada@example.org', 3);
+    await recordConsent(db, stampAt(at(2)), { email: 'ada@example.org', purpose: 'credit', action: 'grant', document: 'spec' });
+    await recordConsent(db, stampAt(at(3)), { email: 'ada@example.org', purpose: 'credit', action: 'withdraw', document: 'spec' });
+    expect((await releaseDocument(db, stampAt(at(5)), 'spec')).credited).toBe(0);
+  });
+
+  test('wrong transitions are conflicts naming the state', async () => {
+    const { db } = await freshDb();
+    await addDocument(db, stampAt(T0), { slug: 'draft-doc', title: 'Draft' });
+    await expect(releaseDocument(db, stampAt(at(1)), 'draft-doc')).rejects.toThrow(/is draft/);
+    await scheduleDocument(db, stampAt(at(1)), 'draft-doc', '2026-04-01');
+    await releaseDocument(db, stampAt(at(2)), 'draft-doc');
+    await expect(scheduleDocument(db, stampAt(at(3)), 'draft-doc', '2026-05-01')).rejects.toThrow(/is released/);
+  });
+});
+
+describe('credit formats', () => {
+  const credits = [
+    { name: 'Zoë Ångström', email: 'zoe@example.org', company: 'Lab, "North"' },
+    { name: 'adam Smith', email: 'adam@example.org', company: null },
+    { name: 'Émile Zola', email: 'emile@example.org', company: 'Les *Éditions*' },
+  ];
+
+  test('names are sorted with locale-aware collation, not code points', async () => {
+    const db = await setup();
+    for (const c of credits) {
+      await member(db, c.name, c.email, c.company ?? undefined);
+      await work(db, c.email, 3);
+      await recordConsent(db, stampAt(at(2)), { email: c.email, purpose: 'credit', action: 'grant' });
+    }
+    expect((await creditList(db, 'spec')).credits.map((c) => c.name)).toEqual(['adam Smith', 'Émile Zola', 'Zoë Ångström']);
+    let text = '';
+    const r = await exportCredits(db, stampAt(at(3)), 'spec', 'text', { destination: null, write: async (t) => void (text += t), commit: async () => {}, abort: async () => {} });
+    expect(r).toMatchObject({ preview: true, count: 3 });
+    expect(text).toBe('adam Smith <adam@example.org>\nÉmile Zola, Les *Éditions* <emile@example.org>\nZoë Ångström, Lab, "North" <zoe@example.org>\n');
+  });
+
+  test('csv reads back with csv-parse', () => {
+    expect(parseCsv(renderCredits('csv', 'T', credits))).toEqual([['name', 'email', 'company'], ...credits.map((c) => [c.name, c.email, c.company ?? ''])]);
+  });
+
+  test('cff is valid YAML with the CITATION.cff authors fields', () => {
+    const doc = parseYaml(renderCredits('cff', 'The "Spec": 1.0', credits));
+    expect(doc['cff-version']).toBe('1.2.0');
+    expect(doc.title).toBe('The "Spec": 1.0');
+    expect(doc.authors).toEqual([
+      { 'family-names': 'Ångström', 'given-names': 'Zoë', email: 'zoe@example.org', affiliation: 'Lab, "North"' },
+      { 'family-names': 'Smith', 'given-names': 'adam', email: 'adam@example.org' },
+      { 'family-names': 'Zola', 'given-names': 'Émile', email: 'emile@example.org', affiliation: 'Les *Éditions*' },
+    ]);
+    expect(parseYaml(renderCredits('cff', 'Empty', [])).authors).toEqual([]);
+  });
+
+  test('markdown escapes what would format', () => {
+    const md = renderCredits('markdown', 'A *bold* title', credits);
+    expect(md).toContain('## Acknowledgements');
+    expect(md).toContain('*A \\*bold\\* title*');
+    expect(md).toContain('- Émile Zola, Les \\*Éditions\\* <emile@example.org>');
+  });
+});

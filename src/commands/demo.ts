@@ -7,6 +7,8 @@ const TOUR: Array<[string, string[]]> = [
   ['Five people', ['member', 'list', '--limit', '5']],
   ['Organisations', ['org', 'list']],
   ['The newsletter list, as a mailer wants it (first lines)', ['newsletter', 'export', '--format', 'rfc5322']],
+  ['Who will be credited in qti-3, and why not (P8)', ['document', 'participants', 'qti-3']],
+  ['The frozen credits of the released lti-1.3', ['credits', 'export', 'lti-1.3', '--format', 'markdown']],
   ['Is the audit log intact?', ['audit', 'verify']],
 ];
 
@@ -15,7 +17,7 @@ export function registerDemo(program: Command, streams: Streams) {
     .command('demo')
     .option('--force', 'replace an earlier demo database at the same path')
     .option('--people <n>', 'how many people to generate', positiveInt('--people'), 240)
-    .description('build a demo database of generated organisations, members, contacts and consents, then show a short tour')
+    .description('build a demo database of generated organisations, members, contacts, consents, documents and activity, then show a short tour')
     .addHelpText('after', '\nThe database goes to --db, else ./consort-demo.db (never the default database).\n\nExample:\n  consort demo --db /tmp/demo.db && consort --db /tmp/demo.db member list')
     .action(
       action<{ force?: boolean; people: number }>(streams, async (ctx, _args, o) => {

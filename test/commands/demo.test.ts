@@ -19,6 +19,12 @@ describe('demo', () => {
     const emails = (await runCli(['member', 'list', '--format', 'json', '--db', path])).stdout;
     expect(JSON.parse(emails).every((p: { email: string }) => /@[a-z.]*example\.(org|com|net|edu)$/.test(p.email))).toBe(true);
 
+    const participants = JSON.parse((await runCli(['document', 'participants', 'qti-3', '--format', 'json', '--db', path])).stdout);
+    const states = new Set(participants.map((p: { how: string; consent: string; credited: boolean }) => (p.credited ? 'credited' : p.how === 'activity' ? p.consent : p.how)));
+    for (const s of ['credited', 'none', 'per-document withdrawn', 'removed by hand', 'below threshold']) expect(states).toContain(s);
+    const docs = JSON.parse((await runCli(['document', 'list', '--format', 'json', '--db', path])).stdout);
+    expect(docs.map((d: { slug: string; status: string }) => `${d.slug} ${d.status}`)).toEqual(['caliper-2 draft', 'lti-1.3 released', 'qti-3 scheduled']);
+
     expect((await runCli(['demo', '--db', path])).code).toBe(6);
     expect((await runCli(['demo', '--db', path, '--force', '--people', '10'])).code).toBe(0);
 

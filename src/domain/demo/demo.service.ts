@@ -1,7 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { Context } from '../../context.js';
-import { openDb } from '../../db/connection.js';
+import { openDb, type Db } from '../../db/connection.js';
 import { ConflictError } from '../../errors.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { recordConsent } from '../consent/consent.service.js';
@@ -9,6 +9,8 @@ import { initDatabase } from '../db/db.service.js';
 import { importPeople } from '../member/member.import.js';
 import { updatePerson } from '../member/member.service.js';
 import { addOrg, updateOrg } from '../org/org.service.js';
+import { importActivity } from '../activity/activity.service.js';
+import { addDocument, overrideParticipant, releaseDocument } from '../document/document.service.js';
 import { demoOrganisations, demoPeople, prng } from './demo.data.js';
 
 /** True if the file is a database that `consort demo` made (so --force may replace it). */
@@ -23,6 +25,46 @@ function isDemoDatabase(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** A date `days` after the stamp's day. */
+function dayAfter(stamp: Stamp, days: number): string {
+  return new Date(Date.parse(stamp.at.slice(0, 10)) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * Documents with participants in every state (P8): on qti-3, one credited by
+ * activity, one without consent, one who withdrew for this document, one removed
+ * by hand, one below the threshold, one added by hand; lti-1.3 released; a draft.
+ */
+async function demoDocuments(db: Db, stamp: Stamp, active: string[], blanketCredit: Set<string>, rnd: () => number) {
+  await addDocument(db, stamp, { slug: 'qti-3', title: 'Question and Test Interoperability 3.0', releaseOn: dayAfter(stamp, 30) });
+  await addDocument(db, stamp, { slug: 'lti-1.3', title: 'Learning Tools Interoperability 1.3', releaseOn: dayAfter(stamp, 0) });
+  await addDocument(db, stamp, { slug: 'caliper-2', title: 'Caliper Analytics 2.0' });
+  const noConsent = active.find((e) => !blanketCredit.has(e));
+  const [credited, withdrawn, removed, below, added] = active.filter((e) => e !== noConsent);
+  const events: string[] = [];
+  const log = (email: string | undefined, slug: string, n: number) => {
+    for (let i = 0; i < n && email; i++) events.push(JSON.stringify({ email, action: ['edit', 'comment', 'review'][i % 3], at: stamp.at, document: slug }));
+  };
+  log(credited, 'qti-3', 4);
+  log(noConsent, 'qti-3', 3);
+  log(withdrawn, 'qti-3', 3);
+  log(removed, 'qti-3', 5);
+  log(below, 'qti-3', 1);
+  for (const email of active.slice(6, 30)) log(email, rnd() < 0.5 ? 'qti-3' : 'lti-1.3', 1 + Math.floor(rnd() * 5));
+  await importActivity(db, stamp, { name: 'demo-site-log.ndjson', stream: Readable.from([Buffer.from(events.join('\n') + '\n')]), isPipe: false }, {});
+  const grant = (email: string | undefined, action: 'grant' | 'withdraw', document?: string) =>
+    email ? recordConsent(db, stamp, { email, purpose: 'credit', action, document, evidence: 'credit consent form' }) : undefined;
+  await grant(credited, 'grant', 'qti-3');
+  await grant(withdrawn, 'grant');
+  await grant(withdrawn, 'withdraw', 'qti-3');
+  await grant(removed, 'grant', 'qti-3');
+  await grant(below, 'grant', 'qti-3');
+  await grant(added, 'grant', 'qti-3');
+  if (removed) await overrideParticipant(db, stamp, 'qti-3', removed, 'removed');
+  if (added) await overrideParticipant(db, stamp, 'qti-3', added, 'added');
+  await releaseDocument(db, stamp, 'lti-1.3');
 }
 
 /**
@@ -53,10 +95,14 @@ export async function buildDemo(ctx: Context, stamp: Stamp, opts: { force?: bool
   for (const p of people.filter((x) => x.newsletter && rnd() < 0.2)) {
     await recordConsent(db, stamp, { email: p.email, purpose: 'newsletter', action: 'withdraw', evidence: 'reply: please remove me' });
   }
+  const blanketCredit = new Set<string>();
   for (const p of members.filter(() => rnd() < 0.3)) {
     await recordConsent(db, stamp, { email: p.email, purpose: 'credit', action: 'grant', evidence: 'credit consent form' });
+    blanketCredit.add(p.email);
   }
-  for (const p of members.filter(() => rnd() < 0.05)) await updatePerson(db, stamp, p.email, { status: 'former' });
+  const former = new Set(members.filter(() => rnd() < 0.05).map((p) => p.email));
+  for (const email of former) await updatePerson(db, stamp, email, { status: 'former' });
+  await demoDocuments(db, stamp, members.filter((p) => !former.has(p.email)).map((p) => p.email), blanketCredit, rnd);
   for (const o of demoOrganisations().filter((x) => x.member)) {
     const contact = members.find((p) => p.organization === o.name);
     if (contact) await updateOrg(db, stamp, o.name, { contact: contact.email });

@@ -1,9 +1,9 @@
 // consort's performance targets (SPEC section 7), measured side by side in one run.
 // Usage: npm run bench            (1M rows; BENCH_ROWS=100000 for a quick run)
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writePeopleCsv } from './generate.mjs';
+import { writeEvents, writePeopleCsv } from './generate.mjs';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const DATA = new URL('./data/', import.meta.url).pathname;
@@ -46,7 +46,8 @@ mkdirSync(DATA, { recursive: true });
 const csv = join(DATA, `people-${ROWS}.csv`);
 if (!existsSync(csv)) {
   console.error(`bench: generating ${ROWS} people…`);
-  await writePeopleCsv(csv, ROWS);
+  await writePeopleCsv(csv + '.tmp', ROWS);
+  renameSync(csv + '.tmp', csv);
 }
 
 // 1. Cold start.
@@ -65,6 +66,19 @@ report(`member import of ${ROWS} rows CSV`, consortImport.seconds, sqliteImport.
 
 // 3. member show on the big database.
 report(`member show on ${ROWS}-person database`, median(process.execPath, [BIN, 'member', 'show', `person${ROWS >> 1}@org${(ROWS >> 1) % 500}.example.org`, '--db', db, '--format', 'json']), node0, 1.5, 'ms');
+
+// 3b. activity import vs sqlite3 .import of the same events as CSV into a table of the same shape.
+const events = join(DATA, `events-${ROWS}.ndjson`);
+const eventsCsv = join(DATA, `events-${ROWS}.csv`);
+if (!existsSync(events)) {
+  await writeEvents(events + '.tmp', eventsCsv, ROWS, ROWS, 'bench-doc');
+  renameSync(events + '.tmp', events);
+}
+execFileSync(process.execPath, [BIN, 'document', 'add', 'bench-doc', '--title', 'Bench', '--db', db, '-q'], { env: ENV, stdio: 'ignore' });
+execFileSync('sqlite3', [ref, 'create table activity (email text, action text, at text, document text)']);
+const sqliteEvents = measure('sqlite3', [ref, '.import --csv --skip 1 ' + eventsCsv + ' activity']);
+const consortEvents = measure(process.execPath, [BIN, 'activity', 'import', events, '--db', db, '-q']);
+report(`activity import of ${ROWS} NDJSON events`, consortEvents.seconds, sqliteEvents.seconds, 3);
 
 // 4. newsletter export vs sqlite3 -csv of the equivalent query.
 const query = `select p.name, p.email from person p where (select c.action from consent_event c where c.person_id = p.id and c.purpose = 'newsletter' and c.document_id is null order by c.at desc, c.id desc limit 1) = 'grant' order by p.id`;

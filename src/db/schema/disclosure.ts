@@ -23,4 +23,6 @@ export interface DisclosureTable {
   created_at: string;
   released_at: string | null;
   cancelled_at: string | null;
+  /** Why the subject is not told (e.g. a court order), for a lawful disclosure. */
+  no_notice_reason: string | null;
 }

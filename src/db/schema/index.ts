@@ -4,6 +4,7 @@ import type { ConsentEventTable } from './consent-event.js';
 import type { DisclosureTable } from './disclosure.js';
 import type { DocumentTable } from './document.js';
 import type { ExportRecordTable } from './export-record.js';
+import type { NoticeTable } from './notice.js';
 import type { OrganisationTable } from './organisation.js';
 import type { ParticipantOverrideTable } from './participant-override.js';
 import type { PersonTable } from './person.js';
@@ -15,6 +16,7 @@ export * from './consent-event.js';
 export * from './disclosure.js';
 export * from './document.js';
 export * from './export-record.js';
+export * from './notice.js';
 export * from './organisation.js';
 export * from './participant-override.js';
 export * from './person.js';
@@ -32,4 +34,5 @@ export interface Database {
   activity: ActivityTable;
   participant_override: ParticipantOverrideTable;
   disclosure: DisclosureTable;
+  notice: NoticeTable;
 }

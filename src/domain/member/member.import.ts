@@ -6,6 +6,9 @@ import { orgKey } from '../org/org.repo.js';
 import { rowParser } from '../schema.js';
 import type { OnDuplicate } from './member.constants.js';
 import { memberImportStatements } from './member.repo.js';
+import { membershipStatements } from '../disclosure/disclosure.repo.js';
+import { addDays } from '../disclosure/disclosure.service.js';
+import { getSetting } from '../settings/settings.service.js';
 import { MEMBER_COLUMNS, memberRowSchema, type MemberRow } from './member.schema.js';
 
 export interface MemberImportOptions extends ImportOptions {
@@ -21,6 +24,9 @@ export interface MemberImportOptions extends ImportOptions {
  */
 export async function importPeople(db: Db, stamp: Stamp, input: Input, opts: MemberImportOptions, hooks?: ImportHooks) {
   const st = memberImportStatements(db.sqlite);
+  const membership = membershipStatements(db.sqlite);
+  const announceOn = addDays(stamp.at, Number(await getSetting(db.kysely, 'notice-days')));
+  const orgNames = new Map<number, string>();
   const onDuplicate = opts.onDuplicate ?? 'skip';
   const source = opts.source?.trim() || `import:${input.name}`;
   const orgIds = new Map<string, number>();
@@ -72,6 +78,9 @@ export async function importPeople(db: Db, stamp: Stamp, input: Input, opts: Mem
         seen(personId, line);
         const evidence = `${input.name} line ${line}`;
         if (row.status === 'member') {
+          const organisationId = row.organization ? orgId(row.organization) : null;
+          if (organisationId !== null && !orgNames.has(organisationId)) orgNames.set(organisationId, (db.sqlite.prepare('select name from organisation where id = ?').get(organisationId) as { name: string }).name);
+          membership.plan(personId, organisationId, { name: row.name, email, organisation: organisationId === null ? null : orgNames.get(organisationId)! }, stamp.at, announceOn, stamp.actor);
           grant(personId, 'newsletter', 'grant', 'membership-terms', evidence);
           grant(personId, 'directory', 'grant', 'membership-terms', evidence);
           if (row.newsletter === false) grant(personId, 'newsletter', 'withdraw', 'import', `${evidence}: newsletter=no`);

@@ -6,6 +6,7 @@ import { ConflictError, InputError, NotFoundError, UsageError } from '../../erro
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { consentHistory, insertConsentEvent, latestConsent } from '../consent/consent.repo.js';
+import { planMembership } from '../disclosure/disclosure.service.js';
 import { currentStates } from '../consent/consent.service.js';
 import { normaliseEmail } from '../email.js';
 import { orgKey } from '../org/org.repo.js';
@@ -80,7 +81,10 @@ export async function addPerson(db: Db, stamp: Stamp, input: NewPerson) {
       .executeTakeFirstOrThrow();
     const personId = Number(id);
     const consents: string[] = [];
-    if (status === 'member') consents.push(...(await grantMembershipTerms(trx, stamp, personId)).granted);
+    if (status === 'member') {
+      consents.push(...(await grantMembershipTerms(trx, stamp, personId)).granted);
+      await planMembership(db, trx, stamp, personId);
+    }
     else if (input.newsletter) {
       await insertConsentEvent(trx, { person_id: personId, purpose: 'newsletter', document_id: null, action: 'grant', at: stamp.at, basis: 'request', evidence: 'asked for the newsletter (member add --newsletter)', actor: stamp.actor, recorded_at: stamp.at });
       consents.push('newsletter');
@@ -141,11 +145,14 @@ export async function updatePerson(db: Db, stamp: Stamp, email: string, change: 
     let membership: { granted: string[]; keptWithdrawn: string[] } | undefined;
     if (change.status !== undefined) {
       values.status = checkStatus(change.status, ['member', 'contact', 'former']);
-      if (values.status === 'member' && person.status !== 'member') membership = await grantMembershipTerms(trx, stamp, person.id);
+      if (values.status === 'member' && person.status !== 'member') {
+        membership = await grantMembershipTerms(trx, stamp, person.id);
+      }
     }
     const fields = Object.keys(values).filter((k) => k !== 'email_key');
     if (!fields.length) throw new UsageError('nothing to change', 'pass --name, --email, --org or --status');
     await trx.updateTable('person').set({ ...values, updated_at: stamp.at }).where('id', '=', person.id).execute();
+    if (membership) await planMembership(db, trx, stamp, person.id);
     await appendAuditEntry(trx, { ...stamp, summary: `updated person #${person.id}: ${fields.join(', ')}${membership?.granted.length ? `; granted ${membership.granted.join(', ')}` : ''}` });
     const updated = (await trx.selectFrom('person').select('email').where('id', '=', person.id).executeTakeFirstOrThrow()).email;
     return { person: (await findPersonByEmail(trx, updated))!, granted: membership?.granted ?? [], keptWithdrawn: membership?.keptWithdrawn ?? [] };

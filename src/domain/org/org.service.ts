@@ -5,6 +5,7 @@ import { inTransaction } from '../../db/transaction.js';
 import { ConflictError, InputError, NotFoundError } from '../../errors.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
+import { planOrganisationAnnouncement } from '../disclosure/disclosure.service.js';
 import { emailKey } from '../email.js';
 import { cleanText } from '../text.js';
 import { findOrgByName, orgKey, selectOrgs } from './org.repo.js';
@@ -66,6 +67,7 @@ export async function addOrg(db: Db, stamp: Stamp, input: OrgInput): Promise<Org
       .values({ name, name_key: orgKey(name), domain, membership, joined_on: input.member ? stamp.at.slice(0, 10) : null, contact_person_id: contact ?? null, created_at: stamp.at, updated_at: stamp.at })
       .returning('id')
       .executeTakeFirstOrThrow();
+    if (input.member) await planOrganisationAnnouncement(trx, stamp, Number(id));
     await appendAuditEntry(trx, { ...stamp, summary: `added organisation #${id} (${membership})` });
     return toOrg(await selectOrgs(trx).where('o.id', '=', Number(id)).executeTakeFirstOrThrow());
   });
@@ -125,6 +127,7 @@ export async function updateOrg(db: Db, stamp: Stamp, current: string, change: O
     const fields = Object.keys(values).filter((k) => k !== 'name_key');
     if (!fields.length) throw new InputError('nothing to change', [], 'pass --name, --domain, --member, --non-member or --contact');
     await trx.updateTable('organisation').set({ ...values, updated_at: stamp.at }).where('id', '=', org.id).execute();
+    if (change.member && org.membership !== 'member') await planOrganisationAnnouncement(trx, stamp, Number(org.id));
     await appendAuditEntry(trx, { ...stamp, summary: `updated organisation #${org.id}: ${fields.join(', ')}` });
     return toOrg(await selectOrgs(trx).where('o.id', '=', Number(org.id)).executeTakeFirstOrThrow());
   });

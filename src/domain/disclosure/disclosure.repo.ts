@@ -1,0 +1,77 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../db/schema/index.js';
+
+/** A disclosure with its subject, organisation, document and notice state, as listed and checked. */
+export interface DisclosureRow {
+  id: number;
+  kind: 'credit' | 'announcement' | 'directory' | 'legal';
+  state: 'planned' | 'released' | 'cancelled';
+  audience: string;
+  due_on: string;
+  person_id: number | null;
+  email: string | null;
+  name: string | null;
+  organisation_id: number | null;
+  organisation: string | null;
+  /** The organisation's contact person, for organisation-level disclosures. */
+  contact_id: number | null;
+  contact_email: string | null;
+  document: string | null;
+  recipient: string | null;
+  basis: string | null;
+  facts: string;
+  no_notice_reason: string | null;
+  /** When the subject (or, organisation-level, the contact) was first informed; null if never. */
+  subject_noticed_at: string | null;
+  contact_noticed_at: string | null;
+  released_at: string | null;
+  cancelled_at: string | null;
+}
+
+/** Disclosures with everything a list or a check needs, oldest due first. */
+export function selectDisclosures(db: Kysely<Database>) {
+  return db
+    .selectFrom('disclosure as x')
+    .leftJoin('person as p', 'p.id', 'x.person_id')
+    .leftJoin('organisation as o', 'o.id', 'x.organisation_id')
+    .leftJoin('person as c', 'c.id', 'o.contact_person_id')
+    .leftJoin('document as d', 'd.id', 'x.document_id')
+    .select([
+      'x.id', 'x.kind', 'x.state', 'x.audience', 'x.due_on', 'x.person_id', 'p.email', 'p.name', 'x.organisation_id', 'o.name as organisation',
+      'o.contact_person_id as contact_id', 'c.email as contact_email', 'd.slug as document', 'x.recipient', 'x.basis', 'x.facts', 'x.no_notice_reason',
+      'x.released_at', 'x.cancelled_at',
+      sql<string | null>`(select min(n.at) from notice n where n.disclosure_id = x.id and n.role = 'subject')`.as('subject_noticed_at'),
+      sql<string | null>`(select min(n.at) from notice n where n.disclosure_id = x.id and n.role = 'organisation-contact')`.as('contact_noticed_at'),
+    ])
+    .orderBy('x.due_on')
+    .orderBy('x.id');
+}
+
+export const toDisclosureRow = (r: any): DisclosureRow => ({
+  ...r,
+  id: Number(r.id),
+  person_id: r.person_id === null ? null : Number(r.person_id),
+  organisation_id: r.organisation_id === null ? null : Number(r.organisation_id),
+  contact_id: r.contact_id === null ? null : Number(r.contact_id),
+});
+
+/**
+ * Raw statements that plan what membership brings (P6, P7), for the bulk member
+ * import: a planned public announcement, and the members' directory relay,
+ * released at once with its notice by the membership terms.
+ */
+export function membershipStatements(sqlite: BetterSqlite3.Database) {
+  const disclosure = sqlite.prepare(
+    "insert into disclosure (kind, person_id, organisation_id, audience, basis, due_on, state, facts, created_at, released_at) values (?, ?, ?, ?, 'membership terms (P6, P7)', ?, ?, ?, ?, ?)",
+  );
+  const notice = sqlite.prepare("insert into notice (disclosure_id, person_id, role, channel, at, actor, recorded_at) values (?, ?, 'subject', 'membership-terms', ?, ?, ?)");
+  return {
+    /** Plans the announcement and records the directory relay of a new member. */
+    plan(personId: number, organisationId: number | null, facts: { name: string; email: string; organisation: string | null }, at: string, announceOn: string, actor: string) {
+      disclosure.run('announcement', personId, organisationId, 'public', announceOn, 'planned', JSON.stringify({ name: facts.name, organisation: facts.organisation }), at, null);
+      const dir = disclosure.run('directory', personId, organisationId, 'members', at.slice(0, 10), 'released', JSON.stringify(facts), at, at);
+      notice.run(Number(dir.lastInsertRowid), personId, at, actor, at);
+    },
+  };
+}

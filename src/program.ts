@@ -1,15 +1,20 @@
 import { Command } from 'commander';
 import { registerActivity } from './commands/activity/index.js';
+import { registerAnnounce } from './commands/announce/index.js';
 import { registerAudit } from './commands/audit/index.js';
 import { registerConfig } from './commands/config/index.js';
 import { registerConsent } from './commands/consent/index.js';
 import { registerDb } from './commands/db/index.js';
 import { registerCredits } from './commands/credits/index.js';
 import { registerDemo } from './commands/demo.js';
+import { registerDirectory } from './commands/directory/index.js';
+import { registerDisclose } from './commands/disclose.js';
+import { registerDisclosures } from './commands/disclosures/index.js';
 import { registerDocument } from './commands/document/index.js';
 import { registerInit } from './commands/init.js';
 import { registerMember } from './commands/member/index.js';
 import { registerNewsletter } from './commands/newsletter/index.js';
+import { registerNotice } from './commands/notice/index.js';
 import { registerOrg } from './commands/org/index.js';
 import type { Streams } from './io/output.js';
 import { VERSION } from './version.js';
@@ -19,7 +24,7 @@ Exit codes:
   0  success
   1  unexpected internal error (a bug: the message says so)
   2  usage error: unknown command or option, missing or malformed argument
-  3  a check found problems (db check, audit verify)
+  3  a check found problems (disclosures check, db check, audit verify)
   4  invalid input data (a bad row, a bad email); nothing was written
   5  not found (person, organisation, document)
   6  conflict (duplicate, wrong state)
@@ -71,6 +76,11 @@ export function buildProgram(streams: Streams): Command {
   registerDocument(program, streams);
   registerCredits(program, streams);
   registerNewsletter(program, streams);
+  registerDirectory(program, streams);
+  registerAnnounce(program, streams);
+  registerDisclose(program, streams);
+  registerDisclosures(program, streams);
+  registerNotice(program, streams);
   registerAudit(program, streams);
   return program;
 }

@@ -80,7 +80,8 @@ describe('P10: member activity never appears in an export', () => {
     const outputs: string[] = [];
     for (const f of ['lines', 'rfc5322', 'csv', 'json', 'ndjson']) outputs.push((await run('newsletter', 'export', '--format', f)).stdout);
     for (const f of ['text', 'markdown', 'csv', 'json', 'cff']) outputs.push((await run('credits', 'export', 'spec', '--format', f)).stdout);
-    await run('document', 'release', 'spec', '--yes');
+    expect((await run('notice', 'record', 'ada@example.org', '--document', 'spec')).code).toBe(0);
+    expect((await run('document', 'release', 'spec', '--yes')).code).toBe(0);
     for (const f of ['text', 'markdown', 'csv', 'json', 'cff']) outputs.push((await run('credits', 'export', 'spec', '--format', f)).stdout);
     expect(outputs.join('\n')).toContain('ada@example.org');
     expect(outputs.join('\n')).not.toContain(MARKER);
@@ -108,6 +109,10 @@ describe('documents from the command line', () => {
     const noYes = await run('document', 'release', 'spec');
     expect(noYes.code).toBe(2);
     expect(noYes.stderr).toMatch(/--yes/);
+    const refused = await run('document', 'release', 'spec', '--yes');
+    expect(refused.code).toBe(7);
+    expect(refused.stderr).toMatch(/\[P9\]/);
+    expect((await run('notice', 'record', 'ada@example.org', '--document', 'spec')).code).toBe(0);
     expect((await run('document', 'release', 'spec', '--yes')).code).toBe(0);
     const out = join(dir, 'CITATION.cff');
     const frozen = await run('credits', 'export', 'spec', '--format', 'cff', '-o', out);

@@ -7,6 +7,7 @@ import { addDocument, documentParticipants, overrideParticipant, releaseDocument
 import { logActivity } from '../../src/domain/activity/activity.service.js';
 import { addPerson, updatePerson } from '../../src/domain/member/member.service.js';
 import { setSetting } from '../../src/domain/settings/settings.service.js';
+import { recordNotices } from '../../src/domain/notice/notice.service.js';
 import type { Db } from '../../src/db/connection.js';
 import { ConflictError, PolicyError } from '../../src/errors.js';
 import { freshDb, stampAt } from '../helpers/db.js';
@@ -102,6 +103,8 @@ describe('P8: credits only with approval', () => {
     await member(db, 'Ada', 'ada@example.org', 'Engines');
     await work(db, 'ada@example.org', 3);
     await recordConsent(db, stampAt(at(2)), { email: 'ada@example.org', purpose: 'credit', action: 'grant' });
+    await expect(releaseDocument(db, stampAt(at(5)), 'spec')).rejects.toThrow(/P9/);
+    await recordNotices(db, stampAt(at(4)), { email: 'ada@example.org', document: 'spec' });
     const r = await releaseDocument(db, stampAt(at(5)), 'spec');
     expect(r).toMatchObject({ edition: 1, credited: 1 });
     const facts = db.sqlite.prepare("select kind, audience, state, facts, edition from disclosure where kind = 'credit'").all();

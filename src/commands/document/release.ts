@@ -8,18 +8,25 @@ export function registerDocumentRelease(document: Command, streams: Streams) {
     .command('release')
     .argument('<slug>')
     .option('--again', 'release an already released document as a new edition (new disclosures)')
+    .option('--force', 'release even if a credited person was not told beforehand (P9); needs --reason')
+    .option('--reason <text>', 'why --force (audited)')
     .description('freeze the credit list: one released credit disclosure per credited person, in one transaction (asks on a terminal; --yes elsewhere)')
     .addHelpText('after', '\nExample:\n  consort document release qti-3 --yes && consort credits export qti-3 --format markdown')
     .action(
-      action<{ again?: boolean }>(streams, async (ctx, [slug], o) => {
+      action<{ again?: boolean; force?: boolean; reason?: string }>(streams, async (ctx, [slug], o) => {
         const { releaseDocument, documentParticipants, creditsOf } = await import('../../domain/document/document.service.js');
+        const { checkDisclosures, refreshDisclosures } = await import('../../domain/disclosure/disclosure.service.js');
         const db = await ctx.db();
         const preview = creditsOf((await documentParticipants(db.kysely, slug!)).people);
+        // The same warnings as disclosures check, for this document, before anything happens.
+        await refreshDisclosures(db, stamp(ctx));
+        const check = await checkDisclosures(db.kysely, ctx.now().slice(0, 10), 100000);
+        for (const p of check.problems.filter((x) => x.document === slug)) ctx.out.warn(`${p.code}: ${p.message}`);
         if (!(await ctx.confirm(`Release ${slug} and publish the credits of ${preview.length} people?`))) {
           ctx.out.info('not released');
           return;
         }
-        const r = await releaseDocument(db, stamp(ctx), slug!, { again: o.again });
+        const r = await releaseDocument(db, stamp(ctx), slug!, { again: o.again, force: o.force, reason: o.reason });
         ctx.out.info(`released ${r.slug} edition ${r.edition}: ${r.credited} credited${r.notCredited ? `, ${r.notCredited} participants not credited (no consent)` : ''}`);
         await renderRecord(ctx.out, ctx.format, r);
       }),

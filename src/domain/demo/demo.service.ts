@@ -11,6 +11,7 @@ import { updatePerson } from '../member/member.service.js';
 import { addOrg, updateOrg } from '../org/org.service.js';
 import { importActivity } from '../activity/activity.service.js';
 import { addDocument, overrideParticipant, releaseDocument } from '../document/document.service.js';
+import { recordNotices } from '../notice/notice.service.js';
 import { demoOrganisations, demoPeople, prng } from './demo.data.js';
 
 /** True if the file is a database that `consort demo` made (so --force may replace it). */
@@ -64,6 +65,7 @@ async function demoDocuments(db: Db, stamp: Stamp, active: string[], blanketCred
   await grant(added, 'grant', 'qti-3');
   if (removed) await overrideParticipant(db, stamp, 'qti-3', removed, 'removed');
   if (added) await overrideParticipant(db, stamp, 'qti-3', added, 'added');
+  await recordNotices(db, stamp, { document: 'lti-1.3', channel: 'email' });
   await releaseDocument(db, stamp, 'lti-1.3');
 }
 

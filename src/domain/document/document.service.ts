@@ -10,6 +10,8 @@ import { getSetting } from '../settings/settings.service.js';
 import { cleanText } from '../text.js';
 import { parseIsoDate } from '../time.js';
 import { findDocument, selectCandidates } from './document.repo.js';
+import { syncCreditDisclosures } from '../disclosure/disclosure.service.js';
+import { p9Gate } from '../disclosure/gate.js';
 import { judgeParticipant, sortCredits, type CreditFacts, type Participant } from './document.rules.js';
 
 const SLUG = /^[a-z0-9][a-z0-9._-]{0,99}$/;
@@ -119,8 +121,9 @@ export function creditsOf(people: Participant[]): Array<CreditFacts & { personId
  * disclosures are cancelled; the document becomes `released`. A released document
  * is released again only with `again` (a new edition, new disclosures).
  */
-export async function releaseDocument(db: Db, stamp: Stamp, slug: string, opts: { again?: boolean } = {}) {
+export async function releaseDocument(db: Db, stamp: Stamp, slug: string, opts: { again?: boolean; force?: boolean; reason?: string } = {}) {
   return inTransaction(db, async (trx) => {
+    await syncCreditDisclosures(trx, stamp);
     const { document, people } = await documentParticipants(trx, slug);
     if (document.status === 'draft') throw new ConflictError(`document '${slug}' is draft; a release needs a date first`, `consort document schedule ${slug} --on DATE`);
     if (document.status === 'released' && !opts.again) throw new ConflictError(`document '${slug}' is already released (edition ${document.edition}, ${document.released_at})`, 'pass --again to release a new edition');
@@ -128,13 +131,28 @@ export async function releaseDocument(db: Db, stamp: Stamp, slug: string, opts: 
     const edition = document.edition + 1;
     const credits = creditsOf(people);
     const dueOn = document.release_on ?? stamp.at.slice(0, 10);
+    // Planned credit disclosures (with their notices) become the released ones; anyone
+    // credited without one (a new edition) gets a new one; the rest are cancelled.
+    const planned = await trx.selectFrom('disclosure').select(['id', 'person_id']).where('document_id', '=', doc.id).where('kind', '=', 'credit').where('state', '=', 'planned').execute();
+    const plannedFor = new Map(planned.map((d) => [Number(d.person_id), Number(d.id)]));
+    // P9: everyone credited must have been told before their name goes out.
+    const told = new Set((await trx.selectFrom('notice').select('disclosure_id').where('disclosure_id', 'in', planned.length ? planned.map((d) => d.id) : [-1]).where('role', '=', 'subject').execute()).map((n) => Number(n.disclosure_id)));
+    const uninformed = credits.filter((c) => !told.has(plannedFor.get(c.personId) ?? -1)).map((c) => ({ disclosure: plannedFor.get(c.personId) ?? 0, who: c.email }));
+    await p9Gate(trx, stamp, `release of ${slug}`, uninformed, opts.force ? { reason: opts.reason } : undefined);
     for (const c of credits) {
-      await trx
-        .insertInto('disclosure')
-        .values({ kind: 'credit', person_id: c.personId, organisation_id: c.organisationId, document_id: Number(doc.id), edition, audience: 'public', recipient: null, basis: 'credit consent (P8)', due_on: dueOn, state: 'released', facts: JSON.stringify({ name: c.name, email: c.email, company: c.company }), created_at: stamp.at, released_at: stamp.at, cancelled_at: null })
-        .execute();
+      const facts = JSON.stringify({ name: c.name, email: c.email, company: c.company });
+      const id = plannedFor.get(c.personId);
+      plannedFor.delete(c.personId);
+      if (id !== undefined) {
+        await trx.updateTable('disclosure').set({ state: 'released', edition, facts, organisation_id: c.organisationId, released_at: stamp.at }).where('id', '=', id).execute();
+      } else {
+        await trx
+          .insertInto('disclosure')
+          .values({ kind: 'credit', person_id: c.personId, organisation_id: c.organisationId, document_id: Number(doc.id), edition, audience: 'public', recipient: null, basis: 'credit consent (P8)', due_on: dueOn, state: 'released', facts, created_at: stamp.at, released_at: stamp.at, cancelled_at: null })
+          .execute();
+      }
     }
-    await trx.updateTable('disclosure').set({ state: 'cancelled', cancelled_at: stamp.at }).where('document_id', '=', doc.id).where('kind', '=', 'credit').where('state', '=', 'planned').execute();
+    for (const id of plannedFor.values()) await trx.updateTable('disclosure').set({ state: 'cancelled', cancelled_at: stamp.at }).where('id', '=', id).execute();
     await trx.updateTable('document').set({ status: 'released', released_at: stamp.at, edition, updated_at: stamp.at }).where('id', '=', doc.id).execute();
     await appendAuditEntry(trx, { ...stamp, summary: `released document ${slug} edition ${edition}: ${credits.length} credit disclosures` });
     return { slug, edition, releasedAt: stamp.at, credited: credits.length, notCredited: people.filter((p) => p.participant && !p.credited).length };

@@ -1,39 +1,14 @@
 import { csvLine } from '../../io/csv.js';
+import { mailbox } from '../../io/mime.js';
 import { safeJson } from '../../io/sanitize.js';
 import type { Recipient } from './newsletter.repo.js';
 
 export const NEWSLETTER_FORMATS = ['lines', 'rfc5322', 'csv', 'json', 'ndjson'] as const;
 export type NewsletterFormat = (typeof NEWSLETTER_FORMATS)[number];
 
-const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
-
-/** RFC 2047 encoded-words (UTF-8, base64), each at most 75 characters, split on character boundaries. */
-function encodedWords(text: string): string {
-  const words: string[] = [];
-  let chunk = '';
-  let bytes = 0;
-  for (const ch of text) {
-    const n = Buffer.byteLength(ch);
-    if (bytes + n > 45) {
-      words.push(chunk);
-      chunk = '';
-      bytes = 0;
-    }
-    chunk += ch;
-    bytes += n;
-  }
-  if (chunk) words.push(chunk);
-  return words.map((w) => `=?UTF-8?B?${Buffer.from(w, 'utf8').toString('base64')}?=`).join(' ');
-}
-
-/**
- * An RFC 5322 mailbox, `"Name" <email>`: a printable-ASCII name as a quoted-string
- * (quotes and backslashes escaped); any other name as RFC 2047 encoded-words, so
- * a standard parser reads back exactly the name, newlines and all.
- */
+/** `"Name" <email>`, as a standard address parser reads it back (see io/mime). */
 export function rfc5322Mailbox(r: Recipient): string {
-  const name = PRINTABLE_ASCII.test(r.name) ? `"${r.name.replace(/[\\"]/g, '\\$&')}"` : encodedWords(r.name);
-  return `${name} <${r.email}>`;
+  return mailbox(r.name, r.email);
 }
 
 /** The text before the first recipient. */

@@ -1,0 +1,29 @@
+import type { Command } from 'commander';
+import { pickFormat } from '../../io/format.js';
+import type { Streams } from '../../io/output.js';
+import { atomicFileSink, stdoutSink } from '../../io/sink.js';
+import { action, stamp } from '../action.js';
+
+export function registerAnnounce(program: Command, streams: Streams) {
+  const announce = program.command('announce').description('the public announcement of new members (P7)');
+  announce
+    .command('export')
+    .option('--through <date>', 'announcements due on or before DATE (default today)')
+    .option('--publish', 'release them: they become frozen disclosures (asks on a terminal; --yes elsewhere)')
+    .option('--force', 'with --publish: publish even if someone was not told (P9), with --reason')
+    .option('--reason <text>', 'why --force (audited)')
+    .option('-o, --output <file>', 'write to FILE atomically')
+    .description('new members (name and organisation, never email) and member organisations whose announcement is due: --format markdown (default), json or text')
+    .addHelpText('after', '\nWithout --publish it is a draft. --publish refuses (exit 7, P9) while anyone concerned was not told.\n\nExample:\n  consort announce export --through 2026-04-30 --publish --yes > announcement.md')
+    .action(
+      action<{ through?: string; publish?: boolean; force?: boolean; reason?: string; output?: string }>(streams, async (ctx, _args, o) => {
+        const { exportAnnouncement, ANNOUNCE_FORMATS } = await import('../../domain/announce/announce.service.js');
+        const format = pickFormat(ctx.format, ANNOUNCE_FORMATS, 'markdown');
+        const db = await ctx.db();
+        if (o.publish && !(await ctx.confirm('Publish the announcement and release these disclosures?'))) return ctx.out.info('not published');
+        const sink = o.output ? await atomicFileSink(o.output) : stdoutSink(ctx.out, ctx.out.stdoutIsTTY);
+        const r = await exportAnnouncement(db, stamp(ctx), { through: o.through, format, publish: o.publish, force: o.force, reason: o.reason }, sink);
+        ctx.out.info(`${r.published ? 'published' : 'draft'}: ${r.members} members, ${r.organisations} organisations through ${r.through}${r.leftOut ? `; ${r.leftOut} left out (consent withdrawn)` : ''}`);
+      }),
+    );
+}

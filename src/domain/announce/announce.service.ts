@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import type { Db } from '../../db/connection.js';
+import { inTransaction } from '../../db/transaction.js';
+import { UsageError } from '../../errors.js';
+import { csvLine } from '../../io/csv.js';
+import type { DataSink } from '../../io/sink.js';
+import { safeJson } from '../../io/sanitize.js';
+import type { Stamp } from '../audit/audit.service.js';
+import { selectDisclosures, toDisclosureRow } from '../disclosure/disclosure.repo.js';
+import { p9Gate } from '../disclosure/gate.js';
+import { recordExport } from '../export/export.repo.js';
+import { appendAuditEntry } from '../audit/audit.repo.js';
+import { parseIsoDate } from '../time.js';
+
+export const ANNOUNCE_FORMATS = ['markdown', 'json', 'text'] as const;
+export type AnnounceFormat = (typeof ANNOUNCE_FORMATS)[number];
+
+/** An entry of the public announcement: a member (name and organisation, never email) or a member organisation. */
+interface Entry {
+  name: string | null;
+  organisation: string | null;
+}
+
+function render(format: AnnounceFormat, through: string, people: Entry[], orgs: Entry[]): string {
+  const collator = new Intl.Collator(undefined, { sensitivity: 'base' });
+  people.sort((a, b) => collator.compare(a.name ?? '', b.name ?? ''));
+  orgs.sort((a, b) => collator.compare(a.organisation ?? '', b.organisation ?? ''));
+  if (format === 'json') return safeJson({ through, organisations: orgs.map((o) => o.organisation), members: people.map((p) => ({ name: p.name, organisation: p.organisation })) }, 2) + '\n';
+  const person = (p: Entry) => `${p.name}${p.organisation ? ` (${p.organisation})` : ''}`;
+  if (format === 'text') return [...orgs.map((o) => `organisation\t${o.organisation}`), ...people.map((p) => `member\t${person(p)}`)].map((l) => l.replace(/\r?\n/g, ' ') + '\n').join('');
+  const md = (s: string) => s.replace(/[\\`*_{}[\]()<>#+\-.!|~]/g, '\\$&').replace(/\r?\n/g, ' ');
+  return [
+    `# New members of the consortium (through ${through})\n\n`,
+    orgs.length ? `## Member organisations\n\n${orgs.map((o) => `- ${md(o.organisation!)}\n`).join('')}\n` : '',
+    people.length ? `## Members\n\n${people.map((p) => `- ${md(person(p))}\n`).join('')}` : '',
+  ].join('');
+}
+
+/**
+ * The public announcement of new members and member organisations due through
+ * `through` (P7). With `publish`: P9 first (everyone concerned told, or --force with
+ * a reason), then the disclosures become released and frozen. A member who
+ * withdrew the announcement consent is left out (and, on publishing, cancelled).
+ */
+export async function exportAnnouncement(db: Db, stamp: Stamp, opts: { through?: string; format: AnnounceFormat; publish?: boolean; force?: boolean; reason?: string }, sink: DataSink) {
+  const through = opts.through === undefined ? stamp.at.slice(0, 10) : parseIsoDate(opts.through);
+  if (!through) throw new UsageError(`--through is not a date (YYYY-MM-DD): '${opts.through}'`);
+  try {
+    const result = await inTransaction(db, async (trx) => {
+      const rows = (await selectDisclosures(trx).where('x.kind', '=', 'announcement').where('x.state', '=', 'planned').where('x.due_on', '<=', through).execute()).map(toDisclosureRow);
+      const withdrawn = new Set<number>();
+      for (const d of rows.filter((r) => r.person_id !== null)) {
+        const c = await trx.selectFrom('consent_event').select('action').where('person_id', '=', d.person_id!).where('purpose', '=', 'announcement').where('document_id', 'is', null).orderBy('at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+        if (c?.action === 'withdraw') withdrawn.add(d.id);
+      }
+      const due = rows.filter((r) => !withdrawn.has(r.id));
+      const people = due.filter((d) => d.person_id !== null).map((d) => JSON.parse(d.facts) as Entry);
+      const orgs = due.filter((d) => d.person_id === null).map((d) => JSON.parse(d.facts) as Entry);
+      const text = render(opts.format, through, people, orgs);
+      const sha256 = createHash('sha256').update(text).digest('hex');
+      if (opts.publish) {
+        const uninformed = due
+          .filter((d) => (d.person_id !== null ? !d.subject_noticed_at : !d.contact_noticed_at))
+          .map((d) => ({ disclosure: d.id, who: d.person_id !== null ? d.email! : d.contact_email ? `${d.contact_email} for ${d.organisation}` : `${d.organisation} (no contact person)` }));
+        await p9Gate(trx, stamp, `announcement through ${through}`, uninformed, opts.force ? { reason: opts.reason } : undefined);
+        for (const d of due) await trx.updateTable('disclosure').set({ state: 'released', released_at: stamp.at }).where('id', '=', d.id).execute();
+        for (const id of withdrawn) await trx.updateTable('disclosure').set({ state: 'cancelled', cancelled_at: stamp.at }).where('id', '=', id).execute();
+        await appendAuditEntry(trx, { ...stamp, summary: `published the announcement through ${through}: ${due.length} disclosures released${withdrawn.size ? `, ${withdrawn.size} cancelled (consent withdrawn)` : ''}` });
+      }
+      await sink.write(text);
+      await recordExport(trx, stamp, { kind: `announcement${opts.publish ? '' : ' (draft)'}`, purpose: 'announcement (P7)', audience: opts.publish ? 'public' : 'staff', rowCount: due.length, sha256, destination: sink.destination });
+      await sink.commit();
+      return { through, published: Boolean(opts.publish), members: people.length, organisations: orgs.length, leftOut: withdrawn.size, sha256 };
+    });
+    return result;
+  } catch (err) {
+    await sink.abort();
+    throw err;
+  }
+}
+
+export const DIRECTORY_FORMATS = ['csv', 'tsv', 'json', 'ndjson'] as const;
+export type DirectoryFormat = (typeof DIRECTORY_FORMATS)[number];
+
+/** The members-only directory (P6): name, email, organisation of current members; recorded as an export. */
+export async function exportDirectory(db: Db, stamp: Stamp, format: DirectoryFormat, sink: DataSink) {
+  const rows = await db.kysely
+    .selectFrom('person as p')
+    .leftJoin('organisation as o', 'o.id', 'p.organisation_id')
+    .select(['p.name', 'p.email', 'o.name as organisation'])
+    .where('p.status', '=', 'member')
+    .orderBy('p.name')
+    .execute();
+  const collator = new Intl.Collator(undefined, { sensitivity: 'base' });
+  rows.sort((a, b) => collator.compare(a.name, b.name));
+  const { tsvLine } = await import('../../io/tsv.js');
+  const text =
+    format === 'json'
+      ? safeJson(rows, 2) + '\n'
+      : format === 'ndjson'
+        ? rows.map((r) => safeJson(r) + '\n').join('')
+        : (format === 'csv' ? csvLine : tsvLine)(['name', 'email', 'organisation']) + rows.map((r) => (format === 'csv' ? csvLine : tsvLine)([r.name, r.email, r.organisation])).join('');
+  const sha256 = createHash('sha256').update(text).digest('hex');
+  try {
+    await sink.write(text);
+    await inTransaction(db, async (trx) => {
+      await recordExport(trx, stamp, { kind: 'directory', purpose: 'members directory (P6)', audience: 'members', rowCount: rows.length, sha256, destination: sink.destination });
+      await sink.commit();
+    });
+  } catch (err) {
+    await sink.abort();
+    throw err;
+  }
+  return { count: rows.length, sha256 };
+}

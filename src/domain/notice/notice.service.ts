@@ -1,0 +1,134 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Db } from '../../db/connection.js';
+import type { Database } from '../../db/schema/index.js';
+import { inTransaction } from '../../db/transaction.js';
+import { NotFoundError, UsageError } from '../../errors.js';
+import type { DataSink } from '../../io/sink.js';
+import { appendAuditEntry } from '../audit/audit.repo.js';
+import type { Stamp } from '../audit/audit.service.js';
+import { selectDisclosures, toDisclosureRow, type DisclosureRow } from '../disclosure/disclosure.repo.js';
+import { addDays, syncCreditDisclosures } from '../disclosure/disclosure.service.js';
+import { emailKey } from '../email.js';
+import { recordExport } from '../export/export.repo.js';
+import { getSetting } from '../settings/settings.service.js';
+import { parseIsoTime } from '../time.js';
+import { renderNotice, type NoticeFormat } from './notice.render.js';
+
+/** One notice still to give: who must be told of which disclosure, by when. */
+export interface PendingNotice {
+  to: string;
+  name: string;
+  personId: number;
+  role: 'subject' | 'organisation-contact';
+  disclosure: number;
+  kind: string;
+  audience: string;
+  recipient: string | null;
+  document: string | null;
+  organisation: string | null;
+  due_on: string;
+  inform_by: string;
+  released: boolean;
+  facts: Record<string, unknown>;
+}
+
+/** Planned disclosures, and lawful ones already made, whose people have not been told (P9). */
+export async function pendingNotices(trx: Kysely<Database>): Promise<PendingNotice[]> {
+  const days = Number(await getSetting(trx, 'notice-days'));
+  const rows = (
+    await selectDisclosures(trx)
+      .where((eb) => eb.or([eb('x.state', '=', 'planned'), eb.and([eb('x.kind', '=', 'legal'), eb('x.state', '=', 'released'), eb('x.no_notice_reason', 'is', null)])]))
+      .execute()
+  ).map(toDisclosureRow);
+  const names = new Map<number, string>();
+  const nameOf = async (id: number) => {
+    if (!names.has(id)) names.set(id, (await trx.selectFrom('person').select('name').where('id', '=', id).executeTakeFirstOrThrow()).name);
+    return names.get(id)!;
+  };
+  const pending: PendingNotice[] = [];
+  const base = (d: DisclosureRow) => ({
+    disclosure: d.id, kind: d.kind, audience: d.audience, recipient: d.recipient, document: d.document, organisation: d.organisation, due_on: d.due_on,
+    inform_by: d.kind === 'legal' ? d.due_on : addDays(d.due_on, -days), released: d.state === 'released', facts: JSON.parse(d.facts) as Record<string, unknown>,
+  });
+  for (const d of rows) {
+    if (d.person_id !== null && !d.subject_noticed_at) pending.push({ ...base(d), to: d.email!, name: d.name!, personId: d.person_id, role: 'subject' });
+    if (d.person_id === null && d.contact_id !== null && !d.contact_noticed_at) pending.push({ ...base(d), to: d.contact_email!, name: await nameOf(d.contact_id), personId: d.contact_id, role: 'organisation-contact' });
+  }
+  return pending;
+}
+
+/** Refreshes planned disclosures, then lists the notices still to give. */
+export function listPendingNotices(db: Db, stamp: Stamp): Promise<PendingNotice[]> {
+  return inTransaction(db, async (trx) => {
+    await syncCreditDisclosures(trx, stamp);
+    return pendingNotices(trx);
+  });
+}
+
+export interface NoticeSelection {
+  email?: string;
+  disclosure?: number;
+  document?: string;
+  allPending?: boolean;
+  channel?: string;
+  at?: string;
+}
+
+/** Records notices as given: of one disclosure (to EMAIL), of a document's credits or of every pending one (to EMAIL, or to everyone concerned). */
+export async function recordNotices(db: Db, stamp: Stamp, s: NoticeSelection) {
+  const chosen = [s.disclosure !== undefined, s.document !== undefined, Boolean(s.allPending)].filter(Boolean).length;
+  if (chosen !== 1) throw new UsageError('give exactly one of --disclosure ID, --document SLUG, --all-pending');
+  if (!s.email && s.disclosure !== undefined) throw new UsageError('missing EMAIL', 'name who was informed of the disclosure');
+  const at = s.at === undefined ? stamp.at : parseIsoTime(s.at);
+  if (!at) throw new UsageError(`--at is not an ISO 8601 time: '${s.at}'`, 'e.g. --at 2026-01-31T09:00:00Z');
+  if (at > stamp.at) throw new UsageError(`--at ${at} is in the future`);
+  const channel = (s.channel ?? 'email').trim();
+  if (!channel || channel.length > 50) throw new UsageError('--channel must be 1 to 50 characters');
+  return inTransaction(db, async (trx) => {
+    await syncCreditDisclosures(trx, stamp);
+    let pending = await pendingNotices(trx);
+    if (s.email) {
+      const key = emailKey(s.email);
+      if (!(await trx.selectFrom('person').select('id').where('email_key', '=', key).executeTakeFirst())) throw new NotFoundError(`no person with email ${s.email}`);
+      pending = pending.filter((p) => p.to.toLowerCase() === key);
+    }
+    if (s.disclosure !== undefined) {
+      if (!(await trx.selectFrom('disclosure').select('id').where('id', '=', s.disclosure).executeTakeFirst())) throw new NotFoundError(`no disclosure #${s.disclosure}`, 'see consort disclosures list');
+      pending = pending.filter((p) => p.disclosure === s.disclosure);
+    }
+    if (s.document !== undefined) pending = pending.filter((p) => p.document === s.document);
+    // Nothing pending is normal for a pipeline's --all-pending; for one disclosure it is a mistake.
+    if (!pending.length && s.disclosure !== undefined) throw new NotFoundError(`no pending notice of disclosure #${s.disclosure}${s.email ? ` to ${s.email}` : ''}`, 'see consort notice pending');
+    if (!pending.length) return [];
+    for (const p of pending) {
+      await trx.insertInto('notice').values({ disclosure_id: p.disclosure, person_id: p.personId, role: p.role, channel, at, actor: stamp.actor, recorded_at: stamp.at }).execute();
+    }
+    await appendAuditEntry(trx, { ...stamp, summary: `recorded ${pending.length} notices (${channel}, ${at}) for disclosures ${pending.map((p) => `#${p.disclosure}`).join(', ')}` });
+    return pending.map((p) => ({ to: p.to, disclosure: p.disclosure, kind: p.kind, role: p.role, channel, at }));
+  });
+}
+
+/** Writes drafts of every pending notice for a mailer; recorded as an export. Notices are recorded only by `notice record`. */
+export async function exportNoticeDrafts(db: Db, stamp: Stamp, format: NoticeFormat, sink: DataSink) {
+  const pending = await listPendingNotices(db, stamp);
+  const settings = {
+    controllerName: await getSetting(db.kysely, 'controller-name'),
+    controllerContact: await getSetting(db.kysely, 'controller-contact'),
+    policyUrl: await getSetting(db.kysely, 'policy-url'),
+  };
+  const titles = new Map((await db.kysely.selectFrom('document').select(['slug', 'title']).execute()).map((d) => [d.slug, d.title]));
+  const text = renderNotice(format, pending, { ...settings, now: stamp.at, titles });
+  const sha256 = createHash('sha256').update(text).digest('hex');
+  try {
+    await sink.write(text);
+    await inTransaction(db, async (trx) => {
+      await recordExport(trx, stamp, { kind: 'notice drafts', purpose: 'notice (P9)', audience: 'the people concerned', rowCount: pending.length, sha256, destination: sink.destination });
+      await sink.commit();
+    });
+  } catch (err) {
+    await sink.abort();
+    throw err;
+  }
+  return { count: pending.length, sha256 };
+}

@@ -1,0 +1,97 @@
+import { logActivity } from '../../src/domain/activity/activity.service.js';
+import { recordConsent } from '../../src/domain/consent/consent.service.js';
+import { checkDisclosures, refreshDisclosures, PROBLEM_CODES } from '../../src/domain/disclosure/disclosure.service.js';
+import { addDocument, releaseDocument } from '../../src/domain/document/document.service.js';
+import { addPerson } from '../../src/domain/member/member.service.js';
+import { recordNotices, pendingNotices } from '../../src/domain/notice/notice.service.js';
+import { addOrg, updateOrg } from '../../src/domain/org/org.service.js';
+import type { Db } from '../../src/db/connection.js';
+import { PolicyError, UsageError } from '../../src/errors.js';
+import { freshDb, stampAt } from '../helpers/db.js';
+
+const DAY0 = '2026-03-01T10:00:00.000Z';
+const day = (n: number) => new Date(Date.parse(DAY0) + n * 86_400_000).toISOString();
+
+async function check(db: Db, today: string) {
+  await refreshDisclosures(db, stampAt(today));
+  return checkDisclosures(db.kysely, today.slice(0, 10));
+}
+
+/** A fixture that produces every problem code of disclosures check. */
+async function everyProblem() {
+  const { db } = await freshDb();
+  const s = stampAt(DAY0);
+  // An organisation joins without a contact person (org-has-no-contact), another with one who is not told.
+  await addOrg(db, s, { name: 'Lonely Org', member: true });
+  await addPerson(db, s, { name: 'Cleo Contact', email: 'cleo@example.org', org: 'Told Org', status: 'member' });
+  await updateOrg(db, s, 'Told Org', { member: true, contact: 'cleo@example.org' });
+  // A document due in 10 days with participants in every state.
+  await addDocument(db, s, { slug: 'soon', title: 'Soon', releaseOn: day(10).slice(0, 10) });
+  for (const [name, email] of [['Ann', 'ann@example.org'], ['Ben', 'ben@example.org'], ['Cy', 'cy@example.org'], ['Di', 'di@example.org']]) {
+    await addPerson(db, s, { name: name!, email: email!, status: 'member' });
+    for (let i = 0; i < 3; i++) await logActivity(db, stampAt(day(0)), { email: email!, action: 'edit', document: 'soon' });
+  }
+  await recordConsent(db, s, { email: 'ann@example.org', purpose: 'credit', action: 'grant' }); // never told
+  await recordConsent(db, s, { email: 'ben@example.org', purpose: 'credit', action: 'grant' }); // told too late
+  await recordConsent(db, s, { email: 'cy@example.org', purpose: 'credit', action: 'grant' }); // told, then withdrew
+  // di@ gives no consent (participant-without-consent).
+  await recordNotices(db, stampAt(day(1)), { email: 'cy@example.org', document: 'soon' });
+  await recordConsent(db, stampAt(day(2)), { email: 'cy@example.org', purpose: 'credit', action: 'withdraw', document: 'soon' });
+  await recordNotices(db, stampAt(day(3)), { email: 'ben@example.org', document: 'soon' });
+  return db;
+}
+
+describe('P9: disclosures check', () => {
+  test('every problem code, from one fixture, in stable JSON', async () => {
+    const db = await everyProblem();
+    const r = await check(db, day(3));
+    expect(r).toMatchObject({ within: 14, noticeDays: 14, through: day(17).slice(0, 10) });
+    const codes = new Set(r.problems.map((p) => p.code));
+    expect([...codes].sort()).toEqual([...PROBLEM_CODES].sort());
+    const find = (code: string, subject: string | null) => r.problems.find((p) => p.code === code && p.subject === subject);
+    expect(find('subject-not-informed', 'ann@example.org')).toMatchObject({ kind: 'credit', document: 'soon', due_on: day(10).slice(0, 10) });
+    expect(find('notice-too-late', 'ben@example.org')!.message).toMatch(/told on 2026-03-04, fewer than 14 days/);
+    expect(find('participant-without-consent', 'di@example.org')).toMatchObject({ document: 'soon', disclosure: null });
+    expect(find('consent-withdrawn-after-notice', 'cy@example.org')).toMatchObject({ document: 'soon' });
+    expect(find('org-has-no-contact', null)).toMatchObject({ organisation: 'Lonely Org', kind: 'announcement' });
+    expect(r.problems.find((p) => p.code === 'org-contact-not-informed')).toMatchObject({ organisation: 'Told Org' });
+  });
+
+  test('clean when everyone concerned was told in time; a window excludes what is later', async () => {
+    const { db } = await freshDb();
+    await addPerson(db, stampAt(DAY0), { name: 'Ann', email: 'ann@example.org', status: 'member' });
+    expect((await check(db, DAY0)).problems.map((p) => p.code)).toEqual(['subject-not-informed']);
+    expect((await checkDisclosures(db.kysely, DAY0.slice(0, 10), 3)).problems).toEqual([]);
+    await recordNotices(db, stampAt(DAY0), { allPending: true });
+    expect((await check(db, DAY0)).problems).toEqual([]);
+  });
+
+  test('the organisation-level notice goes to the contact person', async () => {
+    const { db } = await freshDb();
+    await addPerson(db, stampAt(DAY0), { name: 'Cleo', email: 'cleo@example.org', org: 'Org', status: 'contact' });
+    await updateOrg(db, stampAt(DAY0), 'Org', { member: true, contact: 'cleo@example.org' });
+    const pending = await pendingNotices(db.kysely);
+    expect(pending.map((p) => [p.to, p.role, p.kind])).toEqual([['cleo@example.org', 'organisation-contact', 'announcement']]);
+    await recordNotices(db, stampAt(DAY0), { email: 'cleo@example.org', allPending: true });
+    expect((await check(db, DAY0)).problems).toEqual([]);
+  });
+});
+
+describe('P9: a release waits for the notices', () => {
+  test('refused while someone credited was not told; forced with a reason, audited', async () => {
+    const { db } = await freshDb();
+    await addDocument(db, stampAt(DAY0), { slug: 'spec', title: 'Spec', releaseOn: day(20).slice(0, 10) });
+    await addPerson(db, stampAt(DAY0), { name: 'Ann', email: 'ann@example.org', status: 'member' });
+    for (let i = 0; i < 3; i++) await logActivity(db, stampAt(DAY0), { email: 'ann@example.org', action: 'edit', document: 'spec' });
+    await recordConsent(db, stampAt(DAY0), { email: 'ann@example.org', purpose: 'credit', action: 'grant' });
+    const refused = await releaseDocument(db, stampAt(day(1)), 'spec').catch((e) => e);
+    expect(refused).toBeInstanceOf(PolicyError);
+    expect(refused.message).toMatch(/P9.*ann@example.org|ann@example.org.*P9/);
+    await expect(releaseDocument(db, stampAt(day(1)), 'spec', { force: true })).rejects.toBeInstanceOf(UsageError);
+    const r = await releaseDocument(db, stampAt(day(1)), 'spec', { force: true, reason: 'printer deadline' });
+    expect(r.credited).toBe(1);
+    const audit = db.sqlite.prepare("select summary from audit_entry where summary like 'P9 override%'").all() as Array<{ summary: string }>;
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.summary).toMatch(/release of spec.*reason: printer deadline/);
+  });
+});

@@ -117,7 +117,7 @@ export class Context {
   /** Confirmation for a destructive step: --yes, or a yes on a terminal; elsewhere a usage error. */
   async confirm(message: string): Promise<boolean> {
     if (this.options.yes) return true;
-    if (!this.canPrompt) throw new UsageError('this command needs confirmation', 'pass --yes to run it without a terminal');
+    if (!this.canPrompt) throw new UsageError('this command needs confirmation', this.options.input === false ? 'pass --yes; --no-input turns prompts off' : 'pass --yes to run it without a terminal');
     const { confirm } = await import('@inquirer/prompts');
     return confirm({ message, default: false }, { input: this.streams.stdin, output: this.streams.stdout });
   }

@@ -29,7 +29,7 @@ export async function runImportCommand(
       .filter(([, n]) => n)
       .map(([a, n]) => `${{ ADD: 'added', SKIP: 'skipped', UPDATE: 'updated', RECORD: 'recorded' }[a]} ${n}`);
     ctx.out.info(
-      `${report.dryRun ? 'dry run, nothing written: ' : ''}${counts.join(', ') || 'nothing to do'}${report.invalid ? `; ${report.invalid} invalid ${report.invalid === 1 ? 'row' : 'rows'} skipped` : ''} (${report.rows} rows, ${report.format})`,
+      `${report.dryRun ? 'dry run, nothing written: ' : ''}${counts.join(', ') || 'nothing to do'}${report.invalid ? `; ${report.invalid} invalid ${report.invalid === 1 ? 'row' : 'rows'} skipped` : ''} (${report.rows} ${report.rows === 1 ? 'row' : 'rows'}, ${report.format})`,
     );
     return report;
   } finally {

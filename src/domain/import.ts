@@ -75,7 +75,7 @@ export async function runImport<Row>(db: Db, stamp: Stamp, input: Input, spec: I
   let pending = 0;
   const batch = opts.dryRun ? undefined : opts.batch;
   const audit = (what: string) =>
-    appendAuditEntrySync(db.sqlite, { ...stamp, summary: `${spec.kind} import from ${input.name} (${format})${what}${invalid ? `; ${invalid} invalid rows skipped` : ''}` });
+    appendAuditEntrySync(db.sqlite, { ...stamp, summary: `${spec.kind} import from ${input.name} (${format})${what}${invalid ? `; ${invalid} invalid ${invalid === 1 ? 'row' : 'rows'}` : ''}` });
   /** Commits what a pipe has brought so far, with its audit entry, and opens the next batch. */
   const commitBatch = () => {
     if (!pending) return;
@@ -93,7 +93,8 @@ export async function runImport<Row>(db: Db, stamp: Stamp, input: Input, spec: I
     if (batch && !opts.skipInvalid) {
       // A pipe cannot be taken back: keep what came before the bad line, read nothing after it.
       commitBatch();
-      throw new InputError(`${input.name}:${line}: bad row; the ${rows - 1} rows before it were imported, nothing after it was read`, [], 'fix the producer, or pass --skip-invalid');
+      const before = counts.ADD + counts.UPDATE + counts.RECORD;
+      throw new InputError(`${input.name}:${line}: bad row; the ${before} ${before === 1 ? 'row' : 'rows'} imported before it were kept, nothing after it was read`, [], 'fix the producer, or pass --skip-invalid');
     }
   };
   // A large page cache keeps the indexes a bulk import touches in memory (measured: 20% faster at

@@ -146,7 +146,8 @@ export async function* readCsv(input: Input, stream: AsyncIterable<Buffer | stri
         header = record.map((h) => h.trim().toLowerCase());
         const missing = required.filter((r) => !header!.includes(r));
         const unknown = header.filter((h) => !known.includes(h));
-        if (missing.length) throw new InputError(`${input.name}:${line}: header lacks column ${missing.join(', ')}`, [], `the header must name: ${known.join(',')}`);
+        const optional = known.filter((k) => !required.includes(k));
+        if (missing.length) throw new InputError(`${input.name}:${line}: header lacks column ${missing.join(', ')}`, [], `the header must name ${required.join(',')}${optional.length ? ` and may name ${optional.join(',')}` : ''}`);
         if (unknown.length) throw new InputError(`${input.name}:${line}: unknown column ${unknown.join(', ')}`, [], `the columns are: ${known.join(',')}`);
         continue;
       }
@@ -193,7 +194,8 @@ export async function readRecords(
   onBytes?: (n: number) => void,
 ): Promise<{ format: RecordFormat; records: AsyncGenerator<InputRecord> }> {
   const { first, rest } = await peekStream(input.stream);
-  const format = recordFormatFor(input, given, first);
+  // Empty input of no declared format has no rows; it is not a CSV without a header.
+  const format = first === '' && given === undefined && !/\.csv$/i.test(input.name) ? 'ndjson' : recordFormatFor(input, given, first);
   async function* counted() {
     for await (const chunk of rest) {
       onBytes?.(chunk.length);

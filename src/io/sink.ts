@@ -29,14 +29,14 @@ export function stdoutSink(out: Output, terminal = false): DataSink {
 export async function atomicFileSink(file: string): Promise<DataSink> {
   const target = resolve(file);
   const dir = dirname(target);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`cannot write ${file}: directory ${dir} does not exist`, 'create it first, or choose another -o FILE');
-  if (existsSync(target) && statSync(target).isDirectory()) throw new UsageError(`cannot write ${file}: it is a directory`, 'give a file name to -o');
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`cannot write ${file}: directory ${dir} does not exist`, 'create it first, or choose another file');
+  if (existsSync(target) && statSync(target).isDirectory()) throw new UsageError(`cannot write ${file}: it is a directory`, 'give a file name');
   const temp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let fh: FileHandle;
   try {
     fh = await open(temp, 'wx', 0o600);
   } catch (err) {
-    throw new ConsortError(`cannot write ${file}: ${(err as Error).message}`, ExitCode.usage, 'check the directory exists and is writable');
+    throw new ConsortError(`cannot write ${file}: ${(err as Error).message}`, ExitCode.usage, 'check that the directory is writable');
   }
   let pending = '';
   let closed = false;

@@ -76,7 +76,7 @@ describe('P10: member activity never appears in an export', () => {
   test('every export command, in every format, of a database with activity', async () => {
     const { run } = await setup();
     await run('consent', 'grant', 'ada@example.org', 'credit');
-    for (let i = 0; i < 3; i++) await run('activity', 'log', 'ada@example.org', `${MARKER}-action`, '--document', 'spec', '--detail', JSON.stringify({ note: `${MARKER}-detail` }));
+    for (let i = 0; i < 3; i++) await run('activity', 'log', 'ada@example.org', `${MARKER}-action`, '--document', 'spec', '--at', `2026-02-0${i + 1}`, '--detail', JSON.stringify({ note: `${MARKER}-detail` }));
     const outputs: string[] = [];
     for (const f of ['lines', 'rfc5322', 'csv', 'json', 'ndjson']) outputs.push((await run('newsletter', 'export', '--format', f)).stdout);
     for (const f of ['text', 'markdown', 'csv', 'json', 'cff']) outputs.push((await run('credits', 'export', 'spec', '--format', f)).stdout);
@@ -95,9 +95,12 @@ describe('documents from the command line', () => {
     const { dir, run } = await setup();
     await run('consent', 'grant', 'ada@example.org', 'credit');
     for (let i = 0; i < 3; i++) {
-      await run('activity', 'log', 'ada@example.org', 'edit', '--document', 'spec');
-      await run('activity', 'log', 'bo@example.org', 'edit', '--document', 'spec');
+      await run('activity', 'log', 'ada@example.org', 'edit', '--document', 'spec', '--at', `2026-02-0${i + 1}`);
+      await run('activity', 'log', 'bo@example.org', 'edit', '--document', 'spec', '--at', `2026-02-0${i + 1}`);
     }
+    const twice = await run('activity', 'log', 'bo@example.org', 'edit', '--document', 'spec', '--at', '2026-02-01');
+    expect(twice.code).toBe(6);
+    expect(twice.stderr).toMatch(/already recorded/);
     const p = await run('document', 'participants', 'spec', '--format', 'json');
     expect(JSON.parse(p.stdout).map((x: { email: string; credited: boolean; reason: string | null }) => [x.email, x.credited, x.reason])).toEqual([
       ['ada@example.org', true, null],
@@ -121,7 +124,7 @@ describe('documents from the command line', () => {
     expect((await run('document', 'release', 'spec', '--yes')).code).toBe(6);
     expect((await run('document', 'show', 'spec', '--format', 'json')).stdout).toMatch(/"status": "released"/);
     const audit = (await run('audit', 'list', '--format', 'json')).stdout;
-    expect(audit).toMatch(/export credits spec edition 1 \(purpose credit, audience public\): 1 rows, sha256 [0-9a-f]{64}/);
+    expect(audit).toMatch(/export credits spec edition 1 as cff \(purpose credit, audience public\): 1 rows, sha256 [0-9a-f]{64}/);
     expect((await run('document', 'add', 'Bad Slug', '--title', 'x')).code).toBe(2);
     expect((await run('document', 'add', 'spec', '--title', 'x')).code).toBe(6);
     expect((await run('document', 'schedule', 'nope', '--on', '2026-09-01')).code).toBe(5);

@@ -19,8 +19,10 @@ async function member(db: Db, name: string, email: string, org?: string) {
   await addPerson(db, stampAt(T0), { name, email, status: 'member', org });
 }
 
+let minute = 0;
 async function work(db: Db, email: string, n: number, doc = 'spec') {
-  for (let i = 0; i < n; i++) await logActivity(db, stampAt(at(1)), { email, action: 'edit', document: doc });
+  // Distinct times: the same member, time, action and document is one event.
+  for (let i = 0; i < n; i++) await logActivity(db, stampAt(at(100_000)), { email, action: 'edit', document: doc, at: at(++minute) });
 }
 
 async function setup() {

@@ -29,7 +29,7 @@ async function everyProblem() {
   await addDocument(db, s, { slug: 'soon', title: 'Soon', releaseOn: day(10).slice(0, 10) });
   for (const [name, email] of [['Ann', 'ann@example.org'], ['Ben', 'ben@example.org'], ['Cy', 'cy@example.org'], ['Di', 'di@example.org']]) {
     await addPerson(db, s, { name: name!, email: email!, status: 'member' });
-    for (let i = 0; i < 3; i++) await logActivity(db, stampAt(day(0)), { email: email!, action: 'edit', document: 'soon' });
+    for (let i = 0; i < 3; i++) await logActivity(db, stampAt(day(0)), { email: email!, action: `edit-${i}`, document: 'soon' });
   }
   await recordConsent(db, s, { email: 'ann@example.org', purpose: 'credit', action: 'grant' }); // never told
   await recordConsent(db, s, { email: 'ben@example.org', purpose: 'credit', action: 'grant' }); // told too late
@@ -82,7 +82,7 @@ describe('P9: a release waits for the notices', () => {
     const { db } = await freshDb();
     await addDocument(db, stampAt(DAY0), { slug: 'spec', title: 'Spec', releaseOn: day(20).slice(0, 10) });
     await addPerson(db, stampAt(DAY0), { name: 'Ann', email: 'ann@example.org', status: 'member' });
-    for (let i = 0; i < 3; i++) await logActivity(db, stampAt(DAY0), { email: 'ann@example.org', action: 'edit', document: 'spec' });
+    for (let i = 0; i < 3; i++) await logActivity(db, stampAt(DAY0), { email: 'ann@example.org', action: `edit-${i}`, document: 'spec' });
     await recordConsent(db, stampAt(DAY0), { email: 'ann@example.org', purpose: 'credit', action: 'grant' });
     const refused = await releaseDocument(db, stampAt(day(1)), 'spec').catch((e) => e);
     expect(refused).toBeInstanceOf(PolicyError);

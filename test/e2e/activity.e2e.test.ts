@@ -58,7 +58,7 @@ describe('activity import from a pipe', () => {
     const r = await p.done;
     expect(r.code).toBe(4);
     expect(r.stderr).toContain('<stdin>:3: email: P5: carl@example.org is a contact');
-    expect(r.stderr).toMatch(/the 2 rows before it were imported, nothing after it was read/);
+    expect(r.stderr).toMatch(/the 2 rows imported before it were kept, nothing after it was read/);
     expect(await count(db)).toBe(2);
     expect((await consort(['db', 'check', '--db', db])).code).toBe(0);
   });

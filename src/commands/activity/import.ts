@@ -1,7 +1,16 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import type { Streams } from '../../io/output.js';
-import { atomicFileSink, type DataSink } from '../../io/sink.js';
+import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+/** The rejects file: mode 0600, its directory must exist. */
+async function openRejects(file: string): Promise<WriteStream> {
+  if (!existsSync(dirname(resolve(file)))) throw new UsageError(`cannot write --rejects ${file}: directory ${dirname(resolve(file))} does not exist`, 'create it first, or choose another file');
+  const stream = createWriteStream(file, { flags: 'w', mode: 0o600 });
+  await new Promise((ok, fail) => stream.once('open', ok).once('error', fail));
+  return stream;
+}
 import { action, stamp } from '../action.js';
 import { runImportCommand } from '../import-run.js';
 
@@ -18,9 +27,9 @@ export function registerActivityImport(activity: Command, streams: Streams) {
     .argument('<file>', "NDJSON or CSV site log, or '-' for standard input")
     .option('--dry-run', 'check every line and write nothing')
     .option('--skip-invalid', 'import the valid lines and report the others')
-    .option('--rejects <file>', 'with --skip-invalid: write the bad lines there, verbatim')
+    .option('--rejects <file>', 'with --skip-invalid: write the bad lines there, verbatim, as they are found')
     .option('--batch-rows <n>', 'reading a pipe: commit every N rows (and at least every second)', '1000')
-    .description('import site-log events: NDJSON {"email","action","at","document"?,"detail"?} or CSV email,action,at,document')
+    .description('import site-log events: NDJSON {"email","action","at","document"?,"detail"?} or CSV email,action,at[,document,detail]; an event already recorded is skipped')
     .addHelpText(
       'after',
       `
@@ -45,23 +54,20 @@ Examples:
         const batchRows = Number(o.batchRows);
         if (!Number.isInteger(batchRows) || batchRows < 1) throw new UsageError('--batch-rows must be a positive whole number');
         const db = await ctx.db();
-        const rejects: DataSink | undefined = o.rejects ? await atomicFileSink(o.rejects) : undefined;
-        let rejected = Promise.resolve();
+        // Rejects are written as they are found (not atomically): a long pipe that is killed keeps them.
+        const rejects = o.rejects ? await openRejects(o.rejects) : undefined;
         try {
           const report = await runImportCommand(ctx, file, () => false, (input, hooks) =>
             importActivity(db, stamp(ctx), input, { dryRun: o.dryRun, skipInvalid: o.skipInvalid, format: ctx.format, batch: input.isPipe ? { rows: batchRows, ms: 1000 } : undefined }, {
               ...hooks,
               onReject: (raw) => {
-                if (rejects && raw !== undefined) rejected = rejected.then(() => rejects.write(raw.replace(/\r?\n$/, '') + '\n'));
+                if (rejects && raw !== undefined) rejects.write(raw.replace(/\r?\n$/, '') + '\n');
               },
             }),
           );
-          await rejected;
-          await rejects?.commit();
           if (report.batches > 1) ctx.out.info(`committed in ${report.batches} batches`);
-        } catch (err) {
-          await rejects?.abort();
-          throw err;
+        } finally {
+          if (rejects) await new Promise((resolve) => rejects.end(resolve));
         }
       }),
     );

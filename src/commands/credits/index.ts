@@ -30,7 +30,7 @@ Example:
         const sink = o.output ? await atomicFileSink(o.output) : stdoutSink(ctx.out, ctx.out.stdoutIsTTY);
         const r = await exportCredits(db, stamp(ctx), slug!, format, sink);
         if (r.preview) ctx.out.warn(`${slug} is not released: this is a preview of who would be credited now`);
-        ctx.out.info(`exported ${r.count} credits${r.preview ? ' (preview)' : ` (edition ${r.edition})`}`);
+        ctx.out.info(`exported ${r.count} ${r.count === 1 ? 'credit' : 'credits'}${r.preview ? ' (preview)' : ` (edition ${r.edition})`}`);
       }),
     );
 }

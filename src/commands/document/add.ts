@@ -7,14 +7,16 @@ export function registerDocumentAdd(document: Command, streams: Streams) {
   document
     .command('add')
     .argument('<slug>', 'short name: lower-case letters, digits, . - _')
-    .requiredOption('--title <title>', 'the title')
+    .option('--title <title>', 'the title (asked for on a terminal if missing)')
     .option('--release-on <date>', 'release date (YYYY-MM-DD): the document starts scheduled')
     .description('add a document (draft, or scheduled with --release-on)')
     .addHelpText('after', '\nExample:\n  consort document add qti-3 --title "Question and Test Interoperability 3.0" --release-on 2026-06-30')
     .action(
-      action<{ title: string; releaseOn?: string }>(streams, async (ctx, [slug], o) => {
+      action<{ title?: string; releaseOn?: string }>(streams, async (ctx, [slug], o) => {
         const { addDocument } = await import('../../domain/document/document.service.js');
-        const d = await addDocument(await ctx.db(), stamp(ctx), { slug: slug!, title: o.title, releaseOn: o.releaseOn });
+        const db = await ctx.db();
+        const title = o.title ?? (await ctx.ask('--title', 'Title'));
+        const d = await addDocument(db, stamp(ctx), { slug: slug!, title, releaseOn: o.releaseOn });
         ctx.out.info(`added document ${d.slug} (${d.status})`);
         await renderRecord(ctx.out, ctx.format, d);
       }),

@@ -22,12 +22,14 @@ export function registerDocumentRelease(document: Command, streams: Streams) {
         await refreshDisclosures(db, stamp(ctx));
         const check = await checkDisclosures(db.kysely, ctx.now().slice(0, 10), 100000);
         for (const p of check.problems.filter((x) => x.document === slug)) ctx.out.warn(`${p.code}: ${p.message}`);
+        const doc = (await documentParticipants(db.kysely, slug!)).document;
+        if (doc.release_on && doc.release_on > ctx.now().slice(0, 10)) ctx.out.warn(`${slug} is scheduled for ${doc.release_on}: releasing it early`);
         if (!(await ctx.confirm(`Release ${slug} and publish the credits of ${preview.length} people?`))) {
           ctx.out.info('not released');
           return;
         }
         const r = await releaseDocument(db, stamp(ctx), slug!, { again: o.again, force: o.force, reason: o.reason });
-        ctx.out.info(`released ${r.slug} edition ${r.edition}: ${r.credited} credited${r.notCredited ? `, ${r.notCredited} participants not credited (no consent)` : ''}`);
+        ctx.out.info(`released ${r.slug} edition ${r.edition}: ${r.credited} credited${r.not_credited ? `, ${r.not_credited} ${r.not_credited === 1 ? 'participant' : 'participants'} not credited (no current credit consent)` : ''}`);
         await renderRecord(ctx.out, ctx.format, r);
       }),
     );

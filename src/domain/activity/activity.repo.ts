@@ -44,6 +44,8 @@ export function activityImportStatements(sqlite: BetterSqlite3.Database) {
   return {
     findPerson: sqlite.prepare<[string], { id: number; status: string }>('select id, status from person where email_key = ?'),
     findDocument: sqlite.prepare<[string], { id: number }>('select id from document where slug = ?'),
+    // The unique index does not treat two NULL documents as equal: the existence check covers both.
+    exists: sqlite.prepare<[number, string, string, number | null], { id: number }>('select id from activity where person_id = ? and at = ? and action = ? and document_id is ? limit 1'),
     insert: sqlite.prepare('insert into activity (person_id, at, action, document_id, detail, recorded_at) values (?, ?, ?, ?, ?, ?)'),
   };
 }

@@ -12,7 +12,7 @@ const detailCell = z.unknown().transform((v, ctx) => {
     try {
       value = JSON.parse(v);
     } catch {
-      ctx.addIssue({ code: 'custom', message: 'not valid JSON' });
+      ctx.addIssue({ code: 'custom', message: 'expected a JSON object (or, in CSV, the JSON text of one)' });
       return z.NEVER;
     }
   }

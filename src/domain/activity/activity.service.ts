@@ -1,6 +1,6 @@
 import type { Db } from '../../db/connection.js';
 import { inTransaction } from '../../db/transaction.js';
-import { NotFoundError, PolicyError, UsageError } from '../../errors.js';
+import { ConflictError, NotFoundError, PolicyError, UsageError } from '../../errors.js';
 import type { Input } from '../../io/input.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
@@ -13,7 +13,7 @@ import { ACTIVITY_COLUMNS, activityRowSchema, type ActivityRow } from './activit
 
 /** P5: the site tracks authenticated members only; anyone else's activity is refused. */
 export function p5Refusal(email: string, status: string): string {
-  return `${email} is a ${status}, not a member: non-member site access is not tracked`;
+  return `${email} is ${status === 'former' ? 'a former member' : 'a contact'}, not a member: non-member site access is not tracked`;
 }
 
 export interface ActivityInput {
@@ -46,12 +46,15 @@ export async function logActivity(db: Db, stamp: Stamp, a: ActivityInput) {
     const person = await trx.selectFrom('person').select(['id', 'email', 'status']).where('email_key', '=', emailKey(a.email)).executeTakeFirst();
     if (!person) throw new NotFoundError(`no person with email ${a.email}`, 'see consort member list --search');
     if (person.status !== 'member') throw new PolicyError('P5', p5Refusal(person.email, person.status), 'only members are tracked on the site');
+    const same = await trx.selectFrom('activity').select('id').where('person_id', '=', person.id).where('at', '=', at).where('action', '=', action);
     let documentId: number | null = null;
     if (a.document !== undefined) {
       const doc = await trx.selectFrom('document').select('id').where('slug', '=', a.document).executeTakeFirst();
       if (!doc) throw new NotFoundError(`no document '${a.document}'`, 'see consort document list');
       documentId = Number(doc.id);
     }
+    const existing = await (documentId === null ? same.where('document_id', 'is', null) : same.where('document_id', '=', documentId)).executeTakeFirst();
+    if (existing) throw new ConflictError(`this activity is already recorded (#${existing.id})`, 'an event is one member, time, action and document');
     const { id } = await trx.insertInto('activity').values({ person_id: Number(person.id), at, action, document_id: documentId, detail, recorded_at: stamp.at }).returning('id').executeTakeFirstOrThrow();
     await appendAuditEntry(trx, { ...stamp, summary: `activity #${id} of person #${person.id}${a.document ? ` on document ${a.document}` : ''}` });
     return { id: Number(id), email: person.email, action, at, document: a.document ?? null, detail: detail === null ? null : JSON.parse(detail) };
@@ -59,8 +62,11 @@ export async function logActivity(db: Db, stamp: Stamp, a: ActivityInput) {
 }
 
 /** Lists activity with filters; --member is an email. */
-export function listActivity(db: Db, f: ActivityFilter) {
-  return selectActivity(db.kysely, { ...f, memberKey: f.member ? emailKey(f.member) : undefined });
+export async function listActivity(db: Db, f: ActivityFilter) {
+  const memberKey = f.member ? emailKey(f.member) : undefined;
+  if (memberKey && !(await db.kysely.selectFrom('person').select('id').where('email_key', '=', memberKey).executeTakeFirst())) throw new NotFoundError(`no person with email ${f.member}`);
+  if (f.document && !(await db.kysely.selectFrom('document').select('id').where('slug', '=', f.document).executeTakeFirst())) throw new NotFoundError(`no document '${f.document}'`, 'see consort document list');
+  return selectActivity(db.kysely, { ...f, memberKey });
 }
 
 const CACHE_LIMIT = 100_000;
@@ -100,6 +106,7 @@ export async function importActivity(db: Db, stamp: Stamp, input: Input, opts: I
         if (id === null) return bad(line, 'document', `unknown document '${row.document}'`);
         documentId = id;
       }
+      if (st.exists.get(person.id, row.at, row.action, documentId)) return { line, action: 'SKIP', key: row.email.email, note: 'already recorded' };
       st.insert.run(person.id, row.at, row.action, documentId, row.detail ?? null, stamp.at);
       return { line, action: 'ADD', key: row.email.email };
     },

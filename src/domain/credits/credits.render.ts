@@ -7,7 +7,8 @@ export type CreditFormat = (typeof CREDIT_FORMATS)[number];
 
 /** Escapes text so Markdown shows it literally. */
 function markdownText(s: string): string {
-  return s.replace(/[\\`*_{}[\]()<>#+\-.!|~]/g, '\\$&').replace(/\r?\n/g, ' ');
+  // Only what formats inline: emphasis, code, links, HTML, tables; line starts cannot occur inside an item.
+  return s.replace(/[\\`*_[\]<>|~]/g, '\\$&').replace(/\r?\n/g, ' ');
 }
 
 /** A YAML scalar: a JSON string is a valid YAML double-quoted scalar. */

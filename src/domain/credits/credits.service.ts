@@ -38,7 +38,7 @@ export async function exportCredits(db: Db, stamp: Stamp, slug: string, format: 
   try {
     await sink.write(text);
     await inTransaction(db, async (trx) => {
-      await recordExport(trx, stamp, { kind: `credits ${slug}${list.preview ? ' (preview)' : ` edition ${list.edition}`}`, purpose: 'credit', audience: list.preview ? 'staff' : 'public', rowCount: list.credits.length, sha256, destination: sink.destination });
+      await recordExport(trx, stamp, { kind: `credits ${slug}${list.preview ? ' (preview)' : ` edition ${list.edition}`} as ${format}`, purpose: 'credit', audience: list.preview ? 'staff' : 'public', rowCount: list.credits.length, sha256, destination: sink.destination });
       await sink.commit();
     });
   } catch (err) {

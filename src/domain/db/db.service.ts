@@ -59,7 +59,7 @@ export async function checkDatabase(db: Db) {
   return { ok: problems.length === 0, problems, integrity: integrity.join('; '), foreignKeyViolations: foreignKeys.length, audit };
 }
 
-const TABLES = ['organisation', 'person', 'consent_event', 'document', 'export_record', 'audit_entry'] as const;
+const TABLES = ['organisation', 'person', 'consent_event', 'document', 'activity', 'participant_override', 'disclosure', 'notice', 'export_record', 'audit_entry'] as const;
 
 /** Row counts, file size and schema version. */
 export async function databaseStats(db: Db) {

@@ -73,7 +73,9 @@ export async function showDocument(db: Db, slug: string) {
   const doc = await requireDocument(db.kysely, slug);
   const threshold = Number(await getSetting(db.kysely, 'participation-threshold'));
   const people = (await selectCandidates(db.kysely, Number(doc.id))).map((c) => judgeParticipant(c, threshold));
-  return { ...view(doc), participants: people.filter((p) => p.participant).length, credited: people.filter((p) => p.credited).length };
+  // After release, the credited are those of the frozen list, not who would be credited now.
+  const frozen = Number(doc.edition) > 0 ? Number((await db.kysely.selectFrom('disclosure').select((eb) => eb.fn.countAll<number>().as('n')).where('document_id', '=', doc.id).where('kind', '=', 'credit').where('state', '=', 'released').where('edition', '=', doc.edition).executeTakeFirstOrThrow()).n) : undefined;
+  return { ...view(doc), participants: people.filter((p) => p.participant).length, credited: frozen ?? people.filter((p) => p.credited).length };
 }
 
 /** draft → scheduled, or a scheduled document moved to another date; a released one is refused (exit 6). */
@@ -81,7 +83,7 @@ export async function scheduleDocument(db: Db, stamp: Stamp, slug: string, on: s
   const date = checkDate(on, '--on', stamp.at.slice(0, 10));
   return inTransaction(db, async (trx) => {
     const doc = await requireDocument(trx, slug);
-    if (doc.status === 'released') throw new ConflictError(`document '${slug}' is released (edition ${doc.edition}); it cannot be scheduled`, 'add a new document for a new version');
+    if (doc.status === 'released') throw new ConflictError(`document '${slug}' is released (edition ${doc.edition}); it cannot be scheduled`, `release a new edition with consort document release ${slug} --again`);
     await trx.updateTable('document').set({ status: 'scheduled', release_on: date, updated_at: stamp.at }).where('id', '=', doc.id).execute();
     await appendAuditEntry(trx, { ...stamp, summary: `scheduled document ${slug} for ${date} (was ${doc.status}${doc.release_on ? ` for ${doc.release_on}` : ''})` });
     return view((await findDocument(trx, slug))!);
@@ -126,6 +128,7 @@ export async function releaseDocument(db: Db, stamp: Stamp, slug: string, opts: 
     await syncCreditDisclosures(trx, stamp);
     const { document, people } = await documentParticipants(trx, slug);
     if (document.status === 'draft') throw new ConflictError(`document '${slug}' is draft; a release needs a date first`, `consort document schedule ${slug} --on DATE`);
+    if (document.status !== 'released' && opts.again) throw new ConflictError(`document '${slug}' was never released; --again is for a new edition`, `consort document release ${slug}`);
     if (document.status === 'released' && !opts.again) throw new ConflictError(`document '${slug}' is already released (edition ${document.edition}, ${document.released_at})`, 'pass --again to release a new edition');
     const doc = (await findDocument(trx, slug))!;
     const edition = document.edition + 1;
@@ -155,6 +158,6 @@ export async function releaseDocument(db: Db, stamp: Stamp, slug: string, opts: 
     for (const id of plannedFor.values()) await trx.updateTable('disclosure').set({ state: 'cancelled', cancelled_at: stamp.at }).where('id', '=', id).execute();
     await trx.updateTable('document').set({ status: 'released', released_at: stamp.at, edition, updated_at: stamp.at }).where('id', '=', doc.id).execute();
     await appendAuditEntry(trx, { ...stamp, summary: `released document ${slug} edition ${edition}: ${credits.length} credit disclosures` });
-    return { slug, edition, releasedAt: stamp.at, credited: credits.length, notCredited: people.filter((p) => p.participant && !p.credited).length };
+    return { slug, edition, released_at: stamp.at, credited: credits.length, not_credited: people.filter((p) => p.participant && !p.credited).length };
   });
 }

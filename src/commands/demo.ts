@@ -10,6 +10,7 @@ const TOUR: Array<[string, string[]]> = [
   ['Who will be credited in qti-3, and why not (P8)', ['document', 'participants', 'qti-3']],
   ['The frozen credits of the released lti-1.3', ['credits', 'export', 'lti-1.3', '--format', 'markdown']],
   ['Is the audit log intact?', ['audit', 'verify']],
+  ['Who must be told before something is released (P9): what cron runs every morning', ['disclosures', 'check']],
 ];
 
 export function registerDemo(program: Command, streams: Streams) {

@@ -7,6 +7,7 @@ import type { Stamp } from '../audit/audit.service.js';
 import { recordConsent } from '../consent/consent.service.js';
 import { initDatabase } from '../db/db.service.js';
 import { importPeople } from '../member/member.import.js';
+import { addPerson } from '../member/member.service.js';
 import { updatePerson } from '../member/member.service.js';
 import { addOrg, updateOrg } from '../org/org.service.js';
 import { importActivity } from '../activity/activity.service.js';
@@ -70,6 +71,32 @@ async function demoDocuments(db: Db, stamp: Stamp, active: string[], blanketCred
 }
 
 /**
+ * Everyone so far is told of what is planned; then the cases `disclosures check`
+ * exists for (P9): new members and member organisations nobody told, one without a
+ * contact person, and a document due in ten days whose participants were told
+ * late, told and then withdrew, never told, or never asked for consent.
+ */
+async function demoDisclosureProblems(db: Db, stamp: Stamp, active: string[], blanketCredit: Set<string>) {
+  await recordNotices(db, stamp, { allPending: true, channel: 'email' });
+  await addPerson(db, stamp, { name: 'Grace Nakamura', email: 'grace.nakamura@contoso.example.com', org: 'Contoso Learning', status: 'member' });
+  await addOrg(db, stamp, { name: 'Northwind Labs', domain: 'labs.northwind.example.edu', member: true });
+  await addPerson(db, stamp, { name: 'Hamid Haddad', email: 'hamid.haddad@fabrikam.example.net', org: 'Fabrikam Research', status: 'contact' });
+  await updateOrg(db, stamp, 'Fabrikam Research', { member: true, contact: 'hamid.haddad@fabrikam.example.net' });
+  // The last members, clear of the documents above; the unasked one has no blanket credit consent.
+  const unasked = [...active].reverse().find((e) => !blanketCredit.has(e));
+  const [late, withdrew, untold] = [...active].reverse().filter((e) => e !== unasked);
+  if (!unasked || !untold) return;
+  await addDocument(db, stamp, { slug: 'a11y-2.1', title: 'Accessibility Guidelines 2.1', releaseOn: dayAfter(stamp, 10) });
+  const events = [late, withdrew, untold, unasked].flatMap((email) => ['edit', 'comment', 'review'].map((action) => JSON.stringify({ email, action, at: stamp.at, document: 'a11y-2.1' })));
+  await importActivity(db, stamp, { name: 'demo-a11y.ndjson', stream: Readable.from([Buffer.from(events.join('\n') + '\n')]), isPipe: false }, {});
+  for (const email of [late!, withdrew!, untold!]) await recordConsent(db, stamp, { email, purpose: 'credit', action: 'grant', document: 'a11y-2.1', evidence: 'credit consent form' });
+  await recordNotices(db, stamp, { email: withdrew!, document: 'a11y-2.1', channel: 'email' });
+  await recordConsent(db, stamp, { email: withdrew!, purpose: 'credit', action: 'withdraw', document: 'a11y-2.1', evidence: 'reply to the notice' });
+  // Told today for a release in ten days: fewer than notice-days (14) before.
+  await recordNotices(db, stamp, { email: late!, document: 'a11y-2.1', channel: 'email' });
+}
+
+/**
  * Builds a demo database of generated organisations, members and contacts with
  * their consents (some withdrawn), through the same services staff use.
  * Replaces an earlier demo database with --force, never any other file.
@@ -109,5 +136,6 @@ export async function buildDemo(ctx: Context, stamp: Stamp, opts: { force?: bool
     const contact = members.find((p) => p.organization === o.name);
     if (contact) await updateOrg(db, stamp, o.name, { contact: contact.email });
   }
-  return { path: ctx.dbPath, people: people.length, organisations: demoOrganisations().length, sample: members[0]?.email ?? people[0]!.email };
+  await demoDisclosureProblems(db, stamp, members.filter((p) => !former.has(p.email)).map((p) => p.email), blanketCredit);
+  return { path: ctx.dbPath, people: people.length + 2, organisations: demoOrganisations().length, sample: members[0]?.email ?? people[0]!.email };
 }

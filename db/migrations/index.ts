@@ -3,6 +3,7 @@ import * as m0001 from './0001-core.js';
 import * as m0002 from './0002-activity-documents.js';
 import * as m0003 from './0003-notices.js';
 import * as m0004 from './0004-activity-unique.js';
+import * as m0005 from './0005-participation.js';
 
 /** Every migration, in order; a static list so the bundle needs no file-system scan. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002-activity-documents': m0002,
   '0003-notices': m0003,
   '0004-activity-unique': m0004,
+  '0005-participation': m0005,
 };

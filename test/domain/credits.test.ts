@@ -57,7 +57,10 @@ describe('P8: credits only with approval', () => {
     await recordConsent(db, stampAt(at(2)), { email: 'bo@example.org', purpose: 'credit', action: 'grant' });
     await work(db, 'ada@example.org', 3);
     await work(db, 'bo@example.org', 2);
-    const { people } = await documentParticipants(db.kysely, 'spec');
+    const { people } = await documentParticipants(db.kysely, 'spec', { all: true });
+    // The maintained counts agree with the events themselves.
+    const counted = db.sqlite.prepare('select person_id, activities from participation order by person_id').all();
+    expect(counted).toEqual(db.sqlite.prepare('select person_id, count(*) as activities from activity group by person_id order by person_id').all());
     expect(people.map((p) => [p.email, p.how, p.credited, p.reason])).toEqual([
       ['ada@example.org', 'activity', true, ''],
       ['bo@example.org', 'below threshold', false, '2 of 3 activities needed'],

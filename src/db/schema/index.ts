@@ -7,6 +7,7 @@ import type { ExportRecordTable } from './export-record.js';
 import type { NoticeTable } from './notice.js';
 import type { OrganisationTable } from './organisation.js';
 import type { ParticipantOverrideTable } from './participant-override.js';
+import type { ParticipationTable } from './participation.js';
 import type { PersonTable } from './person.js';
 import type { SettingsTable } from './settings.js';
 
@@ -19,6 +20,7 @@ export * from './export-record.js';
 export * from './notice.js';
 export * from './organisation.js';
 export * from './participant-override.js';
+export * from './participation.js';
 export * from './person.js';
 export * from './settings.js';
 
@@ -35,4 +37,5 @@ export interface Database {
   participant_override: ParticipantOverrideTable;
   disclosure: DisclosureTable;
   notice: NoticeTable;
+  participation: ParticipationTable;
 }

@@ -47,5 +47,6 @@ export function activityImportStatements(sqlite: BetterSqlite3.Database) {
     // The unique index does not treat two NULL documents as equal: the existence check covers both.
     exists: sqlite.prepare<[number, string, string, number | null], { id: number }>('select id from activity where person_id = ? and at = ? and action = ? and document_id is ? limit 1'),
     insert: sqlite.prepare('insert into activity (person_id, at, action, document_id, detail, recorded_at) values (?, ?, ?, ?, ?, ?)'),
+    count: sqlite.prepare('insert into participation (document_id, person_id, activities) values (?, ?, 1) on conflict (document_id, person_id) do update set activities = activities + 1'),
   };
 }

@@ -56,6 +56,9 @@ export async function logActivity(db: Db, stamp: Stamp, a: ActivityInput) {
     const existing = await (documentId === null ? same.where('document_id', 'is', null) : same.where('document_id', '=', documentId)).executeTakeFirst();
     if (existing) throw new ConflictError(`this activity is already recorded (#${existing.id})`, 'an event is one member, time, action and document');
     const { id } = await trx.insertInto('activity').values({ person_id: Number(person.id), at, action, document_id: documentId, detail, recorded_at: stamp.at }).returning('id').executeTakeFirstOrThrow();
+    if (documentId !== null) {
+      await trx.insertInto('participation').values({ document_id: documentId, person_id: Number(person.id), activities: 1 }).onConflict((oc) => oc.columns(['document_id', 'person_id']).doUpdateSet((eb) => ({ activities: eb('participation.activities', '+', 1) }))).execute();
+    }
     await appendAuditEntry(trx, { ...stamp, summary: `activity #${id} of person #${person.id}${a.document ? ` on document ${a.document}` : ''}` });
     return { id: Number(id), email: person.email, action, at, document: a.document ?? null, detail: detail === null ? null : JSON.parse(detail) };
   });
@@ -108,6 +111,7 @@ export async function importActivity(db: Db, stamp: Stamp, input: Input, opts: I
       }
       if (st.exists.get(person.id, row.at, row.action, documentId)) return { line, action: 'SKIP', key: row.email.email, note: 'already recorded' };
       st.insert.run(person.id, row.at, row.action, documentId, row.detail ?? null, stamp.at);
+      if (documentId !== null) st.count.run(documentId, person.id);
       return { line, action: 'ADD', key: row.email.email };
     },
   }, opts, hooks);

@@ -6,10 +6,15 @@ export function findDocument(db: Kysely<Database>, slug: string) {
   return db.selectFrom('document').selectAll().where('slug', '=', slug).executeTakeFirst();
 }
 
-/** Everyone with activity on the document or a hand-made change, with counts and credit consents. */
-export async function selectCandidates(db: Kysely<Database>, documentId: number): Promise<CandidateFacts[]> {
+/**
+ * Everyone with activity on the document or a hand-made change, with counts and
+ * credit consents; with `minActivities`, only those with at least that many
+ * activities or changed by hand (what releases and checks need, read from the
+ * maintained participation counts).
+ */
+export async function selectCandidates(db: Kysely<Database>, documentId: number, minActivities = 0): Promise<CandidateFacts[]> {
   const { rows } = await sql<Record<string, unknown>>`
-    with counts as (select person_id, count(*) as n from activity where document_id = ${documentId} group by person_id),
+    with counts as (select person_id, activities as n from participation where document_id = ${documentId} and activities >= ${minActivities}),
          overrides as (select person_id, kind from participant_override where document_id = ${documentId}),
          candidates as (select person_id from counts union select person_id from overrides)
     select p.id as "personId", p.name, p.email, p.status, p.organisation_id as "organisationId", o.name as organisation,

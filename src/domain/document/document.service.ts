@@ -72,7 +72,7 @@ export async function listDocuments(db: Db): Promise<DocumentView[]> {
 export async function showDocument(db: Db, slug: string) {
   const doc = await requireDocument(db.kysely, slug);
   const threshold = Number(await getSetting(db.kysely, 'participation-threshold'));
-  const people = (await selectCandidates(db.kysely, Number(doc.id))).map((c) => judgeParticipant(c, threshold));
+  const people = (await selectCandidates(db.kysely, Number(doc.id), threshold)).map((c) => judgeParticipant(c, threshold));
   // After release, the credited are those of the frozen list, not who would be credited now.
   const frozen = Number(doc.edition) > 0 ? Number((await db.kysely.selectFrom('disclosure').select((eb) => eb.fn.countAll<number>().as('n')).where('document_id', '=', doc.id).where('kind', '=', 'credit').where('state', '=', 'released').where('edition', '=', doc.edition).executeTakeFirstOrThrow()).n) : undefined;
   return { ...view(doc), participants: people.filter((p) => p.participant).length, credited: frozen ?? people.filter((p) => p.credited).length };
@@ -90,11 +90,15 @@ export async function scheduleDocument(db: Db, stamp: Stamp, slug: string, on: s
   });
 }
 
-/** Every candidate of a document, judged by the rules of P8. */
-export async function documentParticipants(db: Kysely<Database>, slug: string): Promise<{ document: DocumentView; threshold: number; people: Participant[] }> {
+/**
+ * The candidates of a document judged by the rules of P8: those who can be
+ * participants (enough activity, or changed by hand), or with `all` everyone with
+ * any activity (for the participants listing, which explains who is below the threshold).
+ */
+export async function documentParticipants(db: Kysely<Database>, slug: string, opts: { all?: boolean } = {}): Promise<{ document: DocumentView; threshold: number; people: Participant[] }> {
   const doc = await requireDocument(db, slug);
   const threshold = Number(await getSetting(db, 'participation-threshold'));
-  const people = (await selectCandidates(db, Number(doc.id))).map((c) => judgeParticipant(c, threshold));
+  const people = (await selectCandidates(db, Number(doc.id), opts.all ? 0 : threshold)).map((c) => judgeParticipant(c, threshold));
   return { document: view(doc), threshold, people };
 }
 

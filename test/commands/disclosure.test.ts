@@ -53,6 +53,7 @@ describe('P7: the public announcement', () => {
     const refused = await run(['announce', 'export', '--through', '2026-03-31', '--publish', '--yes']);
     expect(refused.code).toBe(7);
     expect(refused.stderr).toMatch(/\[P9\]/);
+    expect(refused.stderr).toMatch(/warning: subject-not-informed: ada@example.org has not been told of the announcement/);
     expect(refused.stdout).toBe('');
     await run(['notice', 'record', '--all-pending']);
     await run(['consent', 'withdraw', 'bo@example.org', 'announcement']);

@@ -20,7 +20,14 @@ export function registerAnnounce(program: Command, streams: Streams) {
         const { exportAnnouncement, ANNOUNCE_FORMATS } = await import('../../domain/announce/announce.service.js');
         const format = pickFormat(ctx.format, ANNOUNCE_FORMATS, 'markdown');
         const db = await ctx.db();
-        if (o.publish && !(await ctx.confirm('Publish the announcement and release these disclosures?'))) return ctx.out.info('not published');
+        if (o.publish) {
+          // The same warnings as disclosures check, for the announcements, before anything happens.
+          const { checkDisclosures } = await import('../../domain/disclosure/disclosure.service.js');
+          const through = o.through ?? ctx.now().slice(0, 10);
+          const check = await checkDisclosures(db.kysely, ctx.now().slice(0, 10), 100000);
+          for (const p of check.problems.filter((x) => x.kind === 'announcement' && x.due_on <= through)) ctx.out.warn(`${p.code}: ${p.message}`);
+          if (!(await ctx.confirm('Publish the announcement and release these disclosures?'))) return ctx.out.info('not published');
+        }
         const sink = o.output ? await atomicFileSink(o.output) : stdoutSink(ctx.out, ctx.out.stdoutIsTTY);
         const r = await exportAnnouncement(db, stamp(ctx), { through: o.through, format, publish: o.publish, force: o.force, reason: o.reason }, sink);
         ctx.out.info(`${r.published ? 'published' : 'draft'}: ${r.members} members, ${r.organisations} organisations through ${r.through}${r.leftOut ? `; ${r.leftOut} left out (consent withdrawn)` : ''}`);

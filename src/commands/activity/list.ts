@@ -5,15 +5,9 @@ import type { Streams } from '../../io/output.js';
 import { safeJson } from '../../io/sanitize.js';
 import { parseIsoTime } from '../../domain/time.js';
 import { action, positiveInt } from '../action.js';
+import type { ActivityFilter } from '../../domain/activity/activity.repo.js';
 
-interface Flags {
-  member?: string;
-  document?: string;
-  action?: string;
-  since?: string;
-  until?: string;
-  limit?: number;
-}
+type Flags = ActivityFilter;
 
 function time(flag: string, v: string | undefined): string | undefined {
   if (v === undefined) return undefined;

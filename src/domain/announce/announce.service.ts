@@ -9,6 +9,7 @@ import type { Stamp } from '../audit/audit.service.js';
 import { selectDisclosures, toDisclosureRow } from '../disclosure/disclosure.repo.js';
 import { p9Gate } from '../disclosure/gate.js';
 import { recordExport } from '../export/export.repo.js';
+import { deliverExport } from '../export/export.service.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import { parseIsoDate } from '../time.js';
 
@@ -100,16 +101,6 @@ export async function exportDirectory(db: Db, stamp: Stamp, format: DirectoryFor
       : format === 'ndjson'
         ? rows.map((r) => safeJson(r) + '\n').join('')
         : (format === 'csv' ? csvLine : tsvLine)(['name', 'email', 'organisation']) + rows.map((r) => (format === 'csv' ? csvLine : tsvLine)([r.name, r.email, r.organisation])).join('');
-  const sha256 = createHash('sha256').update(text).digest('hex');
-  try {
-    await sink.write(text);
-    await inTransaction(db, async (trx) => {
-      await recordExport(trx, stamp, { kind: 'directory', purpose: 'members directory (P6)', audience: 'members', rowCount: rows.length, sha256, destination: sink.destination });
-      await sink.commit();
-    });
-  } catch (err) {
-    await sink.abort();
-    throw err;
-  }
+  const { sha256 } = await deliverExport(db, stamp, sink, text, { kind: 'directory', purpose: 'members directory (P6)', audience: 'members', rowCount: rows.length });
   return { count: rows.length, sha256 };
 }

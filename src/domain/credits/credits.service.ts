@@ -1,11 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { Db } from '../../db/connection.js';
-import { inTransaction } from '../../db/transaction.js';
 import type { DataSink } from '../../io/sink.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { creditsOf, documentParticipants } from '../document/document.service.js';
 import { sortCredits, type CreditFacts } from '../document/document.rules.js';
-import { recordExport } from '../export/export.repo.js';
+import { deliverExport } from '../export/export.service.js';
 import { renderCredits, type CreditFormat } from './credits.render.js';
 
 /**
@@ -34,16 +32,6 @@ export async function creditList(db: Db, slug: string): Promise<{ title: string;
 export async function exportCredits(db: Db, stamp: Stamp, slug: string, format: CreditFormat, sink: DataSink) {
   const list = await creditList(db, slug);
   const text = renderCredits(format, list.title, list.credits);
-  const sha256 = createHash('sha256').update(text).digest('hex');
-  try {
-    await sink.write(text);
-    await inTransaction(db, async (trx) => {
-      await recordExport(trx, stamp, { kind: `credits ${slug}${list.preview ? ' (preview)' : ` edition ${list.edition}`} as ${format}`, purpose: 'credit', audience: list.preview ? 'staff' : 'public', rowCount: list.credits.length, sha256, destination: sink.destination });
-      await sink.commit();
-    });
-  } catch (err) {
-    await sink.abort();
-    throw err;
-  }
+  const { sha256 } = await deliverExport(db, stamp, sink, text, { kind: `credits ${slug}${list.preview ? ' (preview)' : ` edition ${list.edition}`} as ${format}`, purpose: 'credit', audience: list.preview ? 'staff' : 'public', rowCount: list.credits.length });
   return { preview: list.preview, edition: list.edition, count: list.credits.length, sha256 };
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Database } from '../../db/schema/index.js';
@@ -10,7 +9,7 @@ import type { Stamp } from '../audit/audit.service.js';
 import { selectDisclosures, toDisclosureRow, type DisclosureRow } from '../disclosure/disclosure.repo.js';
 import { addDays, syncCreditDisclosures } from '../disclosure/disclosure.service.js';
 import { emailKey } from '../email.js';
-import { recordExport } from '../export/export.repo.js';
+import { deliverExport } from '../export/export.service.js';
 import { getSetting } from '../settings/settings.service.js';
 import { parseIsoTime } from '../time.js';
 import { renderNotice, type NoticeFormat } from './notice.render.js';
@@ -119,16 +118,6 @@ export async function exportNoticeDrafts(db: Db, stamp: Stamp, format: NoticeFor
   };
   const titles = new Map((await db.kysely.selectFrom('document').select(['slug', 'title']).execute()).map((d) => [d.slug, d.title]));
   const text = renderNotice(format, pending, { ...settings, now: stamp.at, titles });
-  const sha256 = createHash('sha256').update(text).digest('hex');
-  try {
-    await sink.write(text);
-    await inTransaction(db, async (trx) => {
-      await recordExport(trx, stamp, { kind: 'notice drafts', purpose: 'notice (P9)', audience: 'the people concerned', rowCount: pending.length, sha256, destination: sink.destination });
-      await sink.commit();
-    });
-  } catch (err) {
-    await sink.abort();
-    throw err;
-  }
+  const { sha256 } = await deliverExport(db, stamp, sink, text, { kind: 'notice drafts', purpose: 'notice (P9)', audience: 'the people concerned', rowCount: pending.length });
   return { count: pending.length, sha256 };
 }

@@ -153,6 +153,10 @@ export async function updatePerson(db: Db, stamp: Stamp, email: string, change: 
     if (!fields.length) throw new UsageError('nothing to change', 'pass --name, --email, --org or --status');
     await trx.updateTable('person').set({ ...values, updated_at: stamp.at }).where('id', '=', person.id).execute();
     if (membership) await planMembership(db, trx, stamp, person.id);
+    if (values.status === 'former' && person.status === 'member') {
+      // Someone who has left is not announced as a new member.
+      await trx.updateTable('disclosure').set({ state: 'cancelled', cancelled_at: stamp.at }).where('person_id', '=', person.id).where('kind', '=', 'announcement').where('state', '=', 'planned').execute();
+    }
     await appendAuditEntry(trx, { ...stamp, summary: `updated person #${person.id}: ${fields.join(', ')}${membership?.granted.length ? `; granted ${membership.granted.join(', ')}` : ''}` });
     const updated = (await trx.selectFrom('person').select('email').where('id', '=', person.id).executeTakeFirstOrThrow()).email;
     return { person: (await findPersonByEmail(trx, updated))!, granted: membership?.granted ?? [], keptWithdrawn: membership?.keptWithdrawn ?? [] };

@@ -9,6 +9,7 @@ import type { OrganisationTable } from './organisation.js';
 import type { ParticipantOverrideTable } from './participant-override.js';
 import type { ParticipationTable } from './participation.js';
 import type { PersonTable } from './person.js';
+import type { ErasedEmailTable, PolicyVersionTable } from './privacy.js';
 import type { SettingsTable } from './settings.js';
 
 export * from './activity.js';
@@ -22,6 +23,7 @@ export * from './organisation.js';
 export * from './participant-override.js';
 export * from './participation.js';
 export * from './person.js';
+export * from './privacy.js';
 export * from './settings.js';
 
 /** The whole schema as Kysely sees it. */
@@ -38,4 +40,6 @@ export interface Database {
   disclosure: DisclosureTable;
   notice: NoticeTable;
   participation: ParticipationTable;
+  erased_email: ErasedEmailTable;
+  policy_version: PolicyVersionTable;
 }

@@ -14,4 +14,6 @@ export interface PersonTable {
   source: string | null;
   created_at: string;
   updated_at: string;
+  /** Set when the person was erased: name, email and links are gone, a pseudonym remains. */
+  erased_at: string | null;
 }

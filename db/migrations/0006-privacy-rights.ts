@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { isSqlite } from './dialect.js';
 
 /** Erasure markers and policy versions (issue: privacy rights). */
 export async function up(db: Kysely<any>): Promise<void> {
@@ -17,6 +18,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('actor', 'text', (c) => c.notNull())
     .addColumn('text', 'text', (c) => c.notNull())
     .execute();
+  if (await isSqlite(db)) {
+    // A released disclosure stays frozen; the one change allowed is an erasure replacing its
+    // facts with their fingerprint ({"erased_sha256", "fields"}), every other column unchanged.
+    await sql`drop trigger disclosure_released_frozen`.execute(db);
+    await sql`create trigger disclosure_released_frozen before update on disclosure when old.state = 'released' and not (
+        json_extract(new.facts, '$.erased_sha256') is not null and new.kind is old.kind and new.person_id is old.person_id
+        and new.organisation_id is old.organisation_id and new.document_id is old.document_id and new.edition is old.edition
+        and new.audience is old.audience and new.recipient is old.recipient and new.basis is old.basis and new.due_on is old.due_on
+        and new.state is old.state and new.released_at is old.released_at)
+      begin select raise(abort, 'a released disclosure is frozen'); end`.execute(db);
+  }
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -121,6 +121,7 @@ describe('P8: credits only with approval', () => {
     expect(again).toMatchObject({ edition: 2, credited: 0 });
     expect(await credited(db)).toEqual([]);
     expect(() => db.sqlite.exec("update disclosure set facts = '{}'")).toThrow(/frozen/);
+    expect(() => db.sqlite.exec("update disclosure set facts = '{\"erased_sha256\":\"x\"}', audience = 'members'")).toThrow(/frozen/);
   });
 
   test('a withdrawal before release is honoured', async () => {

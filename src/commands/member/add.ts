@@ -10,6 +10,7 @@ interface AddOptions {
   status?: string;
   newsletter?: boolean;
   source?: string;
+  allowErased?: boolean;
 }
 
 export function registerMemberAdd(member: Command, streams: Streams) {
@@ -21,6 +22,7 @@ export function registerMemberAdd(member: Command, streams: Streams) {
     .option('--status <status>', 'member or contact', 'contact')
     .option('--newsletter', 'a contact who asked for the newsletter (P1); members get it with membership (P6)')
     .option('--source <source>', 'where the details came from', 'staff')
+    .option('--allow-erased', 'accept an address that belonged to an erased person (they came back)')
     .description('add one person; a member gets newsletter and directory consents by the membership terms (P6)')
     .addHelpText('after', '\nExamples:\n  consort member add --name "Ada Lovelace" --email ada@example.org --org "Example University" --status member\n  consort member add --name "Alan Turing" --email alan@example.org --newsletter')
     .action(
@@ -31,7 +33,7 @@ export function registerMemberAdd(member: Command, streams: Streams) {
         const name = o.name ?? (await ctx.ask('--name', 'Name'));
         const { normaliseEmail } = await import('../../domain/email.js');
         const email = o.email ?? (await ctx.ask('--email', 'Email', (v) => { const r = normaliseEmail(v); return 'error' in r ? r.error : true; }));
-        const r = await addPerson(db, stamp(ctx), { name, email, org: o.org, status: o.status, newsletter: o.newsletter, source: o.source });
+        const r = await addPerson(db, stamp(ctx), { name, email, org: o.org, status: o.status, newsletter: o.newsletter, source: o.source, allowErased: o.allowErased });
         if (r.createdOrganisation) ctx.out.info(`created organisation ${r.createdOrganisation}`);
         ctx.out.info(`added ${r.person.status} ${r.person.email}${r.consents.length ? ` (granted ${r.consents.join(', ')})` : ''}`);
         await renderRecord(ctx.out, ctx.format, r.person, personFields(r.person));

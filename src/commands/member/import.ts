@@ -9,6 +9,7 @@ interface ImportFlags {
   onDuplicate: OnDuplicate;
   skipInvalid?: boolean;
   source?: string;
+  allowErased?: boolean;
 }
 
 export function registerMemberImport(member: Command, streams: Streams) {
@@ -19,6 +20,7 @@ export function registerMemberImport(member: Command, streams: Streams) {
     .addOption(new Option('--on-duplicate <mode>', 'an address already held: fail, skip, or update (name and organisation only, never consents)').choices(ON_DUPLICATE).default('skip'))
     .option('--skip-invalid', 'import the valid rows and report the others')
     .option('--source <source>', 'recorded as where these people came from (default import:FILE)')
+    .option('--allow-erased', 'accept addresses that belonged to erased people')
     .description('import people from CSV (name,email,organization,status,newsletter) or NDJSON, streamed, in one transaction')
     .addHelpText(
       'after',

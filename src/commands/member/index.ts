@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Streams } from '../../io/output.js';
 import { registerMemberAdd } from './add.js';
+import { registerMemberErase } from './erase.js';
 import { registerMemberImport } from './import.js';
 import { registerMemberList } from './list.js';
 import { registerMemberReport } from './report.js';
@@ -15,4 +16,5 @@ export function registerMember(program: Command, streams: Streams) {
   registerMemberShow(member, streams);
   registerMemberUpdate(member, streams);
   registerMemberReport(member, streams);
+  registerMemberErase(member, streams);
 }

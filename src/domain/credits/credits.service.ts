@@ -17,7 +17,10 @@ export async function creditList(db: Db, slug: string): Promise<{ title: string;
     const rows = await db.kysely
       .selectFrom('disclosure as x')
       .innerJoin('document as d', 'd.id', 'x.document_id')
+      .innerJoin('person as p', 'p.id', 'x.person_id')
       .select('x.facts')
+      // The published document cannot be recalled, but no export made after an erasure names them.
+      .where('p.erased_at', 'is', null)
       .where('d.slug', '=', slug)
       .where('x.kind', '=', 'credit')
       .where('x.state', '=', 'released')

@@ -6,12 +6,15 @@ import { orgKey } from '../org/org.repo.js';
 import { rowParser } from '../schema.js';
 import type { OnDuplicate } from './member.constants.js';
 import { memberImportStatements } from './member.repo.js';
+import { erasedChecker } from './member.erase.js';
 import { membershipStatements } from '../disclosure/disclosure.repo.js';
 import { addDays } from '../disclosure/disclosure.service.js';
 import { getSetting } from '../settings/settings.service.js';
 import { MEMBER_COLUMNS, memberRowSchema, type MemberRow } from './member.schema.js';
 
 export interface MemberImportOptions extends ImportOptions {
+  /** Accept addresses that belonged to erased people. */
+  allowErased?: boolean;
   onDuplicate?: OnDuplicate;
   source?: string;
 }
@@ -25,6 +28,7 @@ export interface MemberImportOptions extends ImportOptions {
 export async function importPeople(db: Db, stamp: Stamp, input: Input, opts: MemberImportOptions, hooks?: ImportHooks) {
   const st = memberImportStatements(db.sqlite);
   const membership = membershipStatements(db.sqlite);
+  const wasErased = erasedChecker(db.sqlite);
   const announceOn = addDays(stamp.at, Number(await getSetting(db.kysely, 'notice-days')));
   const orgNames = new Map<number, string>();
   const onDuplicate = opts.onDuplicate ?? 'skip';
@@ -74,6 +78,7 @@ export async function importPeople(db: Db, stamp: Stamp, input: Input, opts: Mem
           st.updatePerson.run(row.name, row.organization ? orgId(row.organization) : null, stamp.at, id);
           return { line, action: 'UPDATE', key: email, note: 'name and organisation; consents unchanged' };
         }
+        if (!opts.allowErased && wasErased(key)) return { source: input.name, line, field: 'email', reason: 'belonged to a person who was erased (pass --allow-erased if they came back)', conflict: true };
         const personId = Number(st.insertPerson.run(row.name, email, key, row.organization ? orgId(row.organization) : null, row.status, source, stamp.at, stamp.at).lastInsertRowid);
         seen(personId, line);
         const evidence = `${input.name} line ${line}`;

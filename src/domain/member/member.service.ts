@@ -7,6 +7,7 @@ import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { consentHistory, insertConsentEvent, latestConsent } from '../consent/consent.repo.js';
 import { planMembership } from '../disclosure/disclosure.service.js';
+import { assertNotErased } from './member.erase.js';
 import { currentStates } from '../consent/consent.service.js';
 import { normaliseEmail } from '../email.js';
 import { orgKey } from '../org/org.repo.js';
@@ -24,6 +25,8 @@ export interface NewPerson {
   status?: string;
   newsletter?: boolean;
   source?: string;
+  /** Accept an address that belonged to an erased person. */
+  allowErased?: boolean;
 }
 
 function checkStatus(s: string | undefined, allowed: readonly PersonStatus[]): PersonStatus {
@@ -73,6 +76,7 @@ export async function addPerson(db: Db, stamp: Stamp, input: NewPerson) {
     if (await trx.selectFrom('person').select('id').where('email_key', '=', key).executeTakeFirst()) {
       throw new ConflictError(`a person with email ${email} already exists`, `see consort member show ${email}`);
     }
+    assertNotErased(db.sqlite, key, input.allowErased);
     const org = input.org ? await ensureOrg(trx, stamp, input.org) : undefined;
     const { id } = await trx
       .insertInto('person')
@@ -103,7 +107,7 @@ export interface PersonFilter {
 
 /** Lists people, filtered, in order of addition. */
 export async function listPeople(db: Db, f: PersonFilter): Promise<PersonRow[]> {
-  let q = selectPeople(db.kysely).orderBy('p.id');
+  let q = selectPeople(db.kysely).where('p.erased_at', 'is', null).orderBy('p.id');
   if (f.status) q = q.where('p.status', '=', checkStatus(f.status, ['member', 'contact', 'former']));
   if (f.org) q = q.where('o.name_key', '=', orgKey(f.org));
   if (f.search) {

@@ -13,7 +13,7 @@ export function iterateNewsletterRecipients(db: Db): IterableIterator<Recipient>
   return db.sqlite
     .prepare<[], Recipient>(
       `select p.name, p.email from person p
-       where (select c.action from consent_event c
+       where p.erased_at is null and (select c.action from consent_event c
               where c.person_id = p.id and c.purpose = 'newsletter' and c.document_id is null
               order by c.at desc, c.id desc limit 1) = 'grant'
        order by p.id`,

@@ -1,0 +1,83 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import type { Db } from '../../db/connection.js';
+import type { Database } from '../../db/schema/index.js';
+import { inTransaction } from '../../db/transaction.js';
+import { ConflictError, NotFoundError, UsageError } from '../../errors.js';
+import { appendAuditEntry } from '../audit/audit.repo.js';
+import type { Stamp } from '../audit/audit.service.js';
+import { emailKey } from '../email.js';
+
+const SALT_KEY = 'erasure-salt';
+
+/** The database's own salt for erased-address hashes, made on first use (never exported). */
+function erasureSalt(sqlite: BetterSqlite3.Database): string {
+  const row = sqlite.prepare<[string], { value: string }>('select value from settings where key = ?').get(SALT_KEY);
+  if (row) return row.value;
+  const salt = randomBytes(32).toString('hex');
+  sqlite.prepare('insert into settings (key, value) values (?, ?)').run(SALT_KEY, salt);
+  return salt;
+}
+
+/** The salted hash kept for an erased address. */
+export function erasedHash(sqlite: BetterSqlite3.Database, key: string): string {
+  return createHash('sha256').update(erasureSalt(sqlite) + '\0' + key).digest('hex');
+}
+
+/** A test of whether an address (its key) belonged to someone erased; adds and imports flag it. */
+export function erasedChecker(sqlite: BetterSqlite3.Database): (key: string) => boolean {
+  const salt = sqlite.prepare<[string], { value: string }>('select value from settings where key = ?').get(SALT_KEY);
+  if (!salt) return () => false;
+  const find = sqlite.prepare('select 1 from erased_email where hash = ?');
+  return (key) => Boolean(find.get(createHash('sha256').update(salt.value + '\0' + key).digest('hex')));
+}
+
+/** Refuses an erased address unless the caller says the person came back (exit 6). */
+export function assertNotErased(sqlite: BetterSqlite3.Database, key: string, allowErased?: boolean): void {
+  if (!allowErased && erasedChecker(sqlite)(key)) throw new ConflictError('this address belonged to a person who was erased', 'if they came back of their own accord, pass --allow-erased');
+}
+
+async function cancelPlanned(trx: Kysely<Database>, personId: number, at: string) {
+  const r = await trx.updateTable('disclosure').set({ state: 'cancelled', cancelled_at: at }).where('person_id', '=', personId).where('state', '=', 'planned').executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+/**
+ * Erasure: removes name, email, organisation link and activity; keeps the consent
+ * events, disclosures and notices as evidence under a pseudonym; keeps a salted
+ * hash of the address; audits the erasure and its reason. Released public
+ * disclosures are history: the result says how many cannot be recalled.
+ */
+export async function erasePerson(db: Db, stamp: Stamp, email: string, reason: string | undefined) {
+  const why = reason?.trim();
+  if (!why) throw new UsageError('missing --reason', 'say why, e.g. --reason "request of 2026-03-01"');
+  return inTransaction(db, async (trx) => {
+    const key = emailKey(email);
+    const person = await trx.selectFrom('person').select(['id', 'erased_at']).where('email_key', '=', key).executeTakeFirst();
+    if (!person) throw new NotFoundError(`no person with email ${email}`);
+    const id = Number(person.id);
+    const pseudonym = `erased-${id}-${randomBytes(4).toString('hex')}@erased.invalid`;
+    await trx.insertInto('erased_email').values({ hash: erasedHash(db.sqlite, key), person_id: id, erased_at: stamp.at }).onConflict((oc) => oc.column('hash').doNothing()).execute();
+    const cancelled = await cancelPlanned(trx, id, stamp.at);
+    // What was disclosed stays provable without naming them: each disclosure's facts become their fingerprint.
+    for (const d of await trx.selectFrom('disclosure').select(['id', 'facts']).where('person_id', '=', id).execute()) {
+      const fields = Object.keys(JSON.parse(d.facts) as object);
+      const erased = JSON.stringify({ erased_sha256: createHash('sha256').update(d.facts).digest('hex'), fields });
+      await trx.updateTable('disclosure').set({ facts: erased }).where('id', '=', d.id).execute();
+    }
+    const released = await trx.selectFrom('disclosure').select(['kind', 'audience']).where('person_id', '=', id).where('state', '=', 'released').execute();
+    const activity = Number((await trx.deleteFrom('activity').where('person_id', '=', id).executeTakeFirst()).numDeletedRows);
+    await trx.deleteFrom('participation').where('person_id', '=', id).execute();
+    await trx.deleteFrom('participant_override').where('person_id', '=', id).execute();
+    await trx.updateTable('organisation').set({ contact_person_id: null, updated_at: stamp.at }).where('contact_person_id', '=', id).execute();
+    await trx.updateTable('person').set({ name: '(erased)', email: pseudonym, email_key: pseudonym, organisation_id: null, source: null, status: 'former', erased_at: stamp.at, updated_at: stamp.at }).where('id', '=', id).execute();
+    const unrecallable = released.filter((d) => d.audience !== 'members').length;
+    await appendAuditEntry(trx, {
+      ...stamp,
+      command: 'erasure',
+      summary: `erasure of person #${id}, now ${pseudonym}: ${activity} activities removed, ${cancelled} planned disclosures cancelled; ${unrecallable} released disclosures cannot be recalled; reason: ${why}`,
+    });
+    return { pseudonym, activity_removed: activity, planned_cancelled: cancelled, released_kept: released.length, cannot_recall: released.filter((d) => d.audience !== 'members').map((d) => d.kind) };
+  });
+}

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Streams } from '../../io/output.js';
 import { registerConsentChange } from './change.js';
 import { registerConsentImport } from './import.js';
+import { registerConsentReceipt } from './receipt.js';
 import { registerConsentShow } from './show.js';
 
 export function registerConsent(program: Command, streams: Streams) {
@@ -10,4 +11,5 @@ export function registerConsent(program: Command, streams: Streams) {
   registerConsentChange(consent, streams, 'withdraw');
   registerConsentShow(consent, streams);
   registerConsentImport(consent, streams);
+  registerConsentReceipt(consent, streams);
 }

@@ -19,6 +19,9 @@ export const SETTINGS: Record<string, { default: string; check: (v: string) => s
   'controller-name': { default: 'The Consortium', check: text, about: 'data controller named in receipts and notices' },
   'controller-contact': { default: 'privacy@consortium.example', check: text, about: 'where people write about their data' },
   'policy-url': { default: 'https://consortium.example/privacy', check: url, about: 'the privacy statement in force' },
+  'controller-address': { default: '1 Example Street, Example City', check: text, about: 'postal address of the data controller (consent receipts)' },
+  'controller-phone': { default: '+1 555 0100', check: text, about: 'phone of the data controller (consent receipts)' },
+  jurisdiction: { default: 'US', check: text, about: 'jurisdiction named in consent receipts' },
 };
 
 function known(key: string) {

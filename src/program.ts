@@ -16,6 +16,7 @@ import { registerMember } from './commands/member/index.js';
 import { registerNewsletter } from './commands/newsletter/index.js';
 import { registerNotice } from './commands/notice/index.js';
 import { registerOrg } from './commands/org/index.js';
+import { registerResearch } from './commands/research.js';
 import type { Streams } from './io/output.js';
 import { VERSION } from './version.js';
 
@@ -81,6 +82,7 @@ export function buildProgram(streams: Streams): Command {
   registerDisclose(program, streams);
   registerDisclosures(program, streams);
   registerNotice(program, streams);
+  registerResearch(program, streams);
   registerAudit(program, streams);
   return program;
 }

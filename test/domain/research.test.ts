@@ -1,0 +1,47 @@
+import { suppress } from '../../src/domain/research/research.service.js';
+import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/db.js';
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+
+const row = (group: string, people: number, members = 0, activities = 0) => ({ group, people, members, activities });
+
+describe('P3: research export suppression', () => {
+  test('cells below the minimum are suppressed; a lone suppressed cell takes a second one with it', () => {
+    const { rows, total } = suppress([row('a', 3), row('b', 40), row('c', 7), row('d', 0)], 5);
+    expect(rows.map((r) => r.people)).toEqual([null, 40, null, 0]);
+    expect(rows.map((r) => r.suppressed)).toEqual([['people'], [], ['people'], []]);
+    // The total minus the shown cells gives only the sum of two hidden cells, never one.
+    expect(total.people).toBe(50);
+    expect(total.people! - 40 - 0).toBe(10);
+  });
+
+  test('two small cells need no extra suppression; a small total is suppressed too', () => {
+    expect(suppress([row('a', 1), row('b', 2), row('c', 30)], 5).rows.map((r) => r.people)).toEqual([null, null, 30]);
+    expect(suppress([row('a', 1), row('b', 2)], 5).total.people).toBeNull();
+  });
+
+  test('the export never contains a name, email or id, in any grouping and format', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'c.db');
+    const run = (...a: string[]) => runCli([...a, '--db', db]);
+    await run('init');
+    const people = ['name,email,organization,status'];
+    for (let i = 0; i < 30; i++) people.push(`Person Zq${i} Surname,zq${i}@example.org,Org ${i % 4},${i % 3 ? 'member' : 'contact'}`);
+    writeFileSync(join(dir, 'p.csv'), people.join('\n') + '\n');
+    await run('member', 'import', join(dir, 'p.csv'));
+    await run('document', 'add', 'spec', '--title', 'Spec');
+    await run('activity', 'log', 'zq1@example.org', 'edit', '--document', 'spec');
+    for (const by of ['org', 'status', 'month', 'document']) {
+      for (const f of ['csv', 'json']) {
+        const r = await run('research', 'export', '--by', by, '--format', f);
+        expect(r.code).toBe(0);
+        expect(r.stdout).not.toMatch(/zq\d|Surname|@|"id"/i);
+      }
+    }
+    const doc = JSON.parse((await run('research', 'export', '--by', 'document', '--format', 'json')).stdout);
+    expect(doc.rows).toEqual([{ group: 'spec', people: null, members: null, activities: null, suppressed: ['people', 'members', 'activities'] }]);
+    expect((await run('audit', 'list', '--format', 'json')).stdout).toMatch(/export research by document \(purpose research, audience researchers\)/);
+    expect((await run('research', 'export', '--by', 'name')).code).toBe(2);
+  });
+});

@@ -17,6 +17,7 @@ import { registerNewsletter } from './commands/newsletter/index.js';
 import { registerNotice } from './commands/notice/index.js';
 import { registerOrg } from './commands/org/index.js';
 import { registerResearch } from './commands/research.js';
+import { registerPolicy } from './commands/policy.js';
 import type { Streams } from './io/output.js';
 import { VERSION } from './version.js';
 
@@ -83,6 +84,7 @@ export function buildProgram(streams: Streams): Command {
   registerDisclosures(program, streams);
   registerNotice(program, streams);
   registerResearch(program, streams);
+  registerPolicy(program, streams);
   registerAudit(program, streams);
   return program;
 }

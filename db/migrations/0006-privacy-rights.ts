@@ -18,6 +18,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('actor', 'text', (c) => c.notNull())
     .addColumn('text', 'text', (c) => c.notNull())
     .execute();
+  // Lawful disclosures are found among millions of released directory and announcement rows.
+  await db.schema.createIndex('disclosure_kind_state').on('disclosure').columns(['kind', 'state']).execute();
   if (await isSqlite(db)) {
     // A released disclosure stays frozen; the one change allowed is an erasure replacing its
     // facts with their fingerprint ({"erased_sha256", "fields"}), every other column unchanged.

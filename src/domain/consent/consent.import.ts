@@ -3,6 +3,7 @@ import type { Input } from '../../io/input.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { runImport, type ImportHooks, type ImportOptions, type RowOutcome, type RowProblem } from '../import.js';
 import { rowParser } from '../schema.js';
+import { currentPolicySync } from '../policy/policy.service.js';
 import { CONSENT_COLUMNS, consentRowSchema, type ConsentRow } from './consent.schema.js';
 
 /**
@@ -20,7 +21,8 @@ export async function importConsents(db: Db, stamp: Stamp, input: Input, opts: I
   const sameEvent = s.prepare<[number, string, number | null, string, string], { id: number }>(
     'select id from consent_event where person_id = ? and purpose = ? and document_id is ? and action = ? and at = ? limit 1',
   );
-  const insert = s.prepare('insert into consent_event (person_id, purpose, document_id, action, at, basis, evidence, actor, policy_version, recorded_at) values (?, ?, ?, ?, ?, ?, ?, ?, null, ?)');
+  const insert = s.prepare('insert into consent_event (person_id, purpose, document_id, action, at, basis, evidence, actor, policy_version, recorded_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const policy = currentPolicySync(s);
   return runImport<ConsentRow>(
     db,
     stamp,
@@ -46,7 +48,7 @@ export async function importConsents(db: Db, stamp: Stamp, input: Input, opts: I
         if (row.action === 'grant' && current?.action === 'withdraw') return { line, action: 'SKIP', key, note: `${what}: withdrawn on ${current.at}; an import never re-subscribes` };
         if (current?.action === row.action) return { line, action: 'SKIP', key, note: `${what}: already in that state` };
         if (sameEvent.get(person.id, row.purpose, documentId, row.action, at)) return { line, action: 'SKIP', key, note: `${what} at ${at}: already recorded` };
-        insert.run(person.id, row.purpose, documentId, row.action, at, 'import', row.evidence ?? `${input.name} line ${line}`, stamp.actor, stamp.at);
+        insert.run(person.id, row.purpose, documentId, row.action, at, 'import', row.evidence ?? `${input.name} line ${line}`, stamp.actor, policy, stamp.at);
         // An event older than the current state is history: the later one stays in force.
         if (current && at < current.at) return { line, action: 'RECORD', key, note: `${what} at ${at}: recorded as history; the later ${current.action} of ${current.at} stays in force` };
         return { line, action: 'RECORD', key, note: what };

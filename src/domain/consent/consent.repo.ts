@@ -49,5 +49,7 @@ export interface NewConsentEvent {
 
 /** Appends one event to the ledger (the ledger is never updated or deleted from). */
 export async function insertConsentEvent(db: Kysely<Database>, e: NewConsentEvent): Promise<void> {
-  await db.insertInto('consent_event').values({ ...e, policy_version: null }).execute();
+  // Every event records the version of the privacy statement in force.
+  const policy = await db.selectFrom('policy_version').select('version').orderBy('set_at', 'desc').orderBy('version', 'desc').limit(1).executeTakeFirst();
+  await db.insertInto('consent_event').values({ ...e, policy_version: policy?.version ?? null }).execute();
 }

@@ -10,6 +10,7 @@ import { erasedChecker } from './member.erase.js';
 import { membershipStatements } from '../disclosure/disclosure.repo.js';
 import { addDays } from '../disclosure/disclosure.service.js';
 import { getSetting } from '../settings/settings.service.js';
+import { currentPolicySync } from '../policy/policy.service.js';
 import { MEMBER_COLUMNS, memberRowSchema, type MemberRow } from './member.schema.js';
 
 export interface MemberImportOptions extends ImportOptions {
@@ -54,8 +55,9 @@ export async function importPeople(db: Db, stamp: Stamp, input: Input, opts: Mem
     }
     return id;
   };
+  const policy = currentPolicySync(db.sqlite);
   const grant = (personId: number, purpose: string, action: 'grant' | 'withdraw', basis: string, evidence: string) =>
-    st.insertConsent.run(personId, purpose, action, stamp.at, basis, evidence, stamp.actor, stamp.at);
+    st.insertConsent.run(personId, purpose, action, stamp.at, basis, evidence, stamp.actor, policy, stamp.at);
 
   return runImport<MemberRow>(
     db,

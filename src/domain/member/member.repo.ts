@@ -40,7 +40,7 @@ export function memberImportStatements(sqlite: BetterSqlite3.Database) {
     findOrg: sqlite.prepare<[string], { id: number }>('select id from organisation where name_key = ?'),
     insertOrg: sqlite.prepare("insert into organisation (name, name_key, domain, membership, joined_on, contact_person_id, created_at, updated_at) values (?, ?, null, 'non-member', null, null, ?, ?)"),
     insertConsent: sqlite.prepare(
-      'insert into consent_event (person_id, purpose, document_id, action, at, basis, evidence, actor, policy_version, recorded_at) values (?, ?, null, ?, ?, ?, ?, ?, null, ?)',
+      'insert into consent_event (person_id, purpose, document_id, action, at, basis, evidence, actor, policy_version, recorded_at) values (?, ?, null, ?, ?, ?, ?, ?, ?, ?)',
     ),
   };
 }

@@ -35,11 +35,10 @@ export interface PendingNotice {
 /** Planned disclosures, and lawful ones already made, whose people have not been told (P9). */
 export async function pendingNotices(trx: Kysely<Database>): Promise<PendingNotice[]> {
   const days = Number(await getSetting(trx, 'notice-days'));
-  const rows = (
-    await selectDisclosures(trx)
-      .where((eb) => eb.or([eb('x.state', '=', 'planned'), eb.and([eb('x.kind', '=', 'legal'), eb('x.state', '=', 'released'), eb('x.no_notice_reason', 'is', null)])]))
-      .execute()
-  ).map(toDisclosureRow);
+  const rows = [
+    ...(await selectDisclosures(trx).where('x.state', '=', 'planned').execute()),
+    ...(await selectDisclosures(trx).where('x.kind', '=', 'legal').where('x.state', '=', 'released').where('x.no_notice_reason', 'is', null).execute()),
+  ].map(toDisclosureRow);
   const names = new Map<number, string>();
   const nameOf = async (id: number) => {
     if (!names.has(id)) names.set(id, (await trx.selectFrom('person').select('name').where('id', '=', id).executeTakeFirstOrThrow()).name);

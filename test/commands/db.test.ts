@@ -1,4 +1,4 @@
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { runCli } from '../helpers/cli.js';
@@ -114,6 +114,23 @@ describe('database', () => {
     const r = await runCli(['audit', 'verify', '--db', path]);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/entry 2 is missing/);
+  });
+
+  test('P4: audit verify exits 3 when two rows are reordered', async () => {
+    const { path } = await initialised();
+    tamper(path, 'update audit_entry set seq = -1 where seq = 2; update audit_entry set seq = 2 where seq = 3; update audit_entry set seq = 3 where seq = -1');
+    const r = await runCli(['audit', 'verify', '--db', path]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/audit chain broken at entry 2/);
+  });
+
+  test('P4: db check warns when the file is readable by others', async () => {
+    const { path } = await initialised();
+    expect((await runCli(['db', 'check', '--db', path])).stderr).not.toMatch(/readable/);
+    chmodSync(path, 0o644);
+    const r = await runCli(['db', 'check', '--db', path]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: .* is readable or writable by others \(mode 0644\); chmod 600 it/);
   });
 
   test('the consent ledger and the audit log refuse updates and deletes', async () => {

@@ -15,10 +15,12 @@ export function registerDbCheck(db: Command, streams: Streams) {
           ['ok', r.ok],
           ['integrity', r.integrity],
           ['foreign keys', r.foreignKeyViolations === 0 ? 'ok' : `${r.foreignKeyViolations} broken`],
+          ['file mode', r.mode],
           ['audit entries', r.audit.entries],
           ['audit head', r.audit.head],
           ['problems', r.problems.join('; ') || 'none'],
         ]);
+        for (const w of r.warnings) ctx.out.warn(w);
         if (!r.ok) throw new CheckFailedError(`database check found ${r.problems.length} problem(s): ${r.problems[0]}`, 'restore from a backup or investigate with consort audit list');
       }),
     );

@@ -56,7 +56,10 @@ export async function checkDatabase(db: Db) {
   if (!(integrity.length === 1 && integrity[0] === 'ok')) problems.push(...integrity.map((i) => `integrity: ${i}`));
   if (foreignKeys.length) problems.push(`foreign keys: ${foreignKeys.length} broken references`);
   if (!audit.ok) problems.push(`audit: entry ${audit.firstBad!.seq}: ${audit.firstBad!.reason}`);
-  return { ok: problems.length === 0, problems, integrity: integrity.join('; '), foreignKeyViolations: foreignKeys.length, audit };
+  // P4: the file should be readable by its owner only (consort creates it 0600).
+  const mode = statSync(db.path).mode & 0o777;
+  const warnings = mode & 0o077 ? [`${db.path} is readable or writable by others (mode ${mode.toString(8).padStart(4, '0')}); chmod 600 it`] : [];
+  return { ok: problems.length === 0, problems, warnings, mode: mode.toString(8).padStart(4, '0'), integrity: integrity.join('; '), foreignKeyViolations: foreignKeys.length, audit };
 }
 
 const TABLES = ['organisation', 'person', 'consent_event', 'document', 'activity', 'participant_override', 'disclosure', 'notice', 'export_record', 'audit_entry'] as const;

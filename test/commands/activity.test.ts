@@ -83,6 +83,10 @@ describe('P10: member activity never appears in an export', () => {
     expect((await run('notice', 'record', 'ada@example.org', '--document', 'spec')).code).toBe(0);
     expect((await run('document', 'release', 'spec', '--yes')).code).toBe(0);
     for (const f of ['text', 'markdown', 'csv', 'json', 'cff']) outputs.push((await run('credits', 'export', 'spec', '--format', f)).stdout);
+    for (const f of ['csv', 'tsv', 'json', 'ndjson']) outputs.push((await run('directory', 'export', '--format', f)).stdout);
+    for (const f of ['markdown', 'json', 'text']) outputs.push((await run('announce', 'export', '--through', '2026-12-31', '--format', f)).stdout);
+    for (const f of ['mbox', 'ndjson', 'csv']) outputs.push((await run('notice', 'export', '--format', f)).stdout);
+    for (const by of ['org', 'status', 'month', 'document']) outputs.push((await run('research', 'export', '--by', by, '--format', 'json')).stdout);
     expect(outputs.join('\n')).toContain('ada@example.org');
     expect(outputs.join('\n')).not.toContain(MARKER);
     // Nor does the audit log copy activity into its summaries.
@@ -109,13 +113,13 @@ describe('documents from the command line', () => {
     const preview = await run('credits', 'export', 'spec');
     expect(preview.stdout).toBe('Ada, Engines <ada@example.org>\n');
     expect(preview.stderr).toMatch(/not released: this is a preview/);
-    const noYes = await run('document', 'release', 'spec');
-    expect(noYes.code).toBe(2);
-    expect(noYes.stderr).toMatch(/--yes/);
-    const refused = await run('document', 'release', 'spec', '--yes');
+    const refused = await run('document', 'release', 'spec');
     expect(refused.code).toBe(7);
     expect(refused.stderr).toMatch(/\[P9\]/);
     expect((await run('notice', 'record', 'ada@example.org', '--document', 'spec')).code).toBe(0);
+    const noYes = await run('document', 'release', 'spec');
+    expect(noYes.code).toBe(2);
+    expect(noYes.stderr).toMatch(/--yes/);
     expect((await run('document', 'release', 'spec', '--yes')).code).toBe(0);
     const out = join(dir, 'CITATION.cff');
     const frozen = await run('credits', 'export', 'spec', '--format', 'cff', '-o', out);

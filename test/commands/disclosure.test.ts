@@ -27,6 +27,8 @@ describe('P6: the members-only directory', () => {
       { name: 'Bo Ek', email: 'bo@example.org', organisation: null },
     ]);
     expect((await run(['audit', 'list', '--format', 'json'])).stdout).toMatch(/export directory \(purpose members directory \(P6\), audience members\): 2 rows/);
+    await run(['consent', 'withdraw', 'bo@example.org', 'directory']);
+    expect(JSON.parse((await run(['directory', 'export', '--format', 'json'])).stdout).map((p: { email: string }) => p.email)).toEqual(['ada@example.org']);
   });
 
   test('the directory relay is noticed at once by the membership terms', async () => {
@@ -120,12 +122,19 @@ describe('P9: disclosures check from the command line', () => {
     expect((await run(['disclosures', 'check', '--within', 'soon'])).code).toBe(2);
   });
 
-  test('a notice recorded fewer than notice-days before is too late', async () => {
+  test('an announcement told late waits until notice-days after the notice; a document release does not move and is too late', async () => {
     const { run } = await setup();
     const later = { CONSORT_NOW: '2026-03-10T09:00:00Z' };
     await run(['notice', 'record', '--all-pending'], later);
-    const r = await run(['disclosures', 'check', '--format', 'json'], later);
+    expect((await run(['disclosures', 'check', '--format', 'json'], later)).code).toBe(0);
+    const moved = JSON.parse((await run(['disclosures', 'list', '--kind', 'announcement', '--state', 'planned', '--format', 'json'], later)).stdout);
+    expect(moved.map((d: { due_on: string }) => d.due_on)).toEqual(['2026-03-24', '2026-03-24', '2026-03-24']);
+    await run(['document', 'add', 'spec', '--title', 'Spec', '--release-on', '2026-03-20'], later);
+    for (const d of ['2026-02-01', '2026-02-02', '2026-02-03']) await run(['activity', 'log', 'bo@example.org', 'edit', '--document', 'spec', '--at', d], later);
+    await run(['consent', 'grant', 'bo@example.org', 'credit'], later);
+    await run(['notice', 'record', 'bo@example.org', '--document', 'spec'], { CONSORT_NOW: '2026-03-12T09:00:00Z' });
+    const r = await run(['disclosures', 'check', '--format', 'json'], { CONSORT_NOW: '2026-03-12T09:00:00Z' });
     expect(r.code).toBe(3);
-    expect(JSON.parse(r.stdout).every((p: { code: string }) => p.code === 'notice-too-late')).toBe(true);
+    expect(JSON.parse(r.stdout).map((p: { code: string; subject: string }) => `${p.code} ${p.subject}`)).toEqual(['notice-too-late bo@example.org']);
   });
 });

@@ -139,7 +139,10 @@ describe('P8: credits only with approval', () => {
     await expect(releaseDocument(db, stampAt(at(1)), 'draft-doc')).rejects.toThrow(/is draft/);
     await scheduleDocument(db, stampAt(at(1)), 'draft-doc', '2026-04-01');
     await releaseDocument(db, stampAt(at(2)), 'draft-doc');
-    await expect(scheduleDocument(db, stampAt(at(3)), 'draft-doc', '2026-05-01')).rejects.toThrow(/is released/);
+    await expect(releaseDocument(db, stampAt(at(3)), 'draft-doc')).rejects.toThrow(/already released/);
+    // Scheduling a released document schedules its next edition.
+    expect(await scheduleDocument(db, stampAt(at(3)), 'draft-doc', '2026-05-01')).toMatchObject({ status: 'scheduled', edition: 1 });
+    expect(await releaseDocument(db, stampAt(at(4)), 'draft-doc')).toMatchObject({ edition: 2 });
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { PolicyError, UsageError } from '../../errors.js';
 import { renderRecord } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
 import { action, stamp } from '../action.js';
@@ -21,9 +22,14 @@ export function registerDocumentRelease(document: Command, streams: Streams) {
         // The same warnings as disclosures check, for this document, before anything happens.
         await refreshDisclosures(db, stamp(ctx));
         const check = await checkDisclosures(db.kysely, ctx.now().slice(0, 10), 100000);
-        for (const p of check.problems.filter((x) => x.document === slug)) ctx.out.warn(`${p.code}: ${p.message}`);
+        const mine = check.problems.filter((x) => x.document === slug);
+        for (const p of mine) ctx.out.warn(`${p.code}: ${p.message}`);
         const doc = (await documentParticipants(db.kysely, slug!)).document;
-        if (doc.release_on && doc.release_on > ctx.now().slice(0, 10)) ctx.out.warn(`${slug} is scheduled for ${doc.release_on}: releasing it early`);
+        if (doc.status === 'scheduled' && doc.release_on && doc.release_on > ctx.now().slice(0, 10)) ctx.out.warn(`${slug} is scheduled for ${doc.release_on}: releasing it early`);
+        // Refuse before asking: a confirmation that then ends in a refusal helps nobody.
+        const untold = mine.filter((p) => p.code === 'subject-not-informed');
+        if (untold.length && !o.force) throw new PolicyError('P9', `release of ${slug}: ${untold.length} credited ${untold.length === 1 ? 'person was' : 'people were'} not informed beforehand (${untold.map((p) => p.subject).join(', ')})`, 'record the notices with consort notice record, or pass --force --reason TEXT');
+        if (o.force && !o.reason?.trim()) throw new UsageError('--force needs --reason', 'say why the release cannot wait for the notices');
         if (!(await ctx.confirm(`Release ${slug} and publish the credits of ${preview.length} people?`))) {
           ctx.out.info('not released');
           return;

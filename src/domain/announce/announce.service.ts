@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import { inTransaction } from '../../db/transaction.js';
 import { UsageError } from '../../errors.js';
@@ -29,7 +30,7 @@ function render(format: AnnounceFormat, through: string, people: Entry[], orgs: 
   if (format === 'json') return safeJson({ through, organisations: orgs.map((o) => o.organisation), members: people.map((p) => ({ name: p.name, organisation: p.organisation })) }, 2) + '\n';
   const person = (p: Entry) => `${p.name}${p.organisation ? ` (${p.organisation})` : ''}`;
   if (format === 'text') return [...orgs.map((o) => `organisation\t${o.organisation}`), ...people.map((p) => `member\t${person(p)}`)].map((l) => l.replace(/\r?\n/g, ' ') + '\n').join('');
-  const md = (s: string) => s.replace(/[\\`*_{}[\]()<>#+\-.!|~]/g, '\\$&').replace(/\r?\n/g, ' ');
+  const md = (s: string) => s.replace(/[\\`*_[\]<>|~]/g, '\\$&').replace(/\r?\n/g, ' ');
   return [
     `# New members of the consortium (through ${through})\n\n`,
     orgs.length ? `## Member organisations\n\n${orgs.map((o) => `- ${md(o.organisation!)}\n`).join('')}\n` : '',
@@ -90,6 +91,7 @@ export async function exportDirectory(db: Db, stamp: Stamp, format: DirectoryFor
     .leftJoin('organisation as o', 'o.id', 'p.organisation_id')
     .select(['p.name', 'p.email', 'o.name as organisation'])
     .where('p.status', '=', 'member')
+    .where(sql<boolean>`coalesce((select c.action from consent_event c where c.person_id = p.id and c.purpose = 'directory' and c.document_id is null order by c.at desc, c.id desc limit 1), 'grant') = 'grant'`)
     .orderBy('p.name')
     .execute();
   const collator = new Intl.Collator(undefined, { sensitivity: 'base' });

@@ -137,5 +137,5 @@ export async function buildDemo(ctx: Context, stamp: Stamp, opts: { force?: bool
     if (contact) await updateOrg(db, stamp, o.name, { contact: contact.email });
   }
   await demoDisclosureProblems(db, stamp, members.filter((p) => !former.has(p.email)).map((p) => p.email), blanketCredit);
-  return { path: ctx.dbPath, people: people.length + 2, organisations: demoOrganisations().length, sample: members[0]?.email ?? people[0]!.email };
+  return { path: ctx.dbPath, people: people.length + 2, organisations: demoOrganisations().length + 2, sample: members[0]?.email ?? people[0]!.email };
 }

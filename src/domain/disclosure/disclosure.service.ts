@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Database } from '../../db/schema/index.js';
 import { inTransaction } from '../../db/transaction.js';
+import { NotFoundError, UsageError } from '../../errors.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { documentParticipants } from '../document/document.service.js';
@@ -93,6 +94,9 @@ export interface DisclosureFilter {
 
 /** Disclosures, filtered, each with its notice state. */
 export async function listDisclosures(db: Db, f: DisclosureFilter): Promise<Array<DisclosureRow & { notice: string }>> {
+  if (f.kind && !['credit', 'announcement', 'directory', 'legal'].includes(f.kind)) throw new UsageError(`invalid --kind '${f.kind}'`, 'use credit, announcement, directory or legal');
+  if (f.state && !['planned', 'released', 'cancelled'].includes(f.state)) throw new UsageError(`invalid --state '${f.state}'`, 'use planned, released or cancelled');
+  if (f.document && !(await db.kysely.selectFrom('document').select('id').where('slug', '=', f.document).executeTakeFirst())) throw new NotFoundError(`no document '${f.document}'`, 'see consort document list');
   let q = selectDisclosures(db.kysely);
   if (f.kind) q = q.where('x.kind', '=', f.kind as DisclosureRow['kind']);
   if (f.state) q = q.where('x.state', '=', f.state as DisclosureRow['state']);

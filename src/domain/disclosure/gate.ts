@@ -6,7 +6,8 @@ import type { Stamp } from '../audit/audit.service.js';
 
 /** A person who should have been told before a release and was not. */
 export interface Uninformed {
-  disclosure: number;
+  /** The planned disclosure, if there is one. */
+  disclosure: number | null;
   who: string;
 }
 
@@ -19,5 +20,5 @@ export async function p9Gate(trx: Kysely<Database>, stamp: Stamp, what: string, 
   const names = uninformed.map((u) => u.who).join(', ');
   if (!force) throw new PolicyError('P9', `${what}: ${uninformed.length} ${uninformed.length === 1 ? 'person was' : 'people were'} not informed beforehand (${names})`, 'record the notices with consort notice record, or pass --force --reason TEXT');
   if (!force.reason?.trim()) throw new UsageError('--force needs --reason', 'say why the release cannot wait for the notices');
-  await appendAuditEntry(trx, { ...stamp, summary: `P9 override for ${what}: released without notice to ${uninformed.length} (disclosures ${uninformed.map((u) => `#${u.disclosure}`).join(', ')}); reason: ${force.reason.trim()}` });
+  await appendAuditEntry(trx, { ...stamp, summary: `P9 override for ${what}: released without notice to ${uninformed.length} (${uninformed.map((u) => (u.disclosure === null ? u.who : `#${u.disclosure}`)).join(', ')}); reason: ${force.reason.trim()}` });
 }

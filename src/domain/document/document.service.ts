@@ -83,9 +83,9 @@ export async function scheduleDocument(db: Db, stamp: Stamp, slug: string, on: s
   const date = checkDate(on, '--on', stamp.at.slice(0, 10));
   return inTransaction(db, async (trx) => {
     const doc = await requireDocument(trx, slug);
-    if (doc.status === 'released') throw new ConflictError(`document '${slug}' is released (edition ${doc.edition}); it cannot be scheduled`, `release a new edition with consort document release ${slug} --again`);
+    // A released document scheduled again is its next edition: its credits are planned, noticed and released anew.
     await trx.updateTable('document').set({ status: 'scheduled', release_on: date, updated_at: stamp.at }).where('id', '=', doc.id).execute();
-    await appendAuditEntry(trx, { ...stamp, summary: `scheduled document ${slug} for ${date} (was ${doc.status}${doc.release_on ? ` for ${doc.release_on}` : ''})` });
+    await appendAuditEntry(trx, { ...stamp, summary: `scheduled document ${slug}${doc.status === 'released' ? ` edition ${Number(doc.edition) + 1}` : ''} for ${date} (was ${doc.status}${doc.release_on ? ` for ${doc.release_on}` : ''})` });
     return view((await findDocument(trx, slug))!);
   });
 }
@@ -142,9 +142,15 @@ export async function releaseDocument(db: Db, stamp: Stamp, slug: string, opts: 
     // credited without one (a new edition) gets a new one; the rest are cancelled.
     const planned = await trx.selectFrom('disclosure').select(['id', 'person_id']).where('document_id', '=', doc.id).where('kind', '=', 'credit').where('state', '=', 'planned').execute();
     const plannedFor = new Map(planned.map((d) => [Number(d.person_id), Number(d.id)]));
-    // P9: everyone credited must have been told before their name goes out.
+    // P9: everyone credited must have been told before their name goes out; with --again,
+    // those the previous edition already credited are public already.
     const told = new Set((await trx.selectFrom('notice').select('disclosure_id').where('disclosure_id', 'in', planned.length ? planned.map((d) => d.id) : [-1]).where('role', '=', 'subject').execute()).map((n) => Number(n.disclosure_id)));
-    const uninformed = credits.filter((c) => !told.has(plannedFor.get(c.personId) ?? -1)).map((c) => ({ disclosure: plannedFor.get(c.personId) ?? 0, who: c.email }));
+    const before = new Set(
+      (await trx.selectFrom('disclosure').select('person_id').where('document_id', '=', doc.id).where('kind', '=', 'credit').where('state', '=', 'released').where('edition', '=', document.edition).execute()).map((d) => Number(d.person_id)),
+    );
+    const uninformed = credits
+      .filter((c) => !told.has(plannedFor.get(c.personId) ?? -1) && !(opts.again && before.has(c.personId)))
+      .map((c) => ({ disclosure: plannedFor.get(c.personId) ?? null, who: c.email }));
     await p9Gate(trx, stamp, `release of ${slug}`, uninformed, opts.force ? { reason: opts.reason } : undefined);
     for (const c of credits) {
       const facts = JSON.stringify({ name: c.name, email: c.email, company: c.company });

@@ -27,7 +27,7 @@ export function noticeSubject(n: PendingNotice, c: NoticeContext): string {
 /** The plain-text body: what will be released, to whom, when, and how to object or withdraw. */
 export function noticeBody(n: PendingNotice, c: NoticeContext): string {
   const facts = Object.entries(n.facts).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => `  ${k}: ${String(v)}`).join('\n');
-  const about = n.role === 'organisation-contact' ? `about ${n.organisation}, whose contact person you are` : 'about you';
+  const about = n.role === 'organisation-contact' ? `about ${n.organisation}, whose contact person you are,` : 'about you';
   const where = n.kind === 'credit' ? `in the acknowledgements of "${c.titles.get(n.document ?? '') ?? n.document}"` : n.kind === 'announcement' ? 'in our announcement of new members' : '';
   const lines =
     n.kind === 'legal'

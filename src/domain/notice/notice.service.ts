@@ -95,12 +95,19 @@ export async function recordNotices(db: Db, stamp: Stamp, s: NoticeSelection) {
       if (!(await trx.selectFrom('disclosure').select('id').where('id', '=', s.disclosure).executeTakeFirst())) throw new NotFoundError(`no disclosure #${s.disclosure}`, 'see consort disclosures list');
       pending = pending.filter((p) => p.disclosure === s.disclosure);
     }
-    if (s.document !== undefined) pending = pending.filter((p) => p.document === s.document);
+    if (s.document !== undefined) {
+      if (!(await trx.selectFrom('document').select('id').where('slug', '=', s.document).executeTakeFirst())) throw new NotFoundError(`no document '${s.document}'`, 'see consort document list');
+      pending = pending.filter((p) => p.document === s.document);
+    }
     // Nothing pending is normal for a pipeline's --all-pending; for one disclosure it is a mistake.
     if (!pending.length && s.disclosure !== undefined) throw new NotFoundError(`no pending notice of disclosure #${s.disclosure}${s.email ? ` to ${s.email}` : ''}`, 'see consort notice pending');
     if (!pending.length) return [];
+    const days = Number(await getSetting(trx, 'notice-days'));
     for (const p of pending) {
       await trx.insertInto('notice').values({ disclosure_id: p.disclosure, person_id: p.personId, role: p.role, channel, at, actor: stamp.actor, recorded_at: stamp.at }).execute();
+      // An announcement has no fixed date: one told late waits until notice-days after the notice.
+      const earliest = addDays(at, days);
+      if (p.kind === 'announcement' && !p.released && p.due_on < earliest) await trx.updateTable('disclosure').set({ due_on: earliest }).where('id', '=', p.disclosure).execute();
     }
     await appendAuditEntry(trx, { ...stamp, summary: `recorded ${pending.length} notices (${channel}, ${at}) for disclosures ${pending.map((p) => `#${p.disclosure}`).join(', ')}` });
     return pending.map((p) => ({ to: p.to, disclosure: p.disclosure, kind: p.kind, role: p.role, channel, at }));

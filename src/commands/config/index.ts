@@ -4,7 +4,7 @@ import type { Streams } from '../../io/output.js';
 import { action, stamp } from '../action.js';
 
 export function registerConfig(program: Command, streams: Streams) {
-  const config = program.command('config').description('settings kept in the database: notice-days, participation-threshold, research-min-cell, controller-name, controller-contact, policy-url');
+  const config = program.command('config').description('settings kept in the database (consort config list shows them all with what they are for)');
   config
     .command('get')
     .argument('<key>')

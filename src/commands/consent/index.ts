@@ -6,7 +6,7 @@ import { registerConsentReceipt } from './receipt.js';
 import { registerConsentShow } from './show.js';
 
 export function registerConsent(program: Command, streams: Streams) {
-  const consent = program.command('consent').description('the consent ledger (append-only): grant, withdraw, show, import');
+  const consent = program.command('consent').description('the consent ledger (append-only): grant, withdraw, show, import, receipt');
   registerConsentChange(consent, streams, 'grant');
   registerConsentChange(consent, streams, 'withdraw');
   registerConsentShow(consent, streams);

@@ -1,4 +1,5 @@
 import { createReadStream, fstatSync, statSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { InputError, UsageError, type InputProblem } from '../errors.js';
@@ -169,6 +170,17 @@ export async function* readCsv(input: Input, stream: AsyncIterable<Buffer | stri
   if (!header) throw new InputError(`${input.name}: empty input, no header line`, [], `the first line must name the columns: ${known.join(',')}`);
 }
 
+/** How many newlines precede the first line of a chunk that is not valid UTF-8. */
+function firstInvalidLine(chunk: Buffer): number {
+  let start = 0;
+  for (let n = 0; ; n++) {
+    const end = chunk.indexOf(0x0a, start);
+    if (!isUtf8(chunk.subarray(start, end === -1 ? chunk.length : end))) return n;
+    if (end === -1) return n;
+    start = end + 1;
+  }
+}
+
 /** Reads the first chunk so the format can be sniffed, then yields it and the rest. */
 export async function peekStream(stream: Readable): Promise<{ first: string; rest: AsyncIterable<Buffer | string> }> {
   const it = stream[Symbol.asyncIterator]();
@@ -196,10 +208,30 @@ export async function readRecords(
   const { first, rest } = await peekStream(input.stream);
   // Empty input of no declared format has no rows; it is not a CSV without a header.
   const format = first === '' && given === undefined && !/\.csv$/i.test(input.name) ? 'ndjson' : recordFormatFor(input, given, first);
+  // Input must be UTF-8: a byte sequence that is not stops the import at its line (never a silent U+FFFD).
   async function* counted() {
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    let line = 1;
     for await (const chunk of rest) {
       onBytes?.(chunk.length);
-      yield chunk;
+      if (typeof chunk === 'string') {
+        yield chunk;
+        continue;
+      }
+      let text: string;
+      try {
+        text = decoder.decode(chunk, { stream: true });
+      } catch {
+        throw new InputError(`${input.name}:${line + firstInvalidLine(chunk)}: not valid UTF-8`, [], 'convert the file to UTF-8; nothing was written');
+      }
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) line++;
+      yield text;
+    }
+    try {
+      const tail = decoder.decode();
+      if (tail) yield tail;
+    } catch {
+      throw new InputError(`${input.name}:${line}: not valid UTF-8 (truncated character at the end)`, [], 'convert the file to UTF-8; nothing was written');
     }
   }
   const records = format === 'csv' ? readCsv(input, counted(), columns.known, columns.required) : readNdjson(input, counted());

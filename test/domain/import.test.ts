@@ -86,6 +86,25 @@ describe('member import', () => {
     expect(await count(db, 'person')).toBe(0);
   });
 
+  test('invalid UTF-8 stops the import at its line, CSV or NDJSON, and nothing is written', async () => {
+    const { db } = await freshDb();
+    const bytes = (lines: Array<string | Buffer>) => Buffer.concat(lines.flatMap((l) => [Buffer.isBuffer(l) ? l : Buffer.from(l), Buffer.from('\n')]));
+    const bad = Buffer.from([0x42, 0xff, 0xfe, 0x43]);
+    const csv = bytes(['name,email', 'A,a@example.org', Buffer.concat([bad, Buffer.from(',b@example.org')])]);
+    await expect(importPeople(db, stampAt(), input('u.csv', csv), {})).rejects.toThrow(/u\.csv:3: not valid UTF-8/);
+    const nd = bytes(['{"name":"A","email":"a@example.org"}', '{"name":"B","email":"b@example.org"}', Buffer.concat([Buffer.from('{"name":"'), bad, Buffer.from('","email":"c@example.org"}')])]);
+    await expect(importPeople(db, stampAt(), input('u.ndjson', nd), {})).rejects.toThrow(/u\.ndjson:3: not valid UTF-8/);
+    expect(await count(db, 'person')).toBe(0);
+  });
+
+  test('CRLF and lone CR line ends, a BOM and SQL-looking strings', async () => {
+    const { db } = await freshDb();
+    const r = await importPeople(db, stampAt(), input('x.csv', "\uFEFFname,email\r\nRobert'); DROP TABLE person;--,r@example.org\r\n\"Line\rBreak\",l@example.org\r\n"), {});
+    expect(r.counts.ADD).toBe(2);
+    const names = (db.sqlite.prepare('select name from person order by id').all() as Array<{ name: string }>).map((x) => x.name);
+    expect(names).toEqual(["Robert'); DROP TABLE person;--", 'Line\rBreak']);
+  });
+
   test('a huge line is a bad row, not an out-of-memory crash', async () => {
     const { db } = await freshDb();
     const problems: InputProblem[] = [];

@@ -47,9 +47,13 @@ export async function run(argv: string[], streams: Streams): Promise<number> {
 export async function main(): Promise<void> {
   const streams: Streams = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
   // A reader that stops early (`consort ... | head`) is not an error.
+  // Anything else that stops stdout (a full disk) ends the command at once, with one line: nothing is
+  // recorded as exported, since the export's transaction never commits.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(ExitCode.ok);
-    throw err;
+    const full = err.code === 'ENOSPC';
+    process.stderr.write(`consort: cannot write standard output: ${full ? 'disk full' : err.message} (${full ? 'free some space and run the command again' : 'check where the output goes'})\n`);
+    process.exit(full ? ExitCode.database : ExitCode.internal);
   });
   process.exitCode = await run(process.argv.slice(2), streams);
 }

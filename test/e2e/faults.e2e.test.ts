@@ -1,0 +1,55 @@
+/** End-to-end faults: a full disk for stdout and for an output file; one line, its exit code, nothing partial left. */
+import { spawn, spawnSync } from 'node:child_process';
+import { openSync, closeSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BIN, consort } from '../helpers/e2e.js';
+import { tempDir } from '../helpers/db.js';
+
+const ENV = { PATH: process.env.PATH ?? '', HOME: '/tmp', CONSORT_ACTOR: 'e2e', CONSORT_NOW: '2026-03-01T10:00:00Z' };
+
+async function dbWithList() {
+  const dir = tempDir();
+  const db = join(dir, 'c.db');
+  await consort(['init', '--db', db]);
+  const file = join(dir, 'p.csv');
+  writeFileSync(file, 'name,email,status\n' + Array.from({ length: 5000 }, (_, i) => `Person ${i},p${i}@example.org,member`).join('\n') + '\n');
+  await consort(['member', 'import', file, '--db', db]);
+  return { dir, db };
+}
+
+const exportsRecorded = async (db: string) => (JSON.parse((await consort(['audit', 'list', '--format', 'json', '--db', db])).stdout) as Array<{ command: string }>).filter((e) => e.command === 'newsletter export').length;
+
+test('stdout on a full disk (/dev/full): exit 8, one line, no stack trace, nothing recorded as exported', async () => {
+  const { db } = await dbWithList();
+  const full = openSync('/dev/full', 'w');
+  const child = spawn(process.execPath, [BIN, 'newsletter', 'export', '--db', db], { env: ENV, stdio: ['ignore', full, 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (c) => (stderr += c));
+  const code = await new Promise((r) => child.on('close', r));
+  closeSync(full);
+  expect(code).toBe(8);
+  expect(stderr).toBe('consort: cannot write standard output: disk full (free some space and run the command again)\n');
+  expect(await exportsRecorded(db)).toBe(0);
+});
+
+test('an output file on a full file system: exit 8, one line, no partial or temporary file', async () => {
+  const { dir, db } = await dbWithList();
+  const mnt = join(dir, 'small');
+  mkdirSync(mnt);
+  // A 16 KB file system: mounting needs root, which CI and these machines have; elsewhere the
+  // stdout test above covers the full disk with /dev/full.
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', mnt]).status === 0;
+  try {
+    if (!mounted) {
+      expect(process.getuid?.()).not.toBe(0);
+      return;
+    }
+    const r = await consort(['newsletter', 'export', '-o', join(mnt, 'list.txt'), '--db', db]);
+    expect(r.code).toBe(8);
+    expect(r.stderr).toMatch(/^consort: cannot write .*list\.txt: disk full \(free some space; nothing was written\)\n$/);
+    expect(readdirSync(mnt)).toEqual([]);
+    expect(await exportsRecorded(db)).toBe(0);
+  } finally {
+    if (mounted) spawnSync('umount', [mnt]);
+  }
+});

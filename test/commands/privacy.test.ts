@@ -68,6 +68,11 @@ describe('member erase', () => {
     expect(JSON.parse((await run('activity', 'list', '--format', 'json')).stdout)).toEqual([]);
     expect((await run('audit', 'list', '--format', 'json')).stdout).toMatch(/"command":"erasure","summary":"erasure of person #1.*reason: request of 2026-03-01/);
     expect((await run('audit', 'verify')).code).toBe(0);
+    const twice = await run('member', 'erase', res.pseudonym, '--reason', 'again', '--yes');
+    expect(twice.code).toBe(6);
+    expect(twice.stderr).toMatch(/already erased/);
+    expect((await run('consent', 'receipt', res.pseudonym)).code).toBe(5);
+    expect((await run('credits', 'export', 'spec')).stderr).toMatch(/1 person credited in edition 1 was erased since and is left out/);
   });
 
   test('adding or importing an erased address again is flagged (exit 6) unless --allow-erased', async () => {

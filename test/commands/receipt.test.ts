@@ -96,4 +96,5 @@ test('consent receipt validates against the KI-CR-v1.1.0 field table and is fill
   await run('consent', 'withdraw', 'ada@example.org', 'credit');
   expect((await run('consent', 'receipt', 'ada@example.org', '--purpose', 'credit')).code).toBe(5);
   expect(validate({ ...receipt, version: 'KI-CR-v1.0.0' })).toBe(false);
+  expect((await run('audit', 'list', '--format', 'json')).stdout).toContain(`consent receipt ${receipt.consentReceiptID} for person #1`);
 });

@@ -7,16 +7,23 @@ import { writeFileSync } from 'node:fs';
 const row = (group: string, people: number, members = 0, activities = 0) => ({ group, people, members, activities });
 
 describe('P3: research export suppression', () => {
-  test('cells below the minimum are suppressed; a lone suppressed cell takes a second one with it', () => {
-    const { rows, total } = suppress([row('a', 3), row('b', 40), row('c', 7), row('d', 0)], 5);
+  test('a row with a small cell is hidden whole; a lone hidden row takes a second one with it', () => {
+    const { rows, total } = suppress([row('a', 3, 3), row('b', 40, 30), row('c', 7, 6), row('d', 0)], 5);
     expect(rows.map((r) => r.people)).toEqual([null, 40, null, 0]);
-    expect(rows.map((r) => r.suppressed)).toEqual([['people'], [], ['people'], []]);
-    // The total minus the shown cells gives only the sum of two hidden cells, never one.
+    expect(rows.map((r) => r.suppressed.length)).toEqual([3, 0, 3, 0]);
+    // The total minus the shown rows gives only the sum of two hidden rows, never one.
     expect(total.people).toBe(50);
     expect(total.people! - 40 - 0).toBe(10);
   });
 
-  test('two small cells need no extra suppression; a small total is suppressed too', () => {
+  test('no hidden count can be worked out from another column of its row', () => {
+    // Members are people: a shown members count of a row whose people are hidden would give them back.
+    const { rows } = suppress([row('contact', 133, 0), row('former', 4, 0), row('member', 105, 105, 85)], 5);
+    expect(rows.find((r) => r.group === 'member')).toMatchObject({ people: null, members: null, activities: null });
+    expect(rows.find((r) => r.group === 'contact')).toMatchObject({ people: 133, members: 0 });
+  });
+
+  test('two small rows need no extra suppression; a small total is suppressed too', () => {
     expect(suppress([row('a', 1), row('b', 2), row('c', 30)], 5).rows.map((r) => r.people)).toEqual([null, null, 30]);
     expect(suppress([row('a', 1), row('b', 2)], 5).total.people).toBeNull();
   });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Streams } from '../../io/output.js';
 import { safeJson } from '../../io/sanitize.js';
-import { action } from '../action.js';
+import { action, stamp } from '../action.js';
 
 export function registerConsentReceipt(consent: Command, streams: Streams) {
   consent
@@ -13,7 +13,7 @@ export function registerConsentReceipt(consent: Command, streams: Streams) {
     .action(
       action<{ purpose?: string }>(streams, async (ctx, [email], o) => {
         const { consentReceipt } = await import('../../domain/consent/consent.receipt.js');
-        await ctx.out.data(safeJson(await consentReceipt(await ctx.db(), email!, o.purpose), 2) + '\n');
+        await ctx.out.data(safeJson(await consentReceipt(await ctx.db(), stamp(ctx), email!, o.purpose), 2) + '\n');
       }),
     );
 }

@@ -29,6 +29,7 @@ Example:
         const db = await ctx.db();
         const sink = o.output ? await atomicFileSink(o.output) : stdoutSink(ctx.out, ctx.out.stdoutIsTTY);
         const r = await exportCredits(db, stamp(ctx), slug!, format, sink);
+        if (r.erased) ctx.out.warn(`${r.erased} ${r.erased === 1 ? 'person' : 'people'} credited in edition ${r.edition} ${r.erased === 1 ? 'was' : 'were'} erased since and ${r.erased === 1 ? 'is' : 'are'} left out; the published document itself cannot be recalled`);
         if (r.preview) ctx.out.warn(`${slug} is not released: this is a preview of who would be credited now`);
         ctx.out.info(`exported ${r.count} ${r.count === 1 ? 'credit' : 'credits'}${r.preview ? ' (preview)' : ` (edition ${r.edition})`}`);
       }),

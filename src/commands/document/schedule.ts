@@ -8,7 +8,7 @@ export function registerDocumentSchedule(document: Command, streams: Streams) {
     .command('schedule')
     .argument('<slug>')
     .requiredOption('--on <date>', 'release date (YYYY-MM-DD)')
-    .description('set or move the release date: draft → scheduled (a released document is refused, exit 6)')
+    .description('set or move the release date: draft → scheduled; on a released document, schedules its next edition')
     .addHelpText('after', '\nExample:\n  consort document schedule qti-3 --on 2026-07-15')
     .action(
       action<{ on: string }>(streams, async (ctx, [slug], o) => {

@@ -3,6 +3,9 @@ import type { Db } from '../../db/connection.js';
 import type { Purpose } from '../../db/schema/index.js';
 import { NotFoundError } from '../../errors.js';
 import { getSetting } from '../settings/settings.service.js';
+import { inTransaction } from '../../db/transaction.js';
+import { appendAuditEntry } from '../audit/audit.repo.js';
+import type { Stamp } from '../audit/audit.service.js';
 import { consentHistory } from './consent.repo.js';
 import { checkPurpose, currentStates, personByEmail } from './consent.service.js';
 
@@ -19,8 +22,10 @@ const PURPOSES: Record<Purpose, { description: string; category: string[]; pii: 
  * v1.1 (KI-CR-v1.1.0), for the person's current grants (or one purpose), filled
  * from the ledger and the controller settings.
  */
-export async function consentReceipt(db: Db, email: string, purpose?: string) {
+export async function consentReceipt(db: Db, stamp: Stamp, email: string, purpose?: string) {
   const person = await personByEmail(db.kysely, email);
+  const erased = await db.kysely.selectFrom('person').select('erased_at').where('id', '=', person.id).executeTakeFirstOrThrow();
+  if (erased.erased_at) throw new NotFoundError(`${email} belongs to an erased person`, 'an erased person has no receipt to give');
   const wanted = purpose === undefined ? undefined : checkPurpose(purpose);
   const history = await consentHistory(db.kysely, person.id);
   const granted = currentStates(history).filter((c) => c.state === 'grant' && (!wanted || c.purpose === wanted));
@@ -28,12 +33,14 @@ export async function consentReceipt(db: Db, email: string, purpose?: string) {
   const latest = granted.reduce((a, b) => (a.since > b.since ? a : b));
   const event = [...history].reverse().find((e) => e.purpose === latest.purpose && e.document === latest.document && e.action === 'grant')!;
   const s = async (k: string) => getSetting(db.kysely, k);
+  const receiptId = randomUUID();
+  await inTransaction(db, (trx) => appendAuditEntry(trx, { ...stamp, summary: `consent receipt ${receiptId} for person #${person.id}${wanted ? ` (${wanted})` : ''}` }));
   return {
     version: 'KI-CR-v1.1.0',
     jurisdiction: await s('jurisdiction'),
     consentTimestamp: Math.floor(Date.parse(latest.since) / 1000),
     collectionMethod: `${event.basis}${event.evidence ? `: ${event.evidence}` : ''}`,
-    consentReceiptID: randomUUID(),
+    consentReceiptID: receiptId,
     language: 'en',
     piiPrincipalId: person.email,
     piiControllers: [

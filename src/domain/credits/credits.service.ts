@@ -11,22 +11,22 @@ import { renderCredits, type CreditFormat } from './credits.render.js';
  * released (frozen: later withdrawals do not rewrite history); before release, a
  * preview of who would be credited now.
  */
-export async function creditList(db: Db, slug: string): Promise<{ title: string; preview: boolean; edition: number; credits: CreditFacts[] }> {
+export async function creditList(db: Db, slug: string): Promise<{ title: string; preview: boolean; edition: number; erased?: number; credits: CreditFacts[] }> {
   const { document, people } = await documentParticipants(db.kysely, slug);
   if (document.edition > 0) {
     const rows = await db.kysely
       .selectFrom('disclosure as x')
       .innerJoin('document as d', 'd.id', 'x.document_id')
       .innerJoin('person as p', 'p.id', 'x.person_id')
-      .select('x.facts')
-      // The published document cannot be recalled, but no export made after an erasure names them.
-      .where('p.erased_at', 'is', null)
+      .select(['x.facts', 'p.erased_at'])
       .where('d.slug', '=', slug)
       .where('x.kind', '=', 'credit')
       .where('x.state', '=', 'released')
       .where('x.edition', '=', document.edition)
       .execute();
-    return { title: document.title, preview: false, edition: document.edition, credits: sortCredits(rows.map((r) => JSON.parse(r.facts) as CreditFacts)) };
+    // The published document cannot be recalled, but no export made after an erasure names them.
+    const kept = rows.filter((r) => r.erased_at === null);
+    return { title: document.title, preview: false, edition: document.edition, erased: rows.length - kept.length, credits: sortCredits(kept.map((r) => JSON.parse(r.facts) as CreditFacts)) };
   }
   return { title: document.title, preview: true, edition: 0, credits: creditsOf(people).map(({ name, email, company }) => ({ name, email, company })) };
 }
@@ -36,5 +36,5 @@ export async function exportCredits(db: Db, stamp: Stamp, slug: string, format: 
   const list = await creditList(db, slug);
   const text = renderCredits(format, list.title, list.credits);
   const { sha256 } = await deliverExport(db, stamp, sink, text, { kind: `credits ${slug}${list.preview ? ' (preview)' : ` edition ${list.edition}`} as ${format}`, purpose: 'credit', audience: list.preview ? 'staff' : 'public', rowCount: list.credits.length });
-  return { preview: list.preview, edition: list.edition, count: list.credits.length, sha256 };
+  return { preview: list.preview, edition: list.edition, count: list.credits.length, erased: list.erased ?? 0, sha256 };
 }

@@ -74,7 +74,7 @@ export async function showDocument(db: Db, slug: string) {
   const threshold = Number(await getSetting(db.kysely, 'participation-threshold'));
   const people = (await selectCandidates(db.kysely, Number(doc.id), threshold)).map((c) => judgeParticipant(c, threshold));
   // After release, the credited are those of the frozen list, not who would be credited now.
-  const frozen = Number(doc.edition) > 0 ? Number((await db.kysely.selectFrom('disclosure').select((eb) => eb.fn.countAll<number>().as('n')).where('document_id', '=', doc.id).where('kind', '=', 'credit').where('state', '=', 'released').where('edition', '=', doc.edition).executeTakeFirstOrThrow()).n) : undefined;
+  const frozen = doc.status === 'released' ? Number((await db.kysely.selectFrom('disclosure').select((eb) => eb.fn.countAll<number>().as('n')).where('document_id', '=', doc.id).where('kind', '=', 'credit').where('state', '=', 'released').where('edition', '=', doc.edition).executeTakeFirstOrThrow()).n) : undefined;
   return { ...view(doc), participants: people.filter((p) => p.participant).length, credited: frozen ?? people.filter((p) => p.credited).length };
 }
 

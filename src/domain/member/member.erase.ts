@@ -56,6 +56,7 @@ export async function erasePerson(db: Db, stamp: Stamp, email: string, reason: s
     const key = emailKey(email);
     const person = await trx.selectFrom('person').select(['id', 'erased_at']).where('email_key', '=', key).executeTakeFirst();
     if (!person) throw new NotFoundError(`no person with email ${email}`);
+    if (person.erased_at) throw new ConflictError(`this person was already erased on ${person.erased_at}`, 'an erasure is done once; its evidence stays as it is');
     const id = Number(person.id);
     const pseudonym = `erased-${id}-${randomBytes(4).toString('hex')}@erased.invalid`;
     await trx.insertInto('erased_email').values({ hash: erasedHash(db.sqlite, key), person_id: id, erased_at: stamp.at }).onConflict((oc) => oc.column('hash').doNothing()).execute();

@@ -41,23 +41,23 @@ async function counts(db: Db, by: ResearchBy): Promise<Array<{ group: string } &
 }
 
 /**
- * Suppresses every count from 1 to minCell - 1 (P3), then, per measure, one more
- * cell wherever exactly one was suppressed: otherwise the total minus the shown
- * cells would give the suppressed one back.
+ * Suppresses (P3) whole rows: any row with a count from 1 to minCell - 1 is hidden
+ * entirely, since its other columns would give it back (members are never more than
+ * people); and where exactly one row is hidden, the next smallest row is too, or the
+ * total minus the shown rows would give it back.
  */
 export function suppress(rows: Array<{ group: string } & Record<Measure, number>>, minCell: number): { rows: ResearchRow[]; total: ResearchRow } {
   const out: ResearchRow[] = rows.map((r) => ({ ...r, suppressed: [] }));
-  for (const m of MEASURES) {
-    const hide = (r: ResearchRow) => {
-      r[m] = null;
-      r.suppressed.push(m);
-    };
-    for (const r of out) if (r[m] !== null && r[m]! > 0 && r[m]! < minCell) hide(r);
-    const hidden = out.filter((r) => r.suppressed.includes(m)).length;
-    if (hidden === 1) {
-      const next = out.filter((r) => r[m] !== null && r[m]! > 0).sort((a, b) => a[m]! - b[m]!)[0];
-      if (next) hide(next);
-    }
+  const small = (r: ResearchRow) => MEASURES.some((m) => r[m]! > 0 && r[m]! < minCell);
+  const hide = (r: ResearchRow) => {
+    for (const m of MEASURES) r[m] = null;
+    r.suppressed = [...MEASURES];
+  };
+  const size = (r: ResearchRow) => r.people ?? 0;
+  for (const r of out) if (small(r)) hide(r);
+  if (out.filter((r) => r.suppressed.length).length === 1) {
+    const next = out.filter((r) => !r.suppressed.length && MEASURES.some((m) => r[m]! > 0)).sort((a, b) => size(a) - size(b))[0];
+    if (next) hide(next);
   }
   const sum = (m: Measure) => rows.reduce((s, r) => s + r[m], 0);
   const total: ResearchRow = { group: 'total', people: sum('people'), members: sum('members'), activities: sum('activities'), suppressed: [] };

@@ -53,3 +53,35 @@ test('an output file on a full file system: exit 8, one line, no partial or temp
     if (mounted) spawnSync('umount', [mnt]);
   }
 });
+
+test('a read-only database file: writes exit 8 with one line, reads still work', async () => {
+  const { db } = await dbWithList();
+  // Root ignores file modes, so make the file immutable (ext4 and most file systems; CI runs as root).
+  const locked = spawnSync('chattr', ['+i', db]).status === 0;
+  if (!locked) {
+    expect(process.getuid?.()).not.toBe(0);
+    return;
+  }
+  try {
+    const w = await consort(['member', 'add', '--name', 'X', '--email', 'x@example.org', '--db', db]);
+    expect(w.code).toBe(8);
+    expect(w.stderr).toMatch(/^consort: database .* is read-only \(check the permissions of the file and its directory\)\n$/);
+    const r = await consort(['member', 'list', '--format', 'json', '--db', db]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toHaveLength(5000);
+  } finally {
+    spawnSync('chattr', ['-i', db]);
+  }
+});
+
+test('a truncated database file: exit 8, one line', async () => {
+  const { db } = await dbWithList();
+  const { truncateSync } = await import('node:fs');
+  await consort(['db', 'check', '--db', db]); // checkpoints the WAL into the file
+  truncateSync(db, 8192);
+  for (const s of ['-wal', '-shm']) spawnSync('rm', ['-f', db + s]);
+  const r = await consort(['member', 'list', '--db', db]);
+  expect(r.code).toBe(8);
+  expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  expect(r.stderr).toMatch(/^consort: database .* (is corrupt|has an older schema|is not a consort database)/);
+});

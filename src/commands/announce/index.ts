@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { PolicyError, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import { pickFormat } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
 import { atomicFileSink, stdoutSink } from '../../io/sink.js';
@@ -23,14 +23,14 @@ export function registerAnnounce(program: Command, streams: Streams) {
         const db = await ctx.db();
         if (o.publish) {
           // The same warnings as disclosures check, for the announcements, before anything happens.
-          const { checkDisclosures } = await import('../../domain/disclosure/disclosure.service.js');
+          const { checkDisclosures, untoldIn } = await import('../../domain/disclosure/disclosure.service.js');
+          const { p9Gate } = await import('../../domain/disclosure/gate.js');
           const through = o.through ?? ctx.now().slice(0, 10);
           const check = await checkDisclosures(db.kysely, ctx.now().slice(0, 10), 100000);
           const mine = check.problems.filter((x) => x.kind === 'announcement' && x.due_on <= through);
           for (const p of mine) ctx.out.warn(`${p.code}: ${p.message}`);
           // Refuse before asking (the service checks again inside its transaction).
-          const untold = mine.filter((p) => ['subject-not-informed', 'org-contact-not-informed', 'org-has-no-contact'].includes(p.code));
-          if (untold.length && !o.force) throw new PolicyError('P9', `announcement through ${through}: ${untold.length} not informed beforehand`, 'record the notices with consort notice record, or pass --force --reason TEXT');
+          if (!o.force) await p9Gate(db.kysely, stamp(ctx), `announcement through ${through}`, untoldIn(mine));
           if (o.force && !o.reason?.trim()) throw new UsageError('--force needs --reason', 'say why the announcement cannot wait for the notices');
           if (!(await ctx.confirm('Publish the announcement and release these disclosures?'))) return ctx.out.info('not published');
         }

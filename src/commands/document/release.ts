@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { PolicyError, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import { renderRecord } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
 import { action, stamp } from '../action.js';
@@ -16,7 +16,8 @@ export function registerDocumentRelease(document: Command, streams: Streams) {
     .action(
       action<{ again?: boolean; force?: boolean; reason?: string }>(streams, async (ctx, [slug], o) => {
         const { releaseDocument, documentParticipants, creditsOf } = await import('../../domain/document/document.service.js');
-        const { checkDisclosures, refreshDisclosures } = await import('../../domain/disclosure/disclosure.service.js');
+        const { checkDisclosures, refreshDisclosures, untoldIn } = await import('../../domain/disclosure/disclosure.service.js');
+        const { p9Gate } = await import('../../domain/disclosure/gate.js');
         const db = await ctx.db();
         const preview = creditsOf((await documentParticipants(db.kysely, slug!)).people);
         // The same warnings as disclosures check, for this document, before anything happens.
@@ -26,9 +27,8 @@ export function registerDocumentRelease(document: Command, streams: Streams) {
         for (const p of mine) ctx.out.warn(`${p.code}: ${p.message}`);
         const doc = (await documentParticipants(db.kysely, slug!)).document;
         if (doc.status === 'scheduled' && doc.release_on && doc.release_on > ctx.now().slice(0, 10)) ctx.out.warn(`${slug} is scheduled for ${doc.release_on}: releasing it early`);
-        // Refuse before asking: a confirmation that then ends in a refusal helps nobody.
-        const untold = mine.filter((p) => p.code === 'subject-not-informed');
-        if (untold.length && !o.force) throw new PolicyError('P9', `release of ${slug}: ${untold.length} credited ${untold.length === 1 ? 'person was' : 'people were'} not informed beforehand (${untold.map((p) => p.subject).join(', ')})`, 'record the notices with consort notice record, or pass --force --reason TEXT');
+        // Refuse before asking: a confirmation that then ends in a refusal helps nobody (the service checks again).
+        if (!o.force) await p9Gate(db.kysely, stamp(ctx), `release of ${slug}`, untoldIn(mine));
         if (o.force && !o.reason?.trim()) throw new UsageError('--force needs --reason', 'say why the release cannot wait for the notices');
         if (!(await ctx.confirm(`Release ${slug} and publish the credits of ${preview.length} people?`))) {
           ctx.out.info('not released');

@@ -8,6 +8,7 @@ import type { Stamp } from '../audit/audit.service.js';
 import { documentParticipants } from '../document/document.service.js';
 import { getSetting } from '../settings/settings.service.js';
 import { membershipStatements, selectDisclosures, toDisclosureRow, type DisclosureRow } from './disclosure.repo.js';
+import type { Uninformed } from './gate.js';
 
 /** A calendar date `days` after (or before, negative) a date or time. */
 export function addDays(dateOrTime: string, days: number): string {
@@ -114,6 +115,14 @@ export function noticeState(d: DisclosureRow): string {
 
 export const PROBLEM_CODES = ['subject-not-informed', 'notice-too-late', 'org-contact-not-informed', 'org-has-no-contact', 'participant-without-consent', 'consent-withdrawn-after-notice'] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
+
+/** The codes that mean someone concerned was never told, which a release or publication refuses (P9). */
+const UNTOLD: readonly ProblemCode[] = ['subject-not-informed', 'org-contact-not-informed', 'org-has-no-contact'];
+
+/** The people a release or publication would leave untold, from `disclosures check` problems. */
+export function untoldIn(problems: DisclosureProblem[]): Uninformed[] {
+  return problems.filter((p) => UNTOLD.includes(p.code)).map((p) => ({ disclosure: p.disclosure, who: p.subject ?? p.organisation ?? 'unknown' }));
+}
 
 /** One thing `disclosures check` found; `code` is stable for scripts. */
 export interface DisclosureProblem {

@@ -101,9 +101,20 @@ export async function runImport<Row>(db: Db, stamp: Stamp, input: Input, spec: I
   // 1M people); only imports ask for it, so exports stay within their memory bound.
   db.sqlite.pragma('cache_size = -131072');
   db.sqlite.exec('begin immediate');
-  const timer = batch ? setInterval(commitBatch, batch.ms) : undefined;
+  // A timed commit that fails (the lock held past the busy timeout) is raised at the next row, not lost in a timer.
+  let timerError: unknown;
+  const timer = batch
+    ? setInterval(() => {
+        try {
+          if (!timerError) commitBatch();
+        } catch (err) {
+          timerError = err;
+        }
+      }, batch.ms)
+    : undefined;
   try {
     for await (const rec of records) {
+      if (timerError) throw timerError;
       rows++;
       if (rec.problem) {
         reject(rec.raw, rec.line, [rec.problem]);
@@ -124,6 +135,7 @@ export async function runImport<Row>(db: Db, stamp: Stamp, input: Input, spec: I
       await hooks.onOutcome?.(outcome);
       if (batch && ++pending >= batch.rows) commitBatch();
     }
+    if (timerError) throw timerError;
     const result: ImportReport = { source: input.name, format, dryRun: Boolean(opts.dryRun), rows, counts, invalid, batches };
     if (invalid && !opts.skipInvalid) {
       const what = `${invalid} ${invalid === 1 ? 'row' : 'rows'} of ${input.name} could not be imported; nothing was written`;

@@ -85,3 +85,24 @@ test('a truncated database file: exit 8, one line', async () => {
   expect(r.stderr.trim().split('\n')).toHaveLength(1);
   expect(r.stderr).toMatch(/^consort: database .* (is corrupt|has an older schema|is not a consort database)/);
 });
+
+test('a database directory without write permission: exit 8, one line naming the database', async () => {
+  const dir = tempDir();
+  const sub = join(dir, 'locked');
+  mkdirSync(sub);
+  const db = join(sub, 'c.db');
+  await consort(['init', '--db', db]);
+  // Root ignores directory modes, so make the directory immutable (CI runs as root).
+  if (spawnSync('chattr', ['+i', sub]).status !== 0) {
+    expect(process.getuid?.()).not.toBe(0);
+    return;
+  }
+  try {
+    // WAL needs its -wal and -shm files beside the database: without them SQLite cannot open it at all.
+    const r = await consort(['member', 'add', '--name', 'X', '--email', 'x@example.org', '--db', db]);
+    expect(r.code).toBe(8);
+    expect(r.stderr).toBe(`consort: cannot open or write the database ${db}: unable to open database file (check the path and its permissions)\n`);
+  } finally {
+    spawnSync('chattr', ['-i', sub]);
+  }
+});

@@ -77,11 +77,15 @@ export class Context {
     return this.options.format;
   }
 
-  /** Opens the existing database and checks its schema version (never creates it). */
-  async db(): Promise<Db> {
+  /**
+   * Opens the existing database and checks its schema version (never creates it).
+   * `raw` leaves the query builder out, for the fast reads that use the raw handle only.
+   */
+  async db(opts: { raw?: boolean } = {}): Promise<Db> {
     if (!this.opened) {
       const { openDb, assertSchemaCurrent } = await import('./db/connection.js');
-      const db = openDb(this.dbPath, { busyTimeoutMs: this.busyTimeout() });
+      const kysely = opts.raw ? undefined : await import('kysely');
+      const db = openDb(this.dbPath, { busyTimeoutMs: this.busyTimeout(), kysely });
       this.opened = db;
       assertSchemaCurrent(db);
     }
@@ -92,7 +96,7 @@ export class Context {
   async rawDb(create: boolean): Promise<Db> {
     if (!this.opened) {
       const { openDb } = await import('./db/connection.js');
-      this.opened = openDb(this.dbPath, { create, busyTimeoutMs: this.busyTimeout() });
+      this.opened = openDb(this.dbPath, { create, busyTimeoutMs: this.busyTimeout(), kysely: await import('kysely') });
     }
     return this.opened;
   }

@@ -1,14 +1,18 @@
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import type { Kysely } from 'kysely';
 import { DatabaseError, classifyError } from '../errors.js';
-import { migrations } from '../../db/migrations/index.js';
+import { MIGRATION_NAMES } from '../../db/migrations/names.js';
 import type { Database } from './schema/index.js';
+
+/** The Kysely module, passed in by whoever needs the query builder (it costs start-up time). */
+export type KyselyModule = typeof import('kysely');
 
 /** An open consort database: Kysely for ordinary queries, the raw handle for hot paths. */
 export interface Db {
-  kysely: Kysely<Database>;
+  /** The query builder; only for a database opened with the Kysely module. */
+  readonly kysely: Kysely<Database>;
   sqlite: BetterSqlite3.Database;
   path: string;
   close(): Promise<void>;
@@ -21,6 +25,8 @@ export interface OpenOptions {
   /** Create the file (mode 0600, directory 0700) if it does not exist: `init` and `demo` only. */
   create?: boolean;
   busyTimeoutMs?: number;
+  /** The Kysely module, for commands that use the query builder (most); the fast reads go without. */
+  kysely?: KyselyModule;
 }
 
 /** Opens (or, for init and demo, creates) the SQLite database with WAL, foreign keys and a busy timeout. */
@@ -40,13 +46,19 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
   } catch (err) {
     throw classifyError(err, path) ?? err;
   }
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  let kysely: Kysely<Database> | undefined;
+  const module = options.kysely;
   return {
-    kysely,
+    get kysely() {
+      if (!module) throw new Error('this command opened the database without Kysely');
+      kysely ??= new module.Kysely<Database>({ dialect: new module.SqliteDialect({ database: sqlite }) });
+      return kysely;
+    },
     sqlite,
     path,
     close: async () => {
-      await kysely.destroy();
+      if (kysely) await kysely.destroy();
+      else sqlite.close();
     },
   };
 }
@@ -58,7 +70,7 @@ export function schemaState(db: Db): SchemaState {
   const table = db.sqlite.prepare(`select 1 from sqlite_master where type = 'table' and name = ?`).get(MIGRATION_TABLE);
   if (!table) return { state: 'empty' };
   const applied = (db.sqlite.prepare(`select name from ${MIGRATION_TABLE}`).all() as Array<{ name: string }>).map((r) => r.name);
-  const known = Object.keys(migrations);
+  const known: readonly string[] = MIGRATION_NAMES;
   const unknown = applied.filter((n) => !known.includes(n));
   if (unknown.length) return { state: 'newer', unknown };
   const missing = known.filter((n) => !applied.includes(n));

@@ -22,7 +22,7 @@ afterAll(() => {
 export async function freshDb(): Promise<{ db: Db; path: string; dir: string }> {
   const dir = tempDir();
   const path = join(dir, 'consort.db');
-  const db = openDb(path, { create: true });
+  const db = openDb(path, { create: true, kysely: await import('kysely') });
   await migrateToLatest(db, { create: true });
   return { db, path, dir };
 }

@@ -10,9 +10,9 @@ export function registerMemberShow(member: Command, streams: Streams) {
     .description('show one person and their current consents (text on a terminal, JSON when piped)')
     .action(
       action(streams, async (ctx, [email]) => {
-        const { showPerson } = await import('../../domain/member/member.service.js');
+        const { showPersonFast } = await import('../../domain/member/member.show.js');
         const { personFields } = await import('../../domain/member/member.render.js');
-        const p = await showPerson(await ctx.db(), email!);
+        const p = showPersonFast(await ctx.db({ raw: true }), email!);
         await renderRecord(ctx.out, ctx.format, p, personFields(p));
       }),
     );

@@ -7,7 +7,7 @@ import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { emailKey } from '../email.js';
 import { parseIsoTime } from '../time.js';
-import { consentHistory, insertConsentEvent, latestConsent, type ConsentEventRow } from './consent.repo.js';
+import { consentHistory, insertConsentEvent, latestConsent } from './consent.repo.js';
 
 /** Checks a purpose name from the command line. */
 export function checkPurpose(p: string): Purpose {
@@ -66,23 +66,8 @@ export async function recordConsent(db: Db, stamp: Stamp, c: ConsentChange) {
   });
 }
 
-/** The current state of one (purpose, scope): its latest event. */
-export interface ConsentState {
-  purpose: Purpose;
-  document: string | null;
-  state: 'grant' | 'withdraw';
-  since: string;
-  basis: string;
-}
-
-/** Reduces a ledger to the current state per (purpose, scope). */
-export function currentStates(history: ConsentEventRow[]): ConsentState[] {
-  const latest = new Map<string, ConsentEventRow>();
-  for (const e of history) latest.set(`${e.purpose}\u0000${e.document ?? ''}`, e);
-  return [...latest.values()]
-    .map((e) => ({ purpose: e.purpose, document: e.document, state: e.action, since: e.at, basis: e.basis }))
-    .sort((a, b) => a.purpose.localeCompare(b.purpose) || (a.document ?? '').localeCompare(b.document ?? ''));
-}
+export { currentStates, type ConsentState } from './consent.rules.js';
+import { currentStates } from './consent.rules.js';
 
 /** Current state per purpose and scope, and the full history, of one person. */
 export async function showConsents(db: Db, email: string) {

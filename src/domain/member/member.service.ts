@@ -118,13 +118,6 @@ export async function listPeople(db: Db, f: PersonFilter): Promise<PersonRow[]> 
   return (await q.execute()).map((r) => ({ ...r, id: Number(r.id) }));
 }
 
-/** One person with their current consents. */
-export async function showPerson(db: Db, email: string) {
-  const person = await findPersonByEmail(db.kysely, email);
-  if (!person) throw new NotFoundError(`no person with email ${email}`, 'see consort member list --search');
-  return { ...person, consents: currentStates(await consentHistory(db.kysely, person.id)) };
-}
-
 export interface PersonUpdate {
   name?: string;
   email?: string;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Streams } from '../io/output.js';
-import { atomicFileSink, stdoutSink } from '../io/sink.js';
+import { outputSink } from '../io/sink.js';
 import { action, stamp } from './action.js';
 
 export function registerDisclose(program: Command, streams: Streams) {
@@ -17,7 +17,7 @@ export function registerDisclose(program: Command, streams: Streams) {
       action<{ to?: string; legalBasis?: string; noticeReason?: string | boolean; output?: string }>(streams, async (ctx, [email], o) => {
         const { disclose } = await import('../domain/disclosure/disclose.service.js');
         const db = await ctx.db();
-        const sink = o.output ? await atomicFileSink(o.output) : stdoutSink(ctx.out, ctx.out.stdoutIsTTY);
+        const sink = await outputSink(ctx.out, o.output);
         const reason = typeof o.noticeReason === 'string' ? o.noticeReason : undefined;
         const r = await disclose(db, stamp(ctx), { email: email!, to: o.to, legalBasis: o.legalBasis, noNoticeReason: reason }, sink);
         ctx.out.info(`recorded lawful disclosure #${r.disclosure}${r.noticePending ? '; a notice to the person is pending (consort notice pending)' : ''}`);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { pickFormat } from '../io/format.js';
 import type { Streams } from '../io/output.js';
-import { atomicFileSink, stdoutSink } from '../io/sink.js';
+import { outputSink } from '../io/sink.js';
 import { action, stamp } from './action.js';
 
 export function registerResearch(program: Command, streams: Streams) {
@@ -17,7 +17,7 @@ export function registerResearch(program: Command, streams: Streams) {
         const { exportResearch, RESEARCH_FORMATS } = await import('../domain/research/research.service.js');
         const format = pickFormat(ctx.format, RESEARCH_FORMATS, 'csv');
         const db = await ctx.db();
-        const sink = o.output ? await atomicFileSink(o.output) : stdoutSink(ctx.out, ctx.out.stdoutIsTTY);
+        const sink = await outputSink(ctx.out, o.output);
         const r = await exportResearch(db, stamp(ctx), o.by, format, sink);
         ctx.out.info(`${r.rows} groups, ${r.suppressed} cells suppressed`);
       }),

@@ -18,8 +18,14 @@ export interface DataSink {
 }
 
 /** A sink on stdout; on a terminal, outside text loses its escape sequences (what is hashed is the data). */
-export function stdoutSink(out: Output, terminal = false): DataSink {
+export function stdoutSink(out: Output): DataSink {
+  const terminal = out.stdoutIsTTY;
   return { destination: null, write: (t) => out.data(terminal ? sanitizeForTerminal(t) : t), commit: () => out.flush(), abort: async () => {} };
+}
+
+/** Where an export goes: `-o FILE` (atomic), else stdout. */
+export function outputSink(out: Output, file: string | undefined): Promise<DataSink> {
+  return file ? atomicFileSink(file) : Promise.resolve(stdoutSink(out));
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { pickFormat } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
-import { atomicFileSink, stdoutSink } from '../../io/sink.js';
+import { outputSink } from '../../io/sink.js';
 import { action, stamp } from '../action.js';
 
 export function registerAnnounce(program: Command, streams: Streams) {
@@ -34,7 +34,7 @@ export function registerAnnounce(program: Command, streams: Streams) {
           if (o.force && !o.reason?.trim()) throw new UsageError('--force needs --reason', 'say why the announcement cannot wait for the notices');
           if (!(await ctx.confirm('Publish the announcement and release these disclosures?'))) return ctx.out.info('not published');
         }
-        const sink = o.output ? await atomicFileSink(o.output) : stdoutSink(ctx.out, ctx.out.stdoutIsTTY);
+        const sink = await outputSink(ctx.out, o.output);
         const r = await exportAnnouncement(db, stamp(ctx), { through: o.through, format, publish: o.publish, force: o.force, reason: o.reason }, sink);
         ctx.out.info(`${r.published ? 'published' : 'draft'}: ${r.members} members, ${r.organisations} organisations through ${r.through}${r.leftOut ? `; ${r.leftOut} left out (consent withdrawn)` : ''}`);
       }),

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { pickFormat } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
-import { atomicFileSink, stdoutSink } from '../../io/sink.js';
+import { outputSink } from '../../io/sink.js';
 import { action, stamp } from '../action.js';
 
 export function registerCredits(program: Command, streams: Streams) {
@@ -27,7 +27,7 @@ Example:
         const { CREDIT_FORMATS } = await import('../../domain/credits/credits.render.js');
         const format = pickFormat(ctx.format, CREDIT_FORMATS, 'text');
         const db = await ctx.db();
-        const sink = o.output ? await atomicFileSink(o.output) : stdoutSink(ctx.out, ctx.out.stdoutIsTTY);
+        const sink = await outputSink(ctx.out, o.output);
         const r = await exportCredits(db, stamp(ctx), slug!, format, sink);
         if (r.erased) ctx.out.warn(`${r.erased} ${r.erased === 1 ? 'person' : 'people'} credited in edition ${r.edition} ${r.erased === 1 ? 'was' : 'were'} erased since and ${r.erased === 1 ? 'is' : 'are'} left out; the published document itself cannot be recalled`);
         if (r.preview) ctx.out.warn(`${slug} is not released: this is a preview of who would be credited now`);

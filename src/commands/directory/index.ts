@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { pickFormat } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
-import { atomicFileSink, stdoutSink } from '../../io/sink.js';
+import { outputSink } from '../../io/sink.js';
 import { action, stamp } from '../action.js';
 
 export function registerDirectory(program: Command, streams: Streams) {
@@ -13,10 +13,10 @@ export function registerDirectory(program: Command, streams: Streams) {
     .addHelpText('after', '\nContacts and former members are never in it.\n\nExample:\n  consort directory export -o /srv/members-only/directory.csv')
     .action(
       action<{ output?: string }>(streams, async (ctx, _args, o) => {
-        const { exportDirectory, DIRECTORY_FORMATS } = await import('../../domain/announce/announce.service.js');
+        const { exportDirectory, DIRECTORY_FORMATS } = await import('../../domain/directory/directory.service.js');
         const format = pickFormat(ctx.format, DIRECTORY_FORMATS, 'csv');
         const db = await ctx.db();
-        const sink = o.output ? await atomicFileSink(o.output) : stdoutSink(ctx.out, ctx.out.stdoutIsTTY);
+        const sink = await outputSink(ctx.out, o.output);
         const r = await exportDirectory(db, stamp(ctx), format, sink);
         ctx.out.info(`${r.count} members in the directory`);
       }),

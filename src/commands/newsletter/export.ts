@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { pickFormat } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
 import { startProgress } from '../../io/progress.js';
-import { atomicFileSink, stdoutSink } from '../../io/sink.js';
+import { outputSink } from '../../io/sink.js';
 import { action, stamp } from '../action.js';
 
 export function registerNewsletterExport(newsletter: Command, streams: Streams) {
@@ -27,7 +27,7 @@ Examples:
         const { NEWSLETTER_FORMATS } = await import('../../domain/newsletter/newsletter.render.js');
         const format = pickFormat(ctx.format, NEWSLETTER_FORMATS, 'lines');
         const db = await ctx.db();
-        const sink = o.output ? await atomicFileSink(o.output) : stdoutSink(ctx.out, ctx.out.stdoutIsTTY);
+        const sink = await outputSink(ctx.out, o.output);
         const progress = o.output ? await startProgress(ctx.out, 'exporting', undefined) : undefined;
         let last = 0;
         try {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { listFormat, pickFormat, renderList } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
-import { atomicFileSink, stdoutSink } from '../../io/sink.js';
+import { outputSink } from '../../io/sink.js';
 import { action, positiveInt, stamp } from '../action.js';
 
 export function registerNotice(program: Command, streams: Streams) {
@@ -37,7 +37,7 @@ export function registerNotice(program: Command, streams: Streams) {
         const { NOTICE_FORMATS } = await import('../../domain/notice/notice.render.js');
         const format = pickFormat(ctx.format, NOTICE_FORMATS, 'mbox');
         const db = await ctx.db();
-        const sink = o.output ? await atomicFileSink(o.output) : stdoutSink(ctx.out, ctx.out.stdoutIsTTY);
+        const sink = await outputSink(ctx.out, o.output);
         const r = await exportNoticeDrafts(db, stamp(ctx), format, sink);
         ctx.out.info(`${r.count} notice drafts`);
       }),

@@ -6,6 +6,7 @@ import { NotFoundError, UsageError } from '../../errors.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { documentParticipants } from '../document/document.service.js';
+import { creditFactsJson } from '../document/document.rules.js';
 import { getSetting } from '../settings/settings.service.js';
 import { membershipStatements, selectDisclosures, toDisclosureRow, type DisclosureRow } from './disclosure.repo.js';
 import type { Uninformed } from './gate.js';
@@ -58,7 +59,7 @@ export async function syncCreditDisclosures(trx: Kysely<Database>, stamp: Stamp)
     const planned = await trx.selectFrom('disclosure').select(['id', 'person_id', 'due_on', 'facts']).where('document_id', '=', doc.id).where('kind', '=', 'credit').where('state', '=', 'planned').execute();
     const byPerson = new Map(planned.map((d) => [Number(d.person_id), d]));
     for (const p of people.filter((x) => x.credited)) {
-      const facts = JSON.stringify({ name: p.name, email: p.email, company: p.organisation });
+      const facts = creditFactsJson(p.name, p.email, p.organisation);
       const existing = byPerson.get(p.personId);
       byPerson.delete(p.personId);
       if (!existing) {

@@ -55,6 +55,11 @@ export interface CreditFacts {
   company: string | null;
 }
 
+/** The facts a credit discloses, as stored on its disclosure. */
+export function creditFactsJson(name: string, email: string, company: string | null): string {
+  return JSON.stringify({ name, email, company } satisfies CreditFacts);
+}
+
 /** Sorts credits by name with locale-aware collation (not code-point order). */
 export function sortCredits<T extends { name: string }>(list: T[]): T[] {
   const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });

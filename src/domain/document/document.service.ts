@@ -12,7 +12,7 @@ import { parseIsoDate } from '../time.js';
 import { findDocument, selectCandidates } from './document.repo.js';
 import { syncCreditDisclosures } from '../disclosure/disclosure.service.js';
 import { p9Gate } from '../disclosure/gate.js';
-import { judgeParticipant, sortCredits, type CreditFacts, type Participant } from './document.rules.js';
+import { creditFactsJson, judgeParticipant, sortCredits, type CreditFacts, type Participant } from './document.rules.js';
 
 const SLUG = /^[a-z0-9][a-z0-9._-]{0,99}$/;
 
@@ -153,7 +153,7 @@ export async function releaseDocument(db: Db, stamp: Stamp, slug: string, opts: 
       .map((c) => ({ disclosure: plannedFor.get(c.personId) ?? null, who: c.email }));
     await p9Gate(trx, stamp, `release of ${slug}`, uninformed, opts.force ? { reason: opts.reason } : undefined);
     for (const c of credits) {
-      const facts = JSON.stringify({ name: c.name, email: c.email, company: c.company });
+      const facts = creditFactsJson(c.name, c.email, c.company);
       const id = plannedFor.get(c.personId);
       plannedFor.delete(c.personId);
       if (id !== undefined) {

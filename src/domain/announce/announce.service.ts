@@ -10,6 +10,7 @@ import { p9Gate } from '../disclosure/gate.js';
 import { recordExport } from '../export/export.repo.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import { parseIsoDate } from '../time.js';
+import { latestConsent } from '../consent/consent.repo.js';
 
 export const ANNOUNCE_FORMATS = ['markdown', 'json', 'text'] as const;
 export type AnnounceFormat = (typeof ANNOUNCE_FORMATS)[number];
@@ -49,7 +50,7 @@ export async function exportAnnouncement(db: Db, stamp: Stamp, opts: { through?:
       const rows = (await selectDisclosures(trx).where('x.kind', '=', 'announcement').where('x.state', '=', 'planned').where('x.due_on', '<=', through).execute()).map(toDisclosureRow);
       const withdrawn = new Set<number>();
       for (const d of rows.filter((r) => r.person_id !== null)) {
-        const c = await trx.selectFrom('consent_event').select('action').where('person_id', '=', d.person_id!).where('purpose', '=', 'announcement').where('document_id', 'is', null).orderBy('at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+        const c = await latestConsent(trx, d.person_id!, 'announcement', null);
         if (c?.action === 'withdraw') withdrawn.add(d.id);
       }
       const due = rows.filter((r) => !withdrawn.has(r.id));

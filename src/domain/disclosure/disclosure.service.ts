@@ -7,6 +7,7 @@ import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { documentParticipants } from '../document/document.service.js';
 import { creditFactsJson } from '../document/document.rules.js';
+import { latestConsent } from '../consent/consent.repo.js';
 import { getSetting } from '../settings/settings.service.js';
 import { membershipStatements, selectDisclosures, toDisclosureRow, type DisclosureRow } from './disclosure.repo.js';
 import type { Uninformed } from './gate.js';
@@ -165,7 +166,7 @@ export async function checkDisclosures(db: Kysely<Database>, today: string, with
       if (!d.subject_noticed_at) problems.push({ ...base, code: 'subject-not-informed', message: `${d.email} has not been told of the ${what} (inform by ${informBy})` });
       else if (d.subject_noticed_at.slice(0, 10) > informBy) problems.push({ ...base, code: 'notice-too-late', message: `${d.email} was told on ${d.subject_noticed_at.slice(0, 10)}, fewer than ${days} days before the ${what}` });
       if (d.kind === 'announcement' && d.subject_noticed_at) {
-        const c = await db.selectFrom('consent_event').select(['action', 'at']).where('person_id', '=', d.person_id).where('purpose', '=', 'announcement').where('document_id', 'is', null).orderBy('at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+        const c = await latestConsent(db, d.person_id, 'announcement', null);
         if (c?.action === 'withdraw' && c.at > d.subject_noticed_at) problems.push({ ...base, code: 'consent-withdrawn-after-notice', message: `${d.email} withdrew the announcement consent on ${c.at.slice(0, 10)}, after being told; it will not be announced` });
       }
     } else if (!d.contact_id) {

@@ -5,9 +5,9 @@ import { inTransaction } from '../../db/transaction.js';
 import { NotFoundError, UsageError } from '../../errors.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
-import { emailKey } from '../email.js';
 import { parseIsoTime } from '../time.js';
 import { consentHistory, insertConsentEvent, latestConsent } from './consent.repo.js';
+import { findPersonByEmail } from '../member/member.repo.js';
 
 /** Checks a purpose name from the command line. */
 export function checkPurpose(p: string): Purpose {
@@ -22,9 +22,9 @@ export function checkBasis(b: string): Basis {
 
 /** Looks a person up by email for the consent commands. */
 export async function personByEmail(db: Kysely<Database>, email: string) {
-  const p = await db.selectFrom('person').select(['id', 'name', 'email', 'status']).where('email_key', '=', emailKey(email)).executeTakeFirst();
+  const p = await findPersonByEmail(db, email);
   if (!p) throw new NotFoundError(`no person with email ${email}`, 'see consort member list --search');
-  return { ...p, id: Number(p.id) };
+  return p;
 }
 
 /** Finds a document by slug for a per-document consent. */

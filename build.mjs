@@ -5,6 +5,24 @@ import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 
 rmSync(new URL('./dist', import.meta.url), { recursive: true, force: true });
+/**
+ * commander requires node:child_process at load time for stand-alone executable subcommands,
+ * which consort has none of; loading it costs about 2 ms of every start. Inside commander,
+ * it is a proxy that loads the module on first use.
+ */
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      args.importer.includes('/node_modules/commander/') ? { path: 'lazy-child-process', namespace: 'lazy' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
+      contents: "module.exports = new Proxy({}, { get: (_, key) => require('node:child_process')[key] });",
+      loader: 'js',
+    }));
+  },
+};
+
 await build({
   entryPoints: { main: 'src/main.ts' },
   outdir: 'dist',
@@ -13,9 +31,10 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  external: ['better-sqlite3', 'pg', 'pg-cursor'],
+  external: ['bindings', 'pg', 'pg-cursor'],
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   chunkNames: 'chunks/[name]-[hash]',
   legalComments: 'none',
   logLevel: 'warning',
+  plugins: [lazyChildProcess],
 });

@@ -1,6 +1,7 @@
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { DatabaseError, classifyError } from '../errors.js';
 import { MIGRATION_NAMES } from '../../db/migrations/names.js';
@@ -16,6 +17,21 @@ export interface Db {
   sqlite: BetterSqlite3.Database;
   path: string;
   close(): Promise<void>;
+}
+
+/**
+ * better-sqlite3, loaded with require and told where its native addon is: an ESM import of
+ * this CommonJS package is parsed for its exports, and the `bindings` search for the addon
+ * stats a dozen paths, which together cost a read-only command several milliseconds.
+ */
+const requireCjs = createRequire(import.meta.url);
+let driver: { Database: typeof BetterSqlite3; addon: string | undefined } | undefined;
+function sqliteDriver() {
+  if (!driver) {
+    const addon = join(dirname(requireCjs.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node');
+    driver = { Database: requireCjs('better-sqlite3') as typeof BetterSqlite3, addon: existsSync(addon) ? addon : undefined };
+  }
+  return driver;
 }
 
 export const MIGRATION_TABLE = 'kysely_migration';
@@ -39,7 +55,8 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
   }
   let sqlite: BetterSqlite3.Database;
   try {
-    sqlite = new BetterSqlite3(path, { fileMustExist: true, timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
+    const { Database, addon } = sqliteDriver();
+    sqlite = new Database(path, { fileMustExist: true, timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS, nativeBinding: addon });
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('synchronous = FULL');

@@ -36,7 +36,7 @@ export async function run(argv: string[], streams: Streams): Promise<number> {
   const verbose = argv.includes('--verbose') || argv.includes('-v');
   try {
     const { buildProgram } = await import('./program.js');
-    await buildProgram(streams).parseAsync(argv, { from: 'user' });
+    await buildProgram(streams, argv).parseAsync(argv, { from: 'user' });
     return ExitCode.ok;
   } catch (err) {
     return report(err, streams, verbose);
@@ -45,7 +45,8 @@ export async function run(argv: string[], streams: Streams): Promise<number> {
 
 /** The process entry point: the only place that ends the process. */
 export async function main(): Promise<void> {
-  const streams: Streams = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
+  // stdin is opened only by a command that reads it: touching it builds a stream, which costs start-up time.
+  const streams: Streams = { get stdin() { return process.stdin; }, stdout: process.stdout, stderr: process.stderr, env: process.env };
   // A reader that stops early (`consort ... | head`) is not an error.
   // Anything else that stops stdout (a full disk) ends the command at once, with one line: nothing is
   // recorded as exported, since the export's transaction never commits.

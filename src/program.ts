@@ -4,8 +4,8 @@ import { registerAnnounce } from './commands/announce/index.js';
 import { registerAudit } from './commands/audit/index.js';
 import { registerConfig } from './commands/config/index.js';
 import { registerConsent } from './commands/consent/index.js';
-import { registerDb } from './commands/db/index.js';
 import { registerCredits } from './commands/credits/index.js';
+import { registerDb } from './commands/db/index.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDirectory } from './commands/directory/index.js';
 import { registerDisclose } from './commands/disclose.js';
@@ -16,8 +16,8 @@ import { registerMember } from './commands/member/index.js';
 import { registerNewsletter } from './commands/newsletter/index.js';
 import { registerNotice } from './commands/notice/index.js';
 import { registerOrg } from './commands/org/index.js';
-import { registerResearch } from './commands/research.js';
 import { registerPolicy } from './commands/policy.js';
+import { registerResearch } from './commands/research.js';
 import type { Streams } from './io/output.js';
 import { VERSION } from './version.js';
 
@@ -43,8 +43,49 @@ Environment:
   NO_COLOR       disable colour; FORCE_COLOR forces it
 `;
 
-/** Builds the commander tree; commands load their services lazily so start-up stays fast. */
-export function buildProgram(streams: Streams): Command {
+type Register = (program: Command, streams: Streams) => void;
+
+/**
+ * Every top-level command, in the order --help lists them. Only the command that runs is
+ * built (commander then parses one group, not sixty commands); help and unknown commands build all.
+ */
+const COMMANDS: Record<string, Register> = {
+  init: registerInit,
+  demo: registerDemo,
+  db: registerDb,
+  config: registerConfig,
+  org: registerOrg,
+  member: registerMember,
+  consent: registerConsent,
+  activity: registerActivity,
+  document: registerDocument,
+  credits: registerCredits,
+  newsletter: registerNewsletter,
+  directory: registerDirectory,
+  announce: registerAnnounce,
+  disclose: registerDisclose,
+  disclosures: registerDisclosures,
+  notice: registerNotice,
+  research: registerResearch,
+  policy: registerPolicy,
+  audit: registerAudit,
+};
+
+/** Global options that take a value, so the command name is not mistaken for one. */
+const VALUE_OPTIONS = new Set(['--db', '--format', '--actor']);
+
+/** The top-level command argv names, if it is one of ours. */
+function invoked(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (VALUE_OPTIONS.has(arg)) i++;
+    else if (!arg.startsWith('-')) return Object.hasOwn(COMMANDS, arg) ? arg : undefined;
+  }
+  return undefined;
+}
+
+/** Builds the commander tree for argv; commands load their services lazily so start-up stays fast. */
+export function buildProgram(streams: Streams, argv: readonly string[]): Command {
   const program = new Command('consort');
   program
     .description("Membership administration for a standards consortium, keeping its privacy statement's promises")
@@ -67,24 +108,7 @@ export function buildProgram(streams: Streams): Command {
     })
     .addHelpText('after', EXIT_CODES_HELP);
 
-  registerInit(program, streams);
-  registerDemo(program, streams);
-  registerDb(program, streams);
-  registerConfig(program, streams);
-  registerOrg(program, streams);
-  registerMember(program, streams);
-  registerConsent(program, streams);
-  registerActivity(program, streams);
-  registerDocument(program, streams);
-  registerCredits(program, streams);
-  registerNewsletter(program, streams);
-  registerDirectory(program, streams);
-  registerAnnounce(program, streams);
-  registerDisclose(program, streams);
-  registerDisclosures(program, streams);
-  registerNotice(program, streams);
-  registerResearch(program, streams);
-  registerPolicy(program, streams);
-  registerAudit(program, streams);
+  const name = invoked(argv);
+  for (const register of name ? [COMMANDS[name]!] : Object.values(COMMANDS)) register(program, streams);
   return program;
 }

@@ -27,6 +27,7 @@ export function action<O = Record<string, any>>(streams: Streams, handler: (ctx:
     const args = params.slice(0, -2) as string[];
     const ctx = new Context(streams, cmd.optsWithGlobals(), commandPath(cmd));
     try {
+      await ctx.out.useColor();
       await handler(ctx, args, opts);
       await ctx.out.flush();
     } catch (err) {

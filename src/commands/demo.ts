@@ -31,7 +31,7 @@ export function registerDemo(program: Command, streams: Streams) {
         const out = ctx.out;
         out.info(out.color.bold(`Built a demo database at ${r.path}: ${r.organisations} organisations, ${r.people} people.`));
         for (const [title, argv] of TOUR) {
-          await out.data(`\n${out.color.bold.cyan('## ' + title)}\n${out.color.dim(`$ consort --db ${r.path} ${argv.join(' ')}`)}\n`);
+          await out.data(`\n${out.color.heading('## ' + title)}\n${out.color.dim(`$ consort --db ${r.path} ${argv.join(' ')}`)}\n`);
           await out.flush();
           const capture = argv[0] === 'newsletter';
           if (capture) {

@@ -1,6 +1,5 @@
 import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
-import { Chalk, type ChalkInstance } from 'chalk';
 import { sanitizeForTerminal } from './sanitize.js';
 
 /** The process's streams and environment, injectable so tests can run the CLI in-process. */
@@ -26,9 +25,22 @@ export function colorLevel(streams: Streams, wanted: boolean | undefined): 0 | 1
   return streams.stdout.isTTY ? 1 : 0;
 }
 
+/** The few styles consort uses: chalk's when colouring, plain text otherwise. */
+export interface Styles {
+  level: 0 | 1;
+  bold(text: string): string;
+  heading(text: string): string;
+  dim(text: string): string;
+}
+
+const plain = (text: string) => text;
+const PLAIN: Styles = { level: 0, bold: plain, heading: plain, dim: plain };
+
 /** stdout carries data only; messages, warnings and progress go to stderr. */
 export class Output {
-  readonly color: ChalkInstance;
+  /** Plain until useColor() has loaded chalk, which only a colouring command pays for (5 ms of start-up). */
+  color: Styles = PLAIN;
+  private readonly colorWanted: 0 | 1;
   readonly stdoutIsTTY: boolean;
   readonly stderrIsTTY: boolean;
   private pending = '';
@@ -37,9 +49,17 @@ export class Output {
     readonly streams: Streams,
     readonly options: OutputOptions = {},
   ) {
-    this.color = new Chalk({ level: colorLevel(streams, options.color) });
+    this.colorWanted = colorLevel(streams, options.color);
     this.stdoutIsTTY = Boolean(streams.stdout.isTTY);
     this.stderrIsTTY = Boolean(streams.stderr.isTTY);
+  }
+
+  /** Loads chalk if this output is to be coloured. */
+  async useColor(): Promise<void> {
+    if (!this.colorWanted || this.color.level) return;
+    const { Chalk } = await import('chalk');
+    const chalk = new Chalk({ level: 1 });
+    this.color = { level: 1, bold: chalk.bold, heading: chalk.bold.cyan, dim: chalk.dim };
   }
 
   /** Queues data for stdout; flushed in large chunks, honouring backpressure. */

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -37,6 +36,8 @@ export async function atomicFileSink(file: string): Promise<DataSink> {
   const dir = dirname(target);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`cannot write ${file}: directory ${dir} does not exist`, 'create it first, or choose another file');
   if (existsSync(target) && statSync(target).isDirectory()) throw new UsageError(`cannot write ${file}: it is a directory`, 'give a file name');
+  // node:crypto is loaded here, not at start-up: it costs every command 3 ms.
+  const { randomBytes } = await import('node:crypto');
   const temp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let fh: FileHandle;
   try {

@@ -450,3 +450,35 @@ describe('--help', () => {
     }
   });
 });
+
+describe('only the invoked command is built (start-up speed), with the same behaviour', () => {
+  test('global options before the command, in both spellings, still reach it', async () => {
+    const { db } = await initDb();
+    expect((await consort(['member', 'add', '--db', db, '--name', 'Ada Example', '--email', 'ada@example.org', '--status', 'member'])).code).toBe(0);
+    for (const argv of [
+      ['--db', db, '--format', 'json', '-q', 'member', 'show', 'ada@example.org'],
+      [`--db=${db}`, '--format=json', '--actor', 'x', 'member', 'show', 'ada@example.org'],
+    ]) {
+      const r = await consort(argv);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).email).toBe('ada@example.org');
+    }
+  });
+
+  test('--help lists every top-level command, and a group help lists its subcommands', async () => {
+    const top = await consort(['--help']);
+    const listed = top.stdout.split('\n').map((l) => /^ {2}([a-z]+)\b/.exec(l)?.[1]).filter(Boolean);
+    for (const name of ['init', 'demo', 'db', 'config', 'org', 'member', 'consent', 'activity', 'document', 'credits', 'newsletter', 'directory', 'announce', 'disclose', 'disclosures', 'notice', 'research', 'policy', 'audit']) {
+      expect(listed).toContain(name);
+    }
+    const member = await consort(['--db', '/nowhere', 'member', '--help']);
+    expect(member.code).toBe(0);
+    for (const sub of ['add', 'import', 'list', 'show', 'update', 'report', 'erase']) expect(member.stdout).toMatch(new RegExp(`^  ${sub}\\b`, 'm'));
+  });
+
+  test('a mistyped command still earns a suggestion from the whole list', async () => {
+    const r = await consort(['membr', 'list']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/member/);
+  });
+});

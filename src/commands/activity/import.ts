@@ -12,7 +12,6 @@ async function openRejects(file: string): Promise<WriteStream> {
   return stream;
 }
 import { action, stamp } from '../action.js';
-import { runImportCommand } from '../import-run.js';
 
 interface Flags {
   dryRun?: boolean;
@@ -57,7 +56,7 @@ Examples:
         // Rejects are written as they are found (not atomically): a long pipe that is killed keeps them.
         const rejects = o.rejects ? await openRejects(o.rejects) : undefined;
         try {
-          const report = await runImportCommand(ctx, file, () => false, (input, hooks) =>
+          const report = await (await import('../import-run.js')).runImportCommand(ctx, file, () => false, (input, hooks) =>
             importActivity(db, stamp(ctx), input, { dryRun: o.dryRun, skipInvalid: o.skipInvalid, format: ctx.format, batch: input.isPipe ? { rows: batchRows, ms: 1000 } : undefined }, {
               ...hooks,
               onReject: (raw) => {

@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import { Output, type Streams } from './io/output.js';
 import { parseIsoTime } from './domain/time.js';
-import type { Db } from './db/connection.js';
+import type { Db, DbTarget, KyselyModule } from './db/connection.js';
+import { displayTarget, parseDbTarget } from './db/target.js';
 
 /** The options every command accepts (SPEC section 3). */
 export interface GlobalOptions {
@@ -17,12 +18,12 @@ export interface GlobalOptions {
   verbose?: boolean;
 }
 
-/** Where the database lives: --db, else CONSORT_DB, else $XDG_DATA_HOME/consort/consort.db. */
-export function resolveDbPath(flag: string | undefined, env: Record<string, string | undefined>): string {
-  if (flag) return resolve(flag);
-  if (env.CONSORT_DB) return resolve(env.CONSORT_DB);
+/** Where the database lives: --db, else CONSORT_DB, else $XDG_DATA_HOME/consort/consort.db; a postgres:// URL selects PostgreSQL. */
+export function resolveDbTarget(flag: string | undefined, env: Record<string, string | undefined>): DbTarget {
+  const given = flag || env.CONSORT_DB;
+  if (given) return parseDbTarget(given, (p) => resolve(p));
   const data = env.XDG_DATA_HOME || join(env.HOME || homedir(), '.local', 'share');
-  return join(data, 'consort', 'consort.db');
+  return { dialect: 'sqlite', path: join(data, 'consort', 'consort.db') };
 }
 
 function osUser(): string {
@@ -37,7 +38,7 @@ function osUser(): string {
 export class Context {
   readonly out: Output;
   readonly actor: string;
-  private path: string;
+  private target: DbTarget;
   private readonly fixedNow?: string;
   private opened?: Db;
 
@@ -49,7 +50,7 @@ export class Context {
   ) {
     this.out = new Output(streams, { color: options.color, quiet: options.quiet, verbose: options.verbose });
     this.actor = options.actor || streams.env.CONSORT_ACTOR || osUser();
-    this.path = resolveDbPath(options.db, streams.env);
+    this.target = resolveDbTarget(options.db, streams.env);
     const now = streams.env.CONSORT_NOW;
     if (now) {
       this.fixedNow = parseIsoTime(now);
@@ -62,15 +63,20 @@ export class Context {
     return this.fixedNow ?? new Date().toISOString();
   }
 
-  /** The database file this command works on. */
+  /** The database this command works on, as it may be shown: a file path, or a URL with its password masked. */
   get dbPath(): string {
-    return this.path;
+    return displayTarget(this.target);
   }
 
-  /** Points the command at another database before it is opened (demo's own default). */
+  /** The database this command works on. */
+  get dbTarget(): DbTarget {
+    return this.target;
+  }
+
+  /** Points the command at another database file before it is opened (demo's own default). */
   useDbPath(path: string): void {
     if (this.opened) throw new Error('database already open');
-    this.path = path;
+    this.target = { dialect: 'sqlite', path };
   }
 
   get format(): string | undefined {
@@ -83,11 +89,12 @@ export class Context {
    */
   async db(opts: { raw?: boolean } = {}): Promise<Db> {
     if (!this.opened) {
-      const { openDb, assertSchemaCurrent } = await import('./db/connection.js');
-      const kysely = opts.raw ? undefined : await import('kysely');
-      const db = openDb(this.dbPath, { busyTimeoutMs: this.busyTimeout(), kysely });
+      const { assertSchemaCurrent } = await import('./db/connection.js');
+      // PostgreSQL has no raw handle: every command on it goes through Kysely.
+      const kysely = opts.raw && this.target.dialect === 'sqlite' ? undefined : await import('kysely');
+      const db = await this.open(false, kysely);
       this.opened = db;
-      assertSchemaCurrent(db);
+      await assertSchemaCurrent(db);
     }
     return this.opened;
   }
@@ -95,10 +102,19 @@ export class Context {
   /** Opens the database without the schema check, creating it when asked (init, demo, db migrate). */
   async rawDb(create: boolean): Promise<Db> {
     if (!this.opened) {
-      const { openDb } = await import('./db/connection.js');
-      this.opened = openDb(this.dbPath, { create, busyTimeoutMs: this.busyTimeout(), kysely: await import('kysely') });
+      this.opened = await this.open(create, await import('kysely'));
     }
     return this.opened;
+  }
+
+  private async open(create: boolean, kysely: KyselyModule | undefined): Promise<Db> {
+    const t = this.target;
+    if (t.dialect === 'postgres') {
+      const { openPostgres } = await import('./db/postgres.js');
+      return openPostgres(t.url, kysely!, { busyTimeoutMs: this.busyTimeout() });
+    }
+    const { openDb } = await import('./db/connection.js');
+    return openDb(t.path, { create, busyTimeoutMs: this.busyTimeout(), kysely });
   }
 
   private busyTimeout(): number | undefined {

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { isSqlite } from './dialect.js';
+import { createRefuseFunction, isSqlite, refuseTrigger } from './dialect.js';
 
 /** The core: settings, organisations, people, documents, the consent ledger, exports and the audit log. */
 export async function up(db: Kysely<any>): Promise<void> {
@@ -96,6 +96,11 @@ export async function up(db: Kysely<any>): Promise<void> {
           .raw(`create trigger ${table}_no_${op} before ${op} on ${table} begin select raise(abort, '${table} is append-only'); end`)
           .execute(db);
       }
+    }
+  } else {
+    await createRefuseFunction(db);
+    for (const table of ['consent_event', 'audit_entry']) {
+      for (const op of ['update', 'delete']) await refuseTrigger(db, `${table}_no_${op}`, op, table, null, `${table} is append-only`);
     }
   }
 }

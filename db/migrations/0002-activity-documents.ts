@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { isSqlite } from './dialect.js';
+import { isSqlite, refuseTrigger } from './dialect.js';
 
 /** Activity on the members' site, hand-made participant changes, and disclosures (what was released, to whom). */
 export async function up(db: Kysely<any>): Promise<void> {
@@ -58,6 +58,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     // What was released is history: a released disclosure is never changed or deleted.
     await sql`create trigger disclosure_released_frozen before update on disclosure when old.state = 'released' begin select raise(abort, 'a released disclosure is frozen'); end`.execute(db);
     await sql`create trigger disclosure_released_kept before delete on disclosure when old.state = 'released' begin select raise(abort, 'a released disclosure is frozen'); end`.execute(db);
+  } else {
+    await refuseTrigger(db, 'disclosure_released_frozen', 'update', 'disclosure', "old.state = 'released'", 'a released disclosure is frozen');
+    await refuseTrigger(db, 'disclosure_released_kept', 'delete', 'disclosure', "old.state = 'released'", 'a released disclosure is frozen');
   }
 }
 

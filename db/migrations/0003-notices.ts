@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { isSqlite } from './dialect.js';
+import { isSqlite, refuseTrigger } from './dialect.js';
 
 /** Notices: who was informed of which disclosure, when, by which channel (P9). */
 export async function up(db: Kysely<any>): Promise<void> {
@@ -23,6 +23,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     // A released disclosure stays frozen except for the one column that says why no notice was given.
     await sql`drop trigger disclosure_released_frozen`.execute(db);
     await sql`create trigger disclosure_released_frozen before update of kind, person_id, organisation_id, document_id, edition, audience, recipient, basis, due_on, state, facts, released_at on disclosure when old.state = 'released' begin select raise(abort, 'a released disclosure is frozen'); end`.execute(db);
+  } else {
+    await sql`drop trigger disclosure_released_frozen on disclosure`.execute(db);
+    const columns = 'kind, person_id, organisation_id, document_id, edition, audience, recipient, basis, due_on, state, facts, released_at';
+    await refuseTrigger(db, 'disclosure_released_frozen', `update of ${columns}`, 'disclosure', "old.state = 'released'", 'a released disclosure is frozen');
   }
 }
 

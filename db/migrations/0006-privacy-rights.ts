@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { isSqlite } from './dialect.js';
+import { isSqlite, refuseTrigger } from './dialect.js';
 
 /** Erasure markers and policy versions (issue: privacy rights). */
 export async function up(db: Kysely<any>): Promise<void> {
@@ -30,6 +30,12 @@ export async function up(db: Kysely<any>): Promise<void> {
         and new.audience is old.audience and new.recipient is old.recipient and new.basis is old.basis and new.due_on is old.due_on
         and new.state is old.state and new.released_at is old.released_at)
       begin select raise(abort, 'a released disclosure is frozen'); end`.execute(db);
+  } else {
+    await sql`drop trigger disclosure_released_frozen on disclosure`.execute(db);
+    const same = ['kind', 'person_id', 'organisation_id', 'document_id', 'edition', 'audience', 'recipient', 'basis', 'due_on', 'state', 'released_at']
+      .map((c) => `new.${c} is not distinct from old.${c}`)
+      .join(' and ');
+    await refuseTrigger(db, 'disclosure_released_frozen', 'update', 'disclosure', `old.state = 'released' and not ((new.facts::jsonb ->> 'erased_sha256') is not null and ${same})`, 'a released disclosure is frozen');
   }
 }
 

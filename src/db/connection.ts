@@ -10,14 +10,22 @@ import type { Database } from './schema/index.js';
 /** The Kysely module, passed in by whoever needs the query builder (it costs start-up time). */
 export type KyselyModule = typeof import('kysely');
 
-/** An open consort database: Kysely for ordinary queries, the raw handle for hot paths. */
+/** The engines consort runs on (SPEC section 6). */
+export type Dialect = 'sqlite' | 'postgres';
+
+/** An open consort database: Kysely for ordinary queries, the raw SQLite handle for hot paths. */
 export interface Db {
+  readonly dialect: Dialect;
   /** The query builder; only for a database opened with the Kysely module. */
   readonly kysely: Kysely<Database>;
-  sqlite: BetterSqlite3.Database;
+  /** The raw SQLite handle: only on SQLite (check `dialect` first). */
+  readonly sqlite: BetterSqlite3.Database;
+  /** Where it is, for messages: the file path, or the URL with its password masked. */
   path: string;
   close(): Promise<void>;
 }
+
+export { maskUrl, displayTarget, parseDbTarget, type DbTarget } from './target.js';
 
 /**
  * better-sqlite3, loaded with require and told where its native addon is: an ESM import of
@@ -66,6 +74,7 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
   let kysely: Kysely<Database> | undefined;
   const module = options.kysely;
   return {
+    dialect: 'sqlite',
     get kysely() {
       if (!module) throw new Error('this command opened the database without Kysely');
       kysely ??= new module.Kysely<Database>({ dialect: new module.SqliteDialect({ database: sqlite }) });
@@ -82,11 +91,23 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
 
 export type SchemaState = { state: 'current' } | { state: 'empty' } | { state: 'older'; missing: string[] } | { state: 'newer'; unknown: string[] };
 
+/** The names of the migrations applied, or undefined when the database has no consort schema. */
+async function appliedMigrations(db: Db): Promise<string[] | undefined> {
+  if (db.dialect === 'sqlite') {
+    const table = db.sqlite.prepare(`select 1 from sqlite_master where type = 'table' and name = ?`).get(MIGRATION_TABLE);
+    if (!table) return undefined;
+    return (db.sqlite.prepare(`select name from ${MIGRATION_TABLE}`).all() as Array<{ name: string }>).map((r) => r.name);
+  }
+  const { sql } = await import('kysely');
+  const table = await sql<{ t: string | null }>`select to_regclass(${MIGRATION_TABLE}) as t`.execute(db.kysely);
+  if (!table.rows[0]?.t) return undefined;
+  return (await sql<{ name: string }>`select name from ${sql.table(MIGRATION_TABLE)}`.execute(db.kysely)).rows.map((r) => r.name);
+}
+
 /** Compares the migrations applied to a database with the ones this build knows, without running any. */
-export function schemaState(db: Db): SchemaState {
-  const table = db.sqlite.prepare(`select 1 from sqlite_master where type = 'table' and name = ?`).get(MIGRATION_TABLE);
-  if (!table) return { state: 'empty' };
-  const applied = (db.sqlite.prepare(`select name from ${MIGRATION_TABLE}`).all() as Array<{ name: string }>).map((r) => r.name);
+export async function schemaState(db: Db): Promise<SchemaState> {
+  const applied = await appliedMigrations(db);
+  if (!applied) return { state: 'empty' };
   const known: readonly string[] = MIGRATION_NAMES;
   const unknown = applied.filter((n) => !known.includes(n));
   if (unknown.length) return { state: 'newer', unknown };
@@ -95,8 +116,8 @@ export function schemaState(db: Db): SchemaState {
 }
 
 /** Refuses to work on a database whose schema is not the one this build expects (exit 8). */
-export function assertSchemaCurrent(db: Db): void {
-  const s = schemaState(db);
+export async function assertSchemaCurrent(db: Db): Promise<void> {
+  const s = await schemaState(db);
   if (s.state === 'current') return;
   if (s.state === 'empty') throw new DatabaseError(`${db.path} is not a consort database (no schema)`, 'create one with consort init');
   if (s.state === 'older') throw new DatabaseError(`database ${db.path} has an older schema (missing ${s.missing.join(', ')})`, 'run consort db migrate');

@@ -5,7 +5,7 @@ import { schemaState, type Db } from './connection.js';
 
 /** Brings the schema up to date (creating it only when asked: init, demo); throws if any migration fails. Returns the names applied now. */
 export async function migrateToLatest(db: Db, options: { create?: boolean } = {}): Promise<string[]> {
-  const state = schemaState(db);
+  const state = await schemaState(db);
   if (state.state === 'empty' && !options.create) {
     throw new DatabaseError(`${db.path} is not a consort database (no schema)`, 'create one with consort init');
   }

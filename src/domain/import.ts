@@ -1,7 +1,11 @@
 import type { Db } from '../db/connection.js';
 import { ConflictError, InputError, type InputProblem } from '../errors.js';
 import { readRecords, type Input } from '../io/input.js';
-import { appendAuditEntrySync } from './audit/audit.repo.js';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../db/schema/index.js';
+import type { MaybePromise } from '../db/statements.js';
+import { beginWrite } from '../db/transaction.js';
+import { appendAuditEntry } from './audit/audit.repo.js';
 import type { Stamp } from './audit/audit.service.js';
 
 export type RowAction = 'ADD' | 'SKIP' | 'UPDATE' | 'RECORD';
@@ -52,8 +56,12 @@ export interface ImportSpec<Row> {
   kind: string;
   columns: { known: readonly string[]; required: readonly string[] };
   parse(fields: Record<string, unknown>, line: number, source: string): Row | RowProblem[];
-  /** Applies one checked row inside the import's transaction (synchronously, for speed). */
-  apply(row: Row, line: number): RowOutcome | RowProblem;
+  /**
+   * Prepares the import inside its transaction (`conn` is the transaction's connection) and
+   * returns how one checked row is applied: synchronously on SQLite's prepared statements
+   * where it can, so the hot path does not wait on promises it does not need.
+   */
+  prepare(conn: Kysely<Database>): Promise<(row: Row, line: number) => MaybePromise<RowOutcome | RowProblem>>;
 }
 
 /**
@@ -66,99 +74,136 @@ export interface ImportSpec<Row> {
  */
 export async function runImport<Row>(db: Db, stamp: Stamp, input: Input, spec: ImportSpec<Row>, opts: ImportOptions, hooks: ImportHooks = {}): Promise<ImportReport> {
   const { format, records } = await readRecords(input, opts.format, spec.columns, hooks.onBytes);
-  const counts = emptyCounts();
-  let batchCounts = emptyCounts();
-  let invalid = 0;
-  let conflicts = 0;
-  let rows = 0;
-  let batches = 0;
-  let pending = 0;
-  const batch = opts.dryRun ? undefined : opts.batch;
-  const audit = (what: string) =>
-    appendAuditEntrySync(db.sqlite, { ...stamp, summary: `${spec.kind} import from ${input.name} (${format})${what}${invalid ? `; ${invalid} invalid ${invalid === 1 ? 'row' : 'rows'}` : ''}` });
-  /** Commits what a pipe has brought so far, with its audit entry, and opens the next batch. */
-  const commitBatch = () => {
-    if (!pending) return;
-    audit(`, batch ${++batches}: ${describe(batchCounts)}`);
-    db.sqlite.exec('commit');
-    db.sqlite.exec('begin immediate');
-    pending = 0;
-    batchCounts = emptyCounts();
-  };
-  const reject = (raw: string | undefined, line: number, problems: RowProblem[]) => {
-    invalid++;
-    if (problems.every((p) => p.conflict)) conflicts++;
-    problems.forEach((p) => hooks.onProblem?.(p));
-    hooks.onReject?.(raw, line);
-    if (batch && !opts.skipInvalid) {
-      // A pipe cannot be taken back: keep what came before the bad line, read nothing after it.
-      commitBatch();
-      const before = counts.ADD + counts.UPDATE + counts.RECORD;
-      throw new InputError(`${input.name}:${line}: bad row; the ${before} ${before === 1 ? 'row' : 'rows'} imported before it were kept, nothing after it was read`, [], 'fix the producer, or pass --skip-invalid');
-    }
-  };
   // A large page cache keeps the indexes a bulk import touches in memory (measured: 20% faster at
   // 1M people); only imports ask for it, so exports stay within their memory bound.
-  db.sqlite.pragma('cache_size = -131072');
-  db.sqlite.exec('begin immediate');
-  // A timed commit that fails (the lock held past the busy timeout) is raised at the next row, not lost in a timer.
-  let timerError: unknown;
-  const timer = batch
-    ? setInterval(() => {
-        try {
-          if (!timerError) commitBatch();
-        } catch (err) {
+  if (db.dialect === 'sqlite') db.sqlite.pragma('cache_size = -131072');
+  return db.kysely.connection().execute(async (conn) => {
+    const counts = emptyCounts();
+    let batchCounts = emptyCounts();
+    let invalid = 0;
+    let conflicts = 0;
+    let rows = 0;
+    let batches = 0;
+    let pending = 0;
+    let open = false;
+    const batch = opts.dryRun ? undefined : opts.batch;
+    const audit = (what: string) =>
+      appendAuditEntry(conn, { ...stamp, summary: `${spec.kind} import from ${input.name} (${format})${what}${invalid ? `; ${invalid} invalid ${invalid === 1 ? 'row' : 'rows'}` : ''}` });
+    const begin = async () => {
+      await beginWrite(db, conn);
+      open = true;
+    };
+    const end = async (how: 'commit' | 'rollback') => {
+      open = false;
+      await sql.raw(how).execute(conn);
+    };
+    /** Commits what a pipe has brought so far, with its audit entry, and opens the next batch. */
+    const commitBatch = async () => {
+      if (!pending) return;
+      await audit(`, batch ${++batches}: ${describe(batchCounts)}`);
+      await end('commit');
+      await begin();
+      pending = 0;
+      batchCounts = emptyCounts();
+    };
+    const reject = async (raw: string | undefined, line: number, problems: RowProblem[]) => {
+      invalid++;
+      if (problems.every((p) => p.conflict)) conflicts++;
+      problems.forEach((p) => hooks.onProblem?.(p));
+      hooks.onReject?.(raw, line);
+      if (batch && !opts.skipInvalid) {
+        // A pipe cannot be taken back: keep what came before the bad line, read nothing after it.
+        await commitBatch();
+        const before = counts.ADD + counts.UPDATE + counts.RECORD;
+        throw new InputError(`${input.name}:${line}: bad row; the ${before} ${before === 1 ? 'row' : 'rows'} imported before it were kept, nothing after it was read`, [], 'fix the producer, or pass --skip-invalid');
+      }
+    };
+    // A pipe's rows are committed at least every batch.ms: the timer commits while the import
+    // waits for its next row, and otherwise asks for a commit before the next row is applied.
+    let busy = false;
+    let due = false;
+    let committing: Promise<void> | undefined;
+    let timerError: unknown;
+    const timed = () => {
+      committing = commitBatch()
+        .catch((err) => {
           timerError = err;
+        })
+        .finally(() => {
+          committing = undefined;
+        });
+    };
+    const timer = batch
+      ? setInterval(() => {
+          if (timerError || committing) return;
+          if (busy) due = true;
+          else timed();
+        }, batch.ms)
+      : undefined;
+    try {
+      await begin();
+      const apply = await spec.prepare(conn);
+      for await (const rec of records) {
+        if (committing) await committing;
+        // A timed commit that failed (the lock held past the busy timeout) is raised here, not lost in a timer.
+        if (timerError) throw timerError;
+        busy = true;
+        rows++;
+        if (rec.problem) {
+          await reject(rec.raw, rec.line, [rec.problem]);
+          busy = false;
+          continue;
         }
-      }, batch.ms)
-    : undefined;
-  try {
-    for await (const rec of records) {
+        const row = spec.parse(rec.fields!, rec.line, input.name);
+        if (Array.isArray(row)) {
+          await reject(rec.raw, rec.line, row.length ? row : [{ source: input.name, line: rec.line, reason: 'invalid row' }]);
+          busy = false;
+          continue;
+        }
+        let outcome = apply(row, rec.line);
+        if (outcome instanceof Promise) outcome = await outcome;
+        if ('reason' in outcome) {
+          await reject(rec.raw, rec.line, [outcome]);
+          busy = false;
+          continue;
+        }
+        counts[outcome.action]++;
+        batchCounts[outcome.action]++;
+        if (hooks.onOutcome) await hooks.onOutcome(outcome);
+        if (batch && (++pending >= batch.rows || due)) {
+          due = false;
+          await commitBatch();
+        }
+        busy = false;
+      }
+      if (committing) await committing;
       if (timerError) throw timerError;
-      rows++;
-      if (rec.problem) {
-        reject(rec.raw, rec.line, [rec.problem]);
-        continue;
+      const result: ImportReport = { source: input.name, format, dryRun: Boolean(opts.dryRun), rows, counts, invalid, batches };
+      if (invalid && !opts.skipInvalid) {
+        const what = `${invalid} ${invalid === 1 ? 'row' : 'rows'} of ${input.name} could not be imported; nothing was written`;
+        const hint = 'fix them, or pass --skip-invalid to import the rest';
+        throw conflicts === invalid ? new ConflictError(what, hint) : new InputError(what, [], hint);
       }
-      const row = spec.parse(rec.fields!, rec.line, input.name);
-      if (Array.isArray(row)) {
-        reject(rec.raw, rec.line, row.length ? row : [{ source: input.name, line: rec.line, reason: 'invalid row' }]);
-        continue;
+      if (opts.dryRun) {
+        await end('rollback');
+        return result;
       }
-      const outcome = spec.apply(row, rec.line);
-      if ('reason' in outcome) {
-        reject(rec.raw, rec.line, [outcome]);
-        continue;
+      if (batch) {
+        if (pending || !batches) await audit(`, batch ${++batches}: ${describe(batchCounts)}`);
+      } else {
+        await audit(`: ${rows} rows; ${describe(counts)}`);
       }
-      counts[outcome.action]++;
-      batchCounts[outcome.action]++;
-      await hooks.onOutcome?.(outcome);
-      if (batch && ++pending >= batch.rows) commitBatch();
+      await end('commit');
+      return { ...result, batches };
+    } catch (err) {
+      if (timer) clearInterval(timer);
+      if (committing) await committing;
+      if (open || db.dialect === 'postgres') await sql`rollback`.execute(conn).catch(() => {});
+      throw err;
+    } finally {
+      if (timer) clearInterval(timer);
     }
-    if (timerError) throw timerError;
-    const result: ImportReport = { source: input.name, format, dryRun: Boolean(opts.dryRun), rows, counts, invalid, batches };
-    if (invalid && !opts.skipInvalid) {
-      const what = `${invalid} ${invalid === 1 ? 'row' : 'rows'} of ${input.name} could not be imported; nothing was written`;
-      const hint = 'fix them, or pass --skip-invalid to import the rest';
-      throw conflicts === invalid ? new ConflictError(what, hint) : new InputError(what, [], hint);
-    }
-    if (opts.dryRun) {
-      db.sqlite.exec('rollback');
-      return result;
-    }
-    if (batch) {
-      if (pending || !batches) audit(`, batch ${++batches}: ${describe(batchCounts)}`);
-    } else {
-      audit(`: ${rows} rows; ${describe(counts)}`);
-    }
-    db.sqlite.exec('commit');
-    return { ...result, batches };
-  } catch (err) {
-    if (db.sqlite.inTransaction) db.sqlite.exec('rollback');
-    throw err;
-  } finally {
-    if (timer) clearInterval(timer);
-  }
+  });
 }
 
 function emptyCounts(): Record<RowAction, number> {

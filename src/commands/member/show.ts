@@ -16,7 +16,7 @@ export function registerMemberShow(member: Command, streams: Streams) {
           import('../../domain/member/member.render.js'),
           ctx.db({ raw: true }),
         ]);
-        const p = showPersonFast(db, email!);
+        const p = await showPersonFast(db, email!);
         await renderRecord(ctx.out, ctx.format, p, personFields(p));
       }),
     );

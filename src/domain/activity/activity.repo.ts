@@ -1,4 +1,5 @@
-import type BetterSqlite3 from 'better-sqlite3';
+import type { Db } from '../../db/connection.js';
+import { prepare } from '../../db/statements.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema/index.js';
 
@@ -39,14 +40,14 @@ export async function selectActivity(db: Kysely<Database>, f: ActivityFilter & {
   return (await q.execute()).map((r) => ({ ...r, id: Number(r.id), detail: r.detail === null ? null : JSON.parse(r.detail) }));
 }
 
-/** Prepared statements for the streamed activity import (STYLE rule 10). */
-export function activityImportStatements(sqlite: BetterSqlite3.Database) {
+/** Prepared statements for the streamed activity import (STYLE rule 10), on either engine. */
+export function activityImportStatements(db: Db, conn: Kysely<Database>) {
   return {
-    findPerson: sqlite.prepare<[string], { id: number; status: string }>('select id, status from person where email_key = ?'),
-    findDocument: sqlite.prepare<[string], { id: number }>('select id from document where slug = ?'),
+    findPerson: prepare<{ id: number; status: string }>(db, conn, 'select id, status from person where email_key = ?'),
+    findDocument: prepare<{ id: number }>(db, conn, 'select id from document where slug = ?'),
     // The unique index does not treat two NULL documents as equal: the existence check covers both.
-    exists: sqlite.prepare<[number, string, string, number | null], { id: number }>('select id from activity where person_id = ? and at = ? and action = ? and document_id is ? limit 1'),
-    insert: sqlite.prepare('insert into activity (person_id, at, action, document_id, detail, recorded_at) values (?, ?, ?, ?, ?, ?)'),
-    count: sqlite.prepare('insert into participation (document_id, person_id, activities) values (?, ?, 1) on conflict (document_id, person_id) do update set activities = activities + 1'),
+    exists: prepare<{ id: number }>(db, conn, 'select id from activity where person_id = ? and at = ? and action = ? and document_id is ? limit 1'),
+    insert: prepare(db, conn, 'insert into activity (person_id, at, action, document_id, detail, recorded_at) values (?, ?, ?, ?, ?, ?)'),
+    count: prepare(db, conn, 'insert into participation (document_id, person_id, activities) values (?, ?, 1) on conflict (document_id, person_id) do update set activities = participation.activities + 1'),
   };
 }

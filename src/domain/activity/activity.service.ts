@@ -80,7 +80,6 @@ const CACHE_LIMIT = 100_000;
  * and former members (P5), bad times and unknown documents are bad rows.
  */
 export async function importActivity(db: Db, stamp: Stamp, input: Input, opts: ImportOptions, hooks?: ImportHooks) {
-  const st = activityImportStatements(db.sqlite);
   // Site logs repeat the same people and documents: cache lookups, bounded.
   const people = new Map<string, { id: number; status: string } | null>();
   const documents = new Map<string, number | null>();
@@ -89,30 +88,33 @@ export async function importActivity(db: Db, stamp: Stamp, input: Input, opts: I
     kind: 'activity',
     columns: ACTIVITY_COLUMNS,
     parse: rowParser(activityRowSchema),
-    apply: (row, line): RowOutcome | RowProblem => {
-      let person = people.get(row.email.key);
-      if (person === undefined) {
-        if (people.size >= CACHE_LIMIT) people.clear();
-        person = st.findPerson.get(row.email.key) ?? null;
-        people.set(row.email.key, person);
-      }
-      if (!person) return bad(line, 'email', `unknown member ${row.email.email}`);
-      if (person.status !== 'member') return bad(line, 'email', `P5: ${p5Refusal(row.email.email, person.status)}`);
-      if (row.at > stamp.at) return bad(line, 'at', `${row.at} is in the future`);
-      let documentId: number | null = null;
-      if (row.document !== undefined) {
-        let id = documents.get(row.document);
-        if (id === undefined) {
-          id = st.findDocument.get(row.document)?.id ?? null;
-          documents.set(row.document, id);
+    prepare: async (conn) => {
+      const st = activityImportStatements(db, conn);
+      return async (row, line): Promise<RowOutcome | RowProblem> => {
+        let person = people.get(row.email.key);
+        if (person === undefined) {
+          if (people.size >= CACHE_LIMIT) people.clear();
+          person = (await st.findPerson.get(row.email.key)) ?? null;
+          people.set(row.email.key, person);
         }
-        if (id === null) return bad(line, 'document', `unknown document '${row.document}'`);
-        documentId = id;
-      }
-      if (st.exists.get(person.id, row.at, row.action, documentId)) return { line, action: 'SKIP', key: row.email.email, note: 'already recorded' };
-      st.insert.run(person.id, row.at, row.action, documentId, row.detail ?? null, stamp.at);
-      if (documentId !== null) st.count.run(documentId, person.id);
-      return { line, action: 'ADD', key: row.email.email };
+        if (!person) return bad(line, 'email', `unknown member ${row.email.email}`);
+        if (person.status !== 'member') return bad(line, 'email', `P5: ${p5Refusal(row.email.email, person.status)}`);
+        if (row.at > stamp.at) return bad(line, 'at', `${row.at} is in the future`);
+        let documentId: number | null = null;
+        if (row.document !== undefined) {
+          let id = documents.get(row.document);
+          if (id === undefined) {
+            id = (await st.findDocument.get(row.document))?.id ?? null;
+            documents.set(row.document, id);
+          }
+          if (id === null) return bad(line, 'document', `unknown document '${row.document}'`);
+          documentId = id;
+        }
+        if (await st.exists.get(person.id, row.at, row.action, documentId)) return { line, action: 'SKIP', key: row.email.email, note: 'already recorded' };
+        await st.insert.run(person.id, row.at, row.action, documentId, row.detail ?? null, stamp.at);
+        if (documentId !== null) await st.count.run(documentId, person.id);
+        return { line, action: 'ADD', key: row.email.email };
+      };
     },
   }, opts, hooks);
 }

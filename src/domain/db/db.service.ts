@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { rename, unlink, chmod } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Context } from '../../context.js';
+import { sql } from 'kysely';
 import { schemaState, type Db } from '../../db/connection.js';
 import { migrateToLatest } from '../../db/migrator.js';
 import { inTransaction } from '../../db/transaction.js';
@@ -11,9 +12,11 @@ import { verifyAudit, type Stamp } from '../audit/audit.service.js';
 
 /** Creates and migrates a new database; refuses one that already holds a schema. */
 export async function initDatabase(ctx: Context, stamp: Stamp, opts: { allowExisting?: boolean } = {}) {
-  const existed = existsSync(ctx.dbPath) && statSync(ctx.dbPath).size > 0;
+  const t = ctx.dbTarget;
+  // A PostgreSQL database is made by its administrators; init fills an empty one.
+  const existed = t.dialect === 'postgres' || (existsSync(t.path) && statSync(t.path).size > 0);
   const db = await ctx.rawDb(true);
-  if (existed && schemaState(db).state !== 'empty' && !opts.allowExisting) {
+  if (existed && (await schemaState(db)).state !== 'empty' && !opts.allowExisting) {
     throw new ConflictError(`a database already exists at ${ctx.dbPath}`, 'use it, or choose another --db PATH');
   }
   const migrations = await migrateToLatest(db, { create: true });
@@ -47,28 +50,34 @@ export async function backupDatabase(db: Db, stamp: Stamp, file: string) {
   return { path: target, bytes: statSync(target).size };
 }
 
-/** SQLite's integrity and foreign-key checks, and the audit chain. */
+/**
+ * The audit chain, and the engine's own checks: on SQLite its integrity and foreign-key
+ * checks and the file's mode (P4: readable by its owner only); PostgreSQL enforces
+ * foreign keys itself, and its files are its administrators' to guard.
+ */
 export async function checkDatabase(db: Db) {
-  const integrity = (db.sqlite.pragma('integrity_check') as Array<{ integrity_check: string }>).map((r) => r.integrity_check);
-  const foreignKeys = db.sqlite.pragma('foreign_key_check') as unknown[];
+  const sqlite = db.dialect === 'sqlite';
+  const integrity = sqlite ? (db.sqlite.pragma('integrity_check') as Array<{ integrity_check: string }>).map((r) => r.integrity_check) : ['ok'];
+  const foreignKeys = sqlite ? (db.sqlite.pragma('foreign_key_check') as unknown[]) : [];
   const audit = await verifyAudit(db);
   const problems: string[] = [];
   if (!(integrity.length === 1 && integrity[0] === 'ok')) problems.push(...integrity.map((i) => `integrity: ${i}`));
   if (foreignKeys.length) problems.push(`foreign keys: ${foreignKeys.length} broken references`);
   if (!audit.ok) problems.push(`audit: entry ${audit.firstBad!.seq}: ${audit.firstBad!.reason}`);
-  // P4: the file should be readable by its owner only (consort creates it 0600).
-  const mode = statSync(db.path).mode & 0o777;
-  const warnings = mode & 0o077 ? [`${db.path} is readable or writable by others (mode ${mode.toString(8).padStart(4, '0')}); chmod 600 it`] : [];
-  return { ok: problems.length === 0, problems, warnings, mode: mode.toString(8).padStart(4, '0'), integrity: integrity.join('; '), foreignKeyViolations: foreignKeys.length, audit };
+  const mode = sqlite ? statSync(db.path).mode & 0o777 : null;
+  const warnings = mode !== null && mode & 0o077 ? [`${db.path} is readable or writable by others (mode ${mode.toString(8).padStart(4, '0')}); chmod 600 it`] : [];
+  return { ok: problems.length === 0, problems, warnings, mode: mode === null ? null : mode.toString(8).padStart(4, '0'), integrity: integrity.join('; '), foreignKeyViolations: foreignKeys.length, audit };
 }
 
 const TABLES = ['organisation', 'person', 'consent_event', 'document', 'activity', 'participant_override', 'disclosure', 'notice', 'export_record', 'audit_entry'] as const;
 
-/** Row counts, file size and schema version. */
+/** Row counts, size on disk and schema version. */
 export async function databaseStats(db: Db) {
+  const k = db.kysely;
   const counts: Record<string, number> = {};
-  for (const t of TABLES) counts[t] = Number((db.sqlite.prepare(`select count(*) as n from ${t}`).get() as { n: number }).n);
-  const byStatus = db.sqlite.prepare('select status, count(*) as n from person group by status').all() as Array<{ status: string; n: number }>;
-  const migrations = (db.sqlite.prepare('select name from kysely_migration order by name').all() as Array<{ name: string }>).map((r) => r.name);
-  return { path: db.path, bytes: statSync(db.path).size, schema: migrations[migrations.length - 1] ?? null, tables: counts, people: Object.fromEntries(byStatus.map((r) => [r.status, r.n])) };
+  for (const t of TABLES) counts[t] = Number((await k.selectFrom(t).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const byStatus = await k.selectFrom('person').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').orderBy('status').execute();
+  const migrations = (await sql<{ name: string }>`select name from kysely_migration order by name`.execute(k)).rows.map((r) => r.name);
+  const bytes = db.dialect === 'sqlite' ? statSync(db.path).size : Number((await sql<{ n: number }>`select pg_database_size(current_database()) as n`.execute(k)).rows[0]!.n);
+  return { path: db.path, bytes, schema: migrations[migrations.length - 1] ?? null, tables: counts, people: Object.fromEntries(byStatus.map((r) => [r.status, Number(r.n)])) };
 }

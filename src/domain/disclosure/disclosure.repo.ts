@@ -1,4 +1,5 @@
-import type BetterSqlite3 from 'better-sqlite3';
+import type { Db } from '../../db/connection.js';
+import { prepare } from '../../db/statements.js';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema/index.js';
 
@@ -57,21 +58,24 @@ export const toDisclosureRow = (r: any): DisclosureRow => ({
 });
 
 /**
- * Raw statements that plan what membership brings (P6, P7), for the bulk member
- * import: a planned public announcement, and the members' directory relay,
- * released at once with its notice by the membership terms.
+ * Prepared statements that plan what membership brings (P6, P7), for member add and the bulk
+ * member import: a planned public announcement, and the members' directory relay, released
+ * at once with its notice by the membership terms.
  */
-export function membershipStatements(sqlite: BetterSqlite3.Database) {
-  const disclosure = sqlite.prepare(
+export function membershipStatements(db: Db, conn: Kysely<Database>) {
+  const disclosure = prepare(
+    db,
+    conn,
     "insert into disclosure (kind, person_id, organisation_id, audience, basis, due_on, state, facts, created_at, released_at) values (?, ?, ?, ?, 'membership terms (P6, P7)', ?, ?, ?, ?, ?)",
+    { returnsId: true },
   );
-  const notice = sqlite.prepare("insert into notice (disclosure_id, person_id, role, channel, at, actor, recorded_at) values (?, ?, 'subject', 'membership-terms', ?, ?, ?)");
+  const notice = prepare(db, conn, "insert into notice (disclosure_id, person_id, role, channel, at, actor, recorded_at) values (?, ?, 'subject', 'membership-terms', ?, ?, ?)");
   return {
     /** Plans the announcement and records the directory relay of a new member. */
-    plan(personId: number, organisationId: number | null, facts: { name: string; email: string; organisation: string | null }, at: string, announceOn: string, actor: string) {
-      disclosure.run('announcement', personId, organisationId, 'public', announceOn, 'planned', JSON.stringify({ name: facts.name, organisation: facts.organisation }), at, null);
-      const dir = disclosure.run('directory', personId, organisationId, 'members', at.slice(0, 10), 'released', JSON.stringify(facts), at, at);
-      notice.run(Number(dir.lastInsertRowid), personId, at, actor, at);
+    async plan(personId: number, organisationId: number | null, facts: { name: string; email: string; organisation: string | null }, at: string, announceOn: string, actor: string) {
+      await disclosure.run('announcement', personId, organisationId, 'public', announceOn, 'planned', JSON.stringify({ name: facts.name, organisation: facts.organisation }), at, null);
+      const dir = await disclosure.run('directory', personId, organisationId, 'members', at.slice(0, 10), 'released', JSON.stringify(facts), at, at);
+      await notice.run(dir.id, personId, at, actor, at);
     },
   };
 }

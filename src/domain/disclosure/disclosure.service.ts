@@ -34,7 +34,7 @@ export async function planMembership(db: Db, trx: Kysely<Database>, stamp: Stamp
     .where('p.id', '=', personId)
     .executeTakeFirstOrThrow();
   const organisationId = p.organisation_id === null ? null : Number(p.organisation_id);
-  membershipStatements(db.sqlite).plan(personId, organisationId, { name: p.name, email: p.email, organisation: p.organisation }, stamp.at, addDays(stamp.at, await noticeDays(trx)), stamp.actor);
+  await membershipStatements(db, trx).plan(personId, organisationId, { name: p.name, email: p.email, organisation: p.organisation }, stamp.at, addDays(stamp.at, await noticeDays(trx)), stamp.actor);
 }
 
 /** Plans the public announcement of an organisation's membership (P7); its notice goes to the contact person. */

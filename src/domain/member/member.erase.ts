@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Database } from '../../db/schema/index.js';
@@ -12,30 +11,35 @@ import { emailKey } from '../email.js';
 const SALT_KEY = 'erasure-salt';
 
 /** The database's own salt for erased-address hashes, made on first use (never exported). */
-function erasureSalt(sqlite: BetterSqlite3.Database): string {
-  const row = sqlite.prepare<[string], { value: string }>('select value from settings where key = ?').get(SALT_KEY);
+async function erasureSalt(trx: Kysely<Database>): Promise<string> {
+  const row = await trx.selectFrom('settings').select('value').where('key', '=', SALT_KEY).executeTakeFirst();
   if (row) return row.value;
   const salt = randomBytes(32).toString('hex');
-  sqlite.prepare('insert into settings (key, value) values (?, ?)').run(SALT_KEY, salt);
+  await trx.insertInto('settings').values({ key: SALT_KEY, value: salt }).execute();
   return salt;
 }
 
-/** The salted hash kept for an erased address. */
-export function erasedHash(sqlite: BetterSqlite3.Database, key: string): string {
-  return createHash('sha256').update(erasureSalt(sqlite) + '\0' + key).digest('hex');
-}
+const saltedHash = (salt: string, key: string) => createHash('sha256').update(salt + '\0' + key).digest('hex');
 
-/** A test of whether an address (its key) belonged to someone erased; adds and imports flag it. */
-export function erasedChecker(sqlite: BetterSqlite3.Database): (key: string) => boolean {
-  const salt = sqlite.prepare<[string], { value: string }>('select value from settings where key = ?').get(SALT_KEY);
+/**
+ * A test of whether an address (its key) belonged to someone erased, for adds and imports.
+ * On SQLite it runs synchronously on a prepared statement (the bulk import's hot path).
+ */
+export async function erasedChecker(db: Db, trx: Kysely<Database>): Promise<(key: string) => boolean | Promise<boolean>> {
+  const salt = await trx.selectFrom('settings').select('value').where('key', '=', SALT_KEY).executeTakeFirst();
   if (!salt) return () => false;
-  const find = sqlite.prepare('select 1 from erased_email where hash = ?');
-  return (key) => Boolean(find.get(createHash('sha256').update(salt.value + '\0' + key).digest('hex')));
+  if (db.dialect === 'sqlite') {
+    const find = db.sqlite.prepare('select 1 from erased_email where hash = ?');
+    return (key) => Boolean(find.get(saltedHash(salt.value, key)));
+  }
+  return async (key) => Boolean(await trx.selectFrom('erased_email').select('hash').where('hash', '=', saltedHash(salt.value, key)).executeTakeFirst());
 }
 
 /** Refuses an erased address unless the caller says the person came back (exit 6). */
-export function assertNotErased(sqlite: BetterSqlite3.Database, key: string, allowErased?: boolean): void {
-  if (!allowErased && erasedChecker(sqlite)(key)) throw new ConflictError('this address belonged to a person who was erased', 'if they came back of their own accord, pass --allow-erased');
+export async function assertNotErased(db: Db, trx: Kysely<Database>, key: string, allowErased?: boolean): Promise<void> {
+  if (!allowErased && (await (await erasedChecker(db, trx))(key))) {
+    throw new ConflictError('this address belonged to a person who was erased', 'if they came back of their own accord, pass --allow-erased');
+  }
 }
 
 async function cancelPlanned(trx: Kysely<Database>, personId: number, at: string) {
@@ -59,7 +63,7 @@ export async function erasePerson(db: Db, stamp: Stamp, email: string, reason: s
     if (person.erased_at) throw new ConflictError(`this person was already erased on ${person.erased_at}`, 'an erasure is done once; its evidence stays as it is');
     const id = Number(person.id);
     const pseudonym = `erased-${id}-${randomBytes(4).toString('hex')}@erased.invalid`;
-    await trx.insertInto('erased_email').values({ hash: erasedHash(db.sqlite, key), person_id: id, erased_at: stamp.at }).onConflict((oc) => oc.column('hash').doNothing()).execute();
+    await trx.insertInto('erased_email').values({ hash: saltedHash(await erasureSalt(trx), key), person_id: id, erased_at: stamp.at }).onConflict((oc) => oc.column('hash').doNothing()).execute();
     const cancelled = await cancelPlanned(trx, id, stamp.at);
     // What was disclosed stays provable without naming them: each disclosure's facts become their fingerprint.
     for (const d of await trx.selectFrom('disclosure').select(['id', 'facts']).where('person_id', '=', id).execute()) {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type BetterSqlite3 from 'better-sqlite3';
+import type { Db } from '../../db/connection.js';
+import { prepare } from '../../db/statements.js';
 import type { Database, PersonStatus } from '../../db/schema/index.js';
 import { emailKey } from '../email.js';
 
@@ -29,17 +30,24 @@ export async function findPersonByEmail(db: Kysely<Database>, email: string): Pr
 }
 
 /**
- * Prepared statements for the bulk import, on the raw SQLite handle: Kysely's
- * per-query compile would cost several times the insert itself (STYLE rule 10).
+ * Prepared statements for the bulk import, on either engine: Kysely's per-query compile
+ * would cost several times the insert itself (STYLE rule 10).
  */
-export function memberImportStatements(sqlite: BetterSqlite3.Database) {
+export function memberImportStatements(db: Db, conn: Kysely<Database>) {
   return {
-    findPerson: sqlite.prepare<[string], { id: number; status: PersonStatus }>('select id, status from person where email_key = ?'),
-    insertPerson: sqlite.prepare('insert into person (name, email, email_key, organisation_id, status, source, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?)'),
-    updatePerson: sqlite.prepare('update person set name = ?, organisation_id = coalesce(?, organisation_id), updated_at = ? where id = ?'),
-    findOrg: sqlite.prepare<[string], { id: number }>('select id from organisation where name_key = ?'),
-    insertOrg: sqlite.prepare("insert into organisation (name, name_key, domain, membership, joined_on, contact_person_id, created_at, updated_at) values (?, ?, null, 'non-member', null, null, ?, ?)"),
-    insertConsent: sqlite.prepare(
+    findPerson: prepare<{ id: number; status: PersonStatus }>(db, conn, 'select id, status from person where email_key = ?'),
+    insertPerson: prepare(db, conn, 'insert into person (name, email, email_key, organisation_id, status, source, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?)', { returnsId: true }),
+    updatePerson: prepare(db, conn, 'update person set name = ?, organisation_id = coalesce(?, organisation_id), updated_at = ? where id = ?'),
+    findOrg: prepare<{ id: number; name: string }>(db, conn, 'select id, name from organisation where name_key = ?'),
+    insertOrg: prepare(
+      db,
+      conn,
+      "insert into organisation (name, name_key, domain, membership, joined_on, contact_person_id, created_at, updated_at) values (?, ?, null, 'non-member', null, null, ?, ?)",
+      { returnsId: true },
+    ),
+    insertConsent: prepare(
+      db,
+      conn,
       'insert into consent_event (person_id, purpose, document_id, action, at, basis, evidence, actor, policy_version, recorded_at) values (?, ?, null, ?, ?, ?, ?, ?, ?, ?)',
     ),
   };

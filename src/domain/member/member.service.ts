@@ -75,7 +75,7 @@ export async function addPerson(db: Db, stamp: Stamp, input: NewPerson) {
     if (await trx.selectFrom('person').select('id').where('email_key', '=', key).executeTakeFirst()) {
       throw new ConflictError(`a person with email ${email} already exists`, `see consort member show ${email}`);
     }
-    assertNotErased(db.sqlite, key, input.allowErased);
+    await assertNotErased(db, trx, key, input.allowErased);
     const org = input.org ? await ensureOrg(trx, stamp, input.org) : undefined;
     const { id } = await trx
       .insertInto('person')

@@ -5,18 +5,24 @@ export interface Recipient {
   email: string;
 }
 
+const RECIPIENTS = `select p.name, p.email from person p
+  where p.erased_at is null and (select c.action from consent_event c
+         where c.person_id = p.id and c.purpose = 'newsletter' and c.document_id is null
+         order by c.at desc, c.id desc limit 1) = 'grant'
+  order by p.id`;
+
 /**
  * Everyone whose latest blanket `newsletter` event is a grant (P1, P6), in order of
- * addition. Streamed from the raw handle so memory does not grow with the list.
+ * addition, streamed so memory does not grow with the list: the raw SQLite iterator
+ * (one snapshot for the whole read), or a PostgreSQL cursor (one statement, one snapshot).
  */
-export function iterateNewsletterRecipients(db: Db): IterableIterator<Recipient> {
-  return db.sqlite
-    .prepare<[], Recipient>(
-      `select p.name, p.email from person p
-       where p.erased_at is null and (select c.action from consent_event c
-              where c.person_id = p.id and c.purpose = 'newsletter' and c.document_id is null
-              order by c.at desc, c.id desc limit 1) = 'grant'
-       order by p.id`,
-    )
-    .iterate();
+export function iterateNewsletterRecipients(db: Db): Iterable<Recipient> | AsyncIterable<Recipient> {
+  if (db.dialect === 'sqlite') return db.sqlite.prepare<[], Recipient>(RECIPIENTS).iterate();
+  return streamRows<Recipient>(db, RECIPIENTS);
+}
+
+/** Rows of one raw query through a PostgreSQL cursor, 1000 at a time. */
+export async function* streamRows<Row>(db: Db, text: string): AsyncIterable<Row> {
+  const { CompiledQuery } = await import('kysely');
+  for await (const chunk of db.kysely.getExecutor().stream<Row>(CompiledQuery.raw(text), 1000)) yield* chunk.rows;
 }

@@ -21,8 +21,8 @@ export async function exportNewsletter(db: Db, stamp: Stamp, format: NewsletterF
   let count = 0;
   try {
     await write(newsletterHeader(format));
-    // Drain the SQLite iterator into the sink; better-sqlite3 keeps one snapshot for the whole read.
-    for (const r of iterateNewsletterRecipients(db)) {
+    // Drain the iterator into the sink; it reads one snapshot for the whole list.
+    for await (const r of iterateNewsletterRecipients(db)) {
       await write(newsletterLine(format, r, count++));
       if (onRow && count % 1000 === 0) onRow(count);
     }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Database } from '../../db/schema/index.js';
 import { inTransaction } from '../../db/transaction.js';
@@ -46,17 +46,13 @@ export async function setPolicy(db: Db, stamp: Stamp, file: string) {
 export async function staleConsents(db: Db) {
   const current = await currentPolicy(db.kysely);
   if (!current) return { current: null, stale: [] };
-  const rows = await db.sqlite
-    .prepare<[], { email: string; name: string; purpose: string; document: string | null; since: string; version: string | null }>(
-      `select p.email, p.name, c.purpose, d.slug as document, c.at as since, c.policy_version as version
+  const { rows } = await sql<{ email: string; name: string; purpose: string; document: string | null; since: string; version: string | null }>`select p.email, p.name, c.purpose, d.slug as document, c.at as since, c.policy_version as version
        from consent_event c
        join person p on p.id = c.person_id and p.erased_at is null
        left join document d on d.id = c.document_id
        where c.action = 'grant' and c.id = (
-         select c2.id from consent_event c2 where c2.person_id = c.person_id and c2.purpose = c.purpose and c2.document_id is c.document_id
+         select c2.id from consent_event c2 where c2.person_id = c.person_id and c2.purpose = c.purpose and c2.document_id is not distinct from c.document_id
          order by c2.at desc, c2.id desc limit 1)
-       order by p.email, c.purpose`,
-    )
-    .all();
+       order by p.email, c.purpose`.execute(db.kysely);
   return { current, stale: rows.filter((r) => r.version !== current).map((r) => ({ ...r, version: r.version ?? '(none)' })) };
 }

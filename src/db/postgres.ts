@@ -1,0 +1,66 @@
+import { createRequire } from 'node:module';
+import type { Kysely } from 'kysely';
+import type { Pool, PoolConfig } from 'pg';
+import { DatabaseError } from '../errors.js';
+import { maskUrl, type Db, type KyselyModule } from './connection.js';
+import type { Database } from './schema/index.js';
+
+const requireCjs = createRequire(import.meta.url);
+
+/** PostgreSQL's type ids whose text form consort reads as a number: int8 (ids, counts) and numeric (sums). */
+const INT8 = 20;
+const NUMERIC = 1700;
+
+/**
+ * Opens a PostgreSQL database through Kysely's PostgreSQL dialect and the pg driver, and
+ * checks that it answers: a refused connection, a wrong password or a missing database is
+ * exit 8 with one line, naming the URL with its password masked.
+ */
+export async function openPostgres(url: string, kysely: KyselyModule, options: { busyTimeoutMs?: number } = {}): Promise<Db> {
+  const pg = requireCjs('pg') as typeof import('pg');
+  const Cursor = requireCjs('pg-cursor') as typeof import('pg-cursor');
+  const shown = maskUrl(url);
+  const config: PoolConfig = {
+    connectionString: url,
+    // A command holds one connection for its transaction; a second serves reads beside it.
+    max: 4,
+    connectionTimeoutMillis: 10_000,
+    // Ids and counts are bigint on PostgreSQL; as numbers they print and compare as on SQLite.
+    types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8 || oid === NUMERIC ? Number : pg.types.getTypeParser(oid, format))) as never },
+    // A lock held by another writer is waited for as long as on SQLite, then reported.
+    options: `-c lock_timeout=${options.busyTimeoutMs ?? 5000} -c client_min_messages=warning`,
+    application_name: 'consort',
+  };
+  const pool: Pool = new pg.Pool(config);
+  // An idle connection dropped by the server must not crash the command.
+  pool.on('error', () => {});
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (err) {
+    await pool.end().catch(() => {});
+    throw postgresOpenError(err, shown);
+  }
+  const db: Kysely<Database> = new kysely.Kysely<Database>({ dialect: new kysely.PostgresDialect({ pool, cursor: Cursor }) });
+  return {
+    dialect: 'postgres',
+    kysely: db,
+    get sqlite(): never {
+      throw new Error('internal: the raw SQLite handle was asked for on PostgreSQL');
+    },
+    path: shown,
+    close: () => db.destroy(),
+  };
+}
+
+/** Why a PostgreSQL database could not be opened, in one line without the password. */
+function postgresOpenError(err: unknown, shown: string): DatabaseError {
+  const e = err as { code?: string; message?: string };
+  const code = e?.code ?? '';
+  if (code === '28P01' || code === '28000') return new DatabaseError(`cannot log in to ${shown}: authentication failed`, 'check the user name and password in the URL');
+  if (code === '3D000') return new DatabaseError(`no database at ${shown}`, 'create it (createdb), then run consort init --db URL');
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ETIMEDOUT' || code === 'EHOSTUNREACH')
+    return new DatabaseError(`cannot connect to ${shown} (${code})`, 'check the host and port, and that PostgreSQL is running');
+  const message = (e?.message ?? String(err)).replace(/\s+/g, ' ');
+  return new DatabaseError(`cannot open ${shown}: ${message}`, 'check the URL and that PostgreSQL is running');
+}

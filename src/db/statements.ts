@@ -1,0 +1,61 @@
+import type { Kysely } from 'kysely';
+import type { Db } from './connection.js';
+import type { Database } from './schema/index.js';
+
+/** A value now (SQLite) or later (PostgreSQL). */
+export type MaybePromise<T> = T | Promise<T>;
+
+type Param = string | number | null;
+
+/**
+ * A prepared statement for the bulk paths (imports), written once in SQLite's SQL with `?`
+ * placeholders: on SQLite a better-sqlite3 statement, answered synchronously (Kysely's
+ * per-query compile would cost more than the insert, STYLE rule 10); on PostgreSQL the
+ * same text with numbered parameters, run on the transaction's connection.
+ */
+export interface Statement<Row> {
+  get(...params: Param[]): MaybePromise<Row | undefined>;
+  all(...params: Param[]): MaybePromise<Row[]>;
+  /** Runs an insert or update; `id` is the new row's id (inserts into tables with an id). */
+  run(...params: Param[]): MaybePromise<{ id: number; changes: number }>;
+}
+
+/**
+ * SQLite's `x is ?` (null-safe equality) becomes `x is not distinct from $n`; an insert into
+ * a table with an id returns it, as better-sqlite3's lastInsertRowid does.
+ */
+export function toPostgres(text: string): string {
+  let n = 0;
+  return text.replace(/\bis \?/g, 'is not distinct from ?').replace(/\?/g, () => `$${++n}`);
+}
+
+/** Prepares `text` on the database's engine; on PostgreSQL it runs on `conn` (a transaction's connection), else on the pool. */
+export function prepare<Row = unknown>(db: Db, conn: Kysely<Database> | undefined, text: string, options: { returnsId?: boolean } = {}): Statement<Row> {
+  if (db.dialect === 'sqlite') {
+    const st = db.sqlite.prepare(text);
+    const reader = st.reader;
+    return {
+      get: (...params) => (reader ? (st.get(...params) as Row | undefined) : undefined),
+      all: (...params) => st.all(...params) as Row[],
+      run: (...params) => {
+        const r = st.run(...params);
+        return { id: Number(r.lastInsertRowid), changes: r.changes };
+      },
+    };
+  }
+  const pgText = toPostgres(text) + (options.returnsId ? ' returning id' : '');
+  const on = conn ?? db.kysely;
+  // Kysely is loaded here, not at the top: a SQLite read such as member show never needs it.
+  const query = async <R>(params: Param[]) => {
+    const { CompiledQuery } = await import('kysely');
+    return on.executeQuery<R>(CompiledQuery.raw(pgText, params));
+  };
+  return {
+    get: async (...params) => (await query<Row>(params)).rows[0],
+    all: async (...params) => (await query<Row>(params)).rows,
+    run: async (...params) => {
+      const r = await query<{ id: number }>(params);
+      return { id: Number(r.rows[0]?.id ?? 0), changes: Number(r.numAffectedRows ?? 0) };
+    },
+  };
+}

@@ -1,8 +1,16 @@
-/** Jest on ESM TypeScript through @swc/jest (see ../shared/TOOLCHAIN.md). */
+/**
+ * Jest on ESM TypeScript through @swc/jest (see ../shared/TOOLCHAIN.md). test/run.mjs runs it
+ * twice: on SQLite, then with CONSORT_TEST_PG on PostgreSQL, where the tests that need no
+ * database (they ran once already) and the SQLite-only ones (*.sqlite.*: the file itself) stay out.
+ */
+const NO_DATABASE = ['/test/io/', '/test/db/migrations\\.test', '/test/domain/email\\.test', '/test/version\\.test'];
+const onPostgres = Boolean(process.env.CONSORT_TEST_PG);
+
 export default {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: onPostgres ? ['/node_modules/', '\\.sqlite\\.', ...NO_DATABASE] : ['/node_modules/', '\\.postgres\\.'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {

@@ -116,6 +116,16 @@ export function classifyError(err: unknown, dbPath?: string): ConsortError | und
   if (code === 'SQLITE_CANTOPEN' || code === 'SQLITE_IOERR' || code.startsWith('SQLITE_IOERR')) {
     return new DatabaseError(`cannot open or write the ${db}: ${e.message}`, 'check the path and its permissions');
   }
+  // PostgreSQL's SQLSTATE codes, and the driver's network errors.
+  if (code === '55P03' || code === '40P01' || code === '40001') {
+    return new DatabaseError(`${db} is locked by another process`, 'retry in a moment; consort waits CONSORT_BUSY_TIMEOUT_MS, 5000 by default');
+  }
+  if (code === '53100') return new DatabaseError(`disk full writing the ${db}`, 'free some space on the database server and run the command again; nothing was written');
+  if (code === '25006') return new DatabaseError(`${db} is read-only`, 'connect to the primary, or as a user who may write');
+  if (code === '42501') return new DatabaseError(`permission denied on the ${db}: ${e.message}`, 'ask for the privileges consort needs on its tables');
+  if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === '57P01' || code.startsWith('08')) {
+    return new DatabaseError(`lost the connection to the ${db}`, 'check that PostgreSQL is running, then run the command again; nothing half-done was kept');
+  }
   if (code === 'EACCES' || code === 'EPERM') {
     return new ConsortError(`permission denied: ${e.path ?? e.message}`, ExitCode.database, 'check the file permissions');
   }

@@ -1,13 +1,13 @@
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/db.js';
+import { tempDir, newDatabase } from '../helpers/db.js';
 
 const MARKER = 'zq-secret-activity-marker';
 
 async function setup() {
   const dir = tempDir();
-  const db = join(dir, 'c.db');
+  const db = await newDatabase(dir);
   await runCli(['init', '--db', db]);
   const run = (...argv: string[]) => runCli([...argv, '--db', db]);
   await run('member', 'add', '--name', 'Ada', '--email', 'ada@example.org', '--status', 'member', '--org', 'Engines');

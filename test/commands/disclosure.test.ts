@@ -1,11 +1,10 @@
-import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/db.js';
+import { tempDir, newDatabase } from '../helpers/db.js';
 
 /** A database at 2026-03-01 with a member organisation, two members, a contact and a former member. */
 async function setup() {
   const dir = tempDir();
-  const db = join(dir, 'c.db');
+  const db = await newDatabase(dir);
   const run = (argv: string[], env: Record<string, string> = {}) => runCli([...argv, '--db', db], { env });
   await run(['init']);
   await run(['member', 'add', '--name', 'Cleo Contact', '--email', 'cleo@example.org', '--org', 'Engines Ltd']);

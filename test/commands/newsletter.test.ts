@@ -3,14 +3,14 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { runCli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/db.js';
+import { tempDir, newDatabase } from '../helpers/db.js';
 
 // A name full of quotes, commas, backslashes, newlines and non-Latin script.
 const HARD_NAME = 'Zoë "Zed" O\'Brien, Jr. \\ 王伟\nعمر — Ελένη';
 
 async function dbWithPeople(people: Array<Record<string, unknown>>) {
   const dir = tempDir();
-  const db = join(dir, 'c.db');
+  const db = await newDatabase(dir);
   expect((await runCli(['init', '--db', db])).code).toBe(0);
   const file = join(dir, 'people.ndjson');
   writeFileSync(file, people.map((p) => JSON.stringify(p)).join('\n') + '\n');

@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { runCli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/db.js';
+import { tempDir, newDatabase } from '../helpers/db.js';
 
 const EVIL = 'Mallory\x1b[2J\x1b]0;owned\x07\x9b1m';
 
 async function db() {
   const dir = tempDir();
-  const path = join(dir, 'c.db');
+  const path = await newDatabase(dir);
   await runCli(['init', '--db', path]);
   return { dir, path };
 }

@@ -1,9 +1,8 @@
-import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/db.js';
+import { newDatabase } from '../helpers/db.js';
 
 async function db() {
-  const path = join(tempDir(), 'c.db');
+  const path = await newDatabase();
   await runCli(['init', '--db', path]);
   return path;
 }

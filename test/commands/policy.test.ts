@@ -1,11 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/db.js';
+import { tempDir, newDatabase } from '../helpers/db.js';
 
 test('policy versions: consent events record the version in force; stale lists consents given under an older one', async () => {
   const dir = tempDir();
-  const db = join(dir, 'c.db');
+  const db = await newDatabase(dir);
   const run = (argv: string[], now = '2026-03-01T10:00:00Z') => runCli([...argv, '--db', db], { env: { CONSORT_NOW: now } });
   await run(['init']);
   const v1 = join(dir, 'v1.md');

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { runCli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/db.js';
+import { tempDir, newDatabase } from '../helpers/db.js';
 
 /** A database where Ada touches every table: organisation, consents, activity, documents, disclosures, notices, exports. */
 async function everyTable() {
   const dir = tempDir();
-  const db = join(dir, 'c.db');
+  const db = await newDatabase(dir);
   const run = (...argv: string[]) => runCli([...argv, '--db', db]);
   await run('init');
   await run('member', 'add', '--name', 'Ada Lovelace', '--email', 'ada@example.org', '--org', 'Engines Ltd', '--status', 'member');

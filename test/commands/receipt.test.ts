@@ -1,10 +1,9 @@
-import { join } from 'node:path';
 import AjvModule from 'ajv';
 
 // ajv is CommonJS: under ESM its class is the default export's default.
 const Ajv = ((AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule) as unknown as typeof AjvModule.default;
 import { runCli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/db.js';
+import { newDatabase } from '../helpers/db.js';
 
 /** JSON Schema written from the field table of the Kantara Consent Receipt Specification v1.1. */
 const RECEIPT_SCHEMA = {
@@ -74,7 +73,7 @@ const RECEIPT_SCHEMA = {
 };
 
 test('consent receipt validates against the KI-CR-v1.1.0 field table and is filled from the ledger and settings', async () => {
-  const db = join(tempDir(), 'c.db');
+  const db = await newDatabase();
   const run = (...a: string[]) => runCli([...a, '--db', db]);
   await run('init');
   await run('config', 'set', 'controller-name', 'Example Consortium Inc.');

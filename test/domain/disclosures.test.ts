@@ -7,7 +7,7 @@ import { recordNotices, pendingNotices } from '../../src/domain/notice/notice.se
 import { addOrg, updateOrg } from '../../src/domain/org/org.service.js';
 import type { Db } from '../../src/db/connection.js';
 import { PolicyError, UsageError } from '../../src/errors.js';
-import { freshDb, stampAt } from '../helpers/db.js';
+import { freshDb, stampAt, rows } from '../helpers/db.js';
 
 const DAY0 = '2026-03-01T10:00:00.000Z';
 const day = (n: number) => new Date(Date.parse(DAY0) + n * 86_400_000).toISOString();
@@ -90,7 +90,7 @@ describe('P9: a release waits for the notices', () => {
     await expect(releaseDocument(db, stampAt(day(1)), 'spec', { force: true })).rejects.toBeInstanceOf(UsageError);
     const r = await releaseDocument(db, stampAt(day(1)), 'spec', { force: true, reason: 'printer deadline' });
     expect(r.credited).toBe(1);
-    const audit = db.sqlite.prepare("select summary from audit_entry where summary like 'P9 override%'").all() as Array<{ summary: string }>;
+    const audit = await rows<{ summary: string }>(db, "select summary from audit_entry where summary like 'P9 override%'");
     expect(audit).toHaveLength(1);
     expect(audit[0]!.summary).toMatch(/release of spec.*reason: printer deadline/);
   });

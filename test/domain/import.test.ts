@@ -1,14 +1,14 @@
 import { Readable } from 'node:stream';
 import { importPeople } from '../../src/domain/member/member.import.js';
 import { InputError, ConflictError, type InputProblem } from '../../src/errors.js';
-import { freshDb, stampAt } from '../helpers/db.js';
+import { freshDb, stampAt, rows } from '../helpers/db.js';
 
 function input(name: string, text: string | Buffer) {
   return { name, stream: Readable.from([Buffer.isBuffer(text) ? text : Buffer.from(text)]), isPipe: false };
 }
 
 async function count(db: Awaited<ReturnType<typeof freshDb>>['db'], table: 'person' | 'consent_event' | 'organisation' | 'audit_entry') {
-  return Number((db.sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n);
+  return Number((await rows<{ n: number }>(db, `select count(*) as n from ${table}`))[0]!.n);
 }
 
 describe('member import', () => {
@@ -101,7 +101,7 @@ describe('member import', () => {
     const { db } = await freshDb();
     const r = await importPeople(db, stampAt(), input('x.csv', "\uFEFFname,email\r\nRobert'); DROP TABLE person;--,r@example.org\r\n\"Line\rBreak\",l@example.org\r\n"), {});
     expect(r.counts.ADD).toBe(2);
-    const names = (db.sqlite.prepare('select name from person order by id').all() as Array<{ name: string }>).map((x) => x.name);
+    const names = (await rows<{ name: string }>(db, 'select name from person order by id')).map((x) => x.name);
     expect(names).toEqual(["Robert'); DROP TABLE person;--", 'Line\rBreak']);
   });
 

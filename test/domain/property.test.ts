@@ -7,7 +7,7 @@ import type { NewsletterFormat } from '../../src/domain/newsletter/newsletter.re
 import { csvLine } from '../../src/io/csv.js';
 import type { InputProblem } from '../../src/errors.js';
 import type { Db } from '../../src/db/connection.js';
-import { freshDb, stampAt } from '../helpers/db.js';
+import { freshDb, stampAt, rows } from '../helpers/db.js';
 
 /** Names as people have them: any Unicode but NUL, trimmed, NFC, not formula-like (those are neutralised on purpose). */
 const name = fc
@@ -34,7 +34,7 @@ describe('property: import then export round-trips every valid row', () => {
         expect(r.counts.ADD).toBe(rows.length);
         expect(JSON.parse(await exported(db, 'json'))).toEqual(rows.map(({ name: n, email }) => ({ name: n, email })));
         expect(parseCsv(await exported(db, 'csv'))).toEqual([['name', 'email'], ...rows.map((x) => [x.name, x.email])]);
-        db.sqlite.close();
+        await db.close();
       }),
       { numRuns: 40 },
     );
@@ -53,11 +53,11 @@ describe('property: import then export round-trips every valid row', () => {
           await expect(run).rejects.toThrow(/nothing was written/);
           expect([...new Set(problems.map((p) => p.line))]).toEqual(badLines);
           expect(problems.every((p) => p.field === 'email')).toBe(true);
-          expect((db.sqlite.prepare('select count(*) as n from person').get() as { n: number }).n).toBe(0);
+          expect(Number((await rows<{ n: number }>(db, 'select count(*) as n from person'))[0]!.n)).toBe(0);
         } else {
           await expect(run).resolves.toMatchObject({ invalid: 0 });
         }
-        db.sqlite.close();
+        await db.close();
       }),
       { numRuns: 40 },
     );

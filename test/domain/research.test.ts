@@ -1,6 +1,6 @@
 import { suppress } from '../../src/domain/research/research.service.js';
 import { runCli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/db.js';
+import { tempDir, newDatabase } from '../helpers/db.js';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 
@@ -30,7 +30,7 @@ describe('P3: research export suppression', () => {
 
   test('the export never contains a name, email or id, in any grouping and format', async () => {
     const dir = tempDir();
-    const db = join(dir, 'c.db');
+    const db = await newDatabase(dir);
     const run = (...a: string[]) => runCli([...a, '--db', db]);
     await run('init');
     const people = ['name,email,organization,status'];

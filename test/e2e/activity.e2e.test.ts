@@ -6,7 +6,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, consort } from '../helpers/e2e.js';
-import { tempDir } from '../helpers/db.js';
+import { tempDir, newDatabase, writeLockProbe, rowsAt } from '../helpers/db.js';
 
 const ENV = { PATH: process.env.PATH ?? '', HOME: '/tmp', CONSORT_ACTOR: 'e2e', CONSORT_NOW: '2026-03-01T10:00:00Z' };
 
@@ -25,7 +25,7 @@ const event = (email: string, i: number) => JSON.stringify({ email, action: 'edi
 
 async function setup() {
   const dir = tempDir();
-  const db = join(dir, 'c.db');
+  const db = await newDatabase(dir);
   expect((await consort(['init', '--db', db])).code).toBe(0);
   await consort(['member', 'add', '--name', 'Ada', '--email', 'ada@example.org', '--status', 'member', '--db', db]);
   await consort(['member', 'add', '--name', 'Carl', '--email', 'carl@example.org', '--db', db]);
@@ -94,22 +94,18 @@ describe('a release killed halfway', () => {
     expect((await consort(['notice', 'record', '--document', 'spec', '--db', db])).code).toBe(0);
     // Kill the release while it holds the write lock, i.e. inside its transaction:
     // poll with a zero busy timeout until taking the lock fails.
-    const Database = (await import('better-sqlite3')).default;
-    const probe = new Database(db, { timeout: 0 });
+    const probe = await writeLockProbe(db);
     const p = start(['document', 'release', 'spec', '--yes', '--db', db]);
     let killedInside = false;
     for (let i = 0; i < 2000 && p.child.exitCode === null; i++) {
-      try {
-        probe.exec('begin immediate');
-        probe.exec('rollback');
-      } catch {
+      if (await probe.held()) {
         p.child.kill('SIGKILL');
         killedInside = true;
         break;
       }
       await sleep(2);
     }
-    probe.close();
+    await probe.close();
     const r = await p.done;
     expect(killedInside).toBe(true);
     expect(r.signal).toBe('SIGKILL');
@@ -121,9 +117,7 @@ describe('a release killed halfway', () => {
     expect(doc.status).toBe('scheduled');
     expect(doc.edition).toBe(0);
     expect(credits).toBe(n);
-    const raw = new Database(db, { readonly: true });
-    const byState = raw.prepare("select state, count(*) as n from disclosure where kind = 'credit' group by state").all();
-    raw.close();
+    const byState = await rowsAt(db, "select state, count(*) as n from disclosure where kind = 'credit' group by state");
     // The credit disclosures are still only planned: none was released.
     expect(byState).toEqual([{ state: 'planned', n }]);
     // And the release can then run to the end.

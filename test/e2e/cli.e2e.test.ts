@@ -3,42 +3,17 @@
  * process, with pipes for stdin, stdout and stderr (so never a terminal).
  * Every test passes --db explicitly; the helper fixes CONSORT_NOW and CONSORT_ACTOR.
  */
-import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { consort, type SpawnResult } from '../helpers/e2e.js';
-import { tempDir } from '../helpers/db.js';
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { consort, expectNoStack, expectOneLineError, lines, mode, type SpawnResult } from '../helpers/e2e.js';
+import { newDatabase, onPostgres, PG, tempDir } from '../helpers/db.js';
 
 const HEADER = 'name,email,organization,status,newsletter';
-
-/** A stack frame line such as `    at foo (/x/y.js:1:2)`. */
-const STACK_FRAME = /^\s+at .+:\d+(:\d+)?\)?$/m;
-
-/** The permission bits of a path, e.g. 0o600. */
-const mode = (path: string) => statSync(path).mode & 0o777;
-
-const lines = (text: string) => text.split('\n').filter((l) => l !== '');
-
-/** stderr never carries a stack trace or an internal-error message (no --verbose in these tests). */
-function expectNoStack(r: SpawnResult) {
-  expect(r.stderr).not.toMatch(STACK_FRAME);
-  expect(r.stderr).not.toMatch(/internal error/i);
-  expect(r.signal).toBeNull();
-}
-
-/** SPEC 4: exit code, and one line on stderr, `consort: <what went wrong> (<what to do>)`. */
-function expectOneLineError(r: SpawnResult, code: number, opts: { hint?: boolean } = {}) {
-  expect(r.code).toBe(code);
-  expect(r.stderr.endsWith('\n')).toBe(true);
-  expect(lines(r.stderr)).toHaveLength(1);
-  expect(r.stderr).toMatch(/^consort: \S/);
-  if (opts.hint !== false) expect(r.stderr).toMatch(/^consort: \S.* \(.+\)\n$/);
-  expectNoStack(r);
-}
 
 /** A new, initialised database in its own temporary directory. */
 async function initDb(): Promise<{ db: string; dir: string }> {
   const dir = tempDir();
-  const db = join(dir, 'consort.db');
+  const db = await newDatabase(dir, 'consort.db');
   const r = await consort(['init', '--db', db]);
   expect(r.code).toBe(0);
   return { db, dir };
@@ -63,36 +38,10 @@ async function newsletter(db: string): Promise<string[]> {
   return lines(r.stdout);
 }
 
-describe('init (P4)', () => {
-  test('P4: creates the file 0600 and the directories it creates 0700; prints the path; a second init exits 6', async () => {
-    const root = tempDir();
-    const db = join(root, 'made', 'by', 'consort', 'c.db');
-    const r = await consort(['init', '--db', db]);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toBe(db + '\n');
-    expect(r.stderr).toContain(`created consort database at ${db}`);
-    expectNoStack(r);
-    expect(existsSync(db)).toBe(true);
-    expect(mode(db)).toBe(0o600);
-    expect(mode(dirname(db))).toBe(0o700);
-    expect(mode(join(root, 'made'))).toBe(0o700);
-    expect(mode(join(root, 'made', 'by'))).toBe(0o700);
-
-    const again = await consort(['init', '--db', db]);
-    expectOneLineError(again, 6);
-    expect(again.stdout).toBe('');
-    expect(again.stderr).toContain(db);
-    expect(again.stderr).toMatch(/already exists/);
-    // The first database is intact: still a working, verified database.
-    const verify = await consort(['audit', 'verify', '--db', db]);
-    expect(verify.code).toBe(0);
-  });
-});
-
 describe('missing database (SPEC 4: never created implicitly)', () => {
   test('member list on a missing file exits 8, names the path and consort init, and creates nothing', async () => {
     const root = tempDir();
-    const db = join(root, 'x', 'missing.db');
+    const db = onPostgres ? `${PG}/consort_missing` : join(root, 'x', 'missing.db');
     const r = await consort(['member', 'list', '--db', db]);
     expectOneLineError(r, 8);
     expect(r.stdout).toBe('');
@@ -104,7 +53,7 @@ describe('missing database (SPEC 4: never created implicitly)', () => {
 
   test('newsletter export -o on a missing database exits 8 and writes no list (a cron typo never exports an empty list)', async () => {
     const root = tempDir();
-    const db = join(root, 'missing.db');
+    const db = onPostgres ? `${PG}/consort_missing` : join(root, 'missing.db');
     const out = join(root, 'list.txt');
     const r = await consort(['newsletter', 'export', '-o', out, '--db', db]);
     expectOneLineError(r, 8);

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { consort } from '../helpers/e2e.js';
-import { tempDir } from '../helpers/db.js';
+import { tempDir, newDatabase } from '../helpers/db.js';
 
 const PY = `
 import json, mailbox, sys
@@ -28,7 +28,7 @@ print(json.dumps(out))
 
 test('notice export --format mbox is a valid mbox of RFC 5322 messages with UTF-8 bodies', async () => {
   const dir = tempDir();
-  const db = join(dir, 'c.db');
+  const db = await newDatabase(dir);
   const run = (...a: string[]) => consort([...a, '--db', db]);
   await run('init');
   await run('config', 'set', 'controller-name', 'Consortium Privacy Office');

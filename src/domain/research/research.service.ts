@@ -32,9 +32,9 @@ async function counts(db: Db, by: ResearchBy): Promise<Array<{ group: string } &
             from activity a join document d on d.id = a.document_id join person p on p.id = a.person_id group by d.slug order by d.slug`
       : by === 'month'
         ? sql`select m as "group", sum(people) as people, sum(members) as members, sum(activities) as activities from (
-                select substr(p.created_at, 1, 7) as m, count(*) as people, sum(p.status = 'member') as members, 0 as activities from person p where p.erased_at is null group by m
-                union all select substr(a.at, 1, 7) as m, 0, 0, count(*) from activity a group by m) group by m order by m`
-        : sql`select ${by === 'org' ? sql`coalesce(o.name, '(no organisation)')` : sql`p.status`} as "group", count(*) as people, sum(p.status = 'member') as members, sum(${acts}) as activities
+                select substr(p.created_at, 1, 7) as m, count(*) as people, sum(case when p.status = 'member' then 1 else 0 end) as members, 0 as activities from person p where p.erased_at is null group by m
+                union all select substr(a.at, 1, 7) as m, 0, 0, count(*) from activity a group by m) as per_month group by m order by m`
+        : sql`select ${by === 'org' ? sql`coalesce(o.name, '(no organisation)')` : sql`p.status`} as "group", count(*) as people, sum(case when p.status = 'member' then 1 else 0 end) as members, sum(${acts}) as activities
               from person p left join organisation o on o.id = p.organisation_id where p.erased_at is null group by 1 order by 1`;
   const { rows } = await q.execute(db.kysely);
   return (rows as Array<Record<string, unknown>>).map((r) => ({ group: String(r.group), people: Number(r.people), members: Number(r.members), activities: Number(r.activities) }));

@@ -1,0 +1,107 @@
+/** The database file itself, SQLite only: where it is, what it is, its mode, its backup. */
+import { chmodSync, existsSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/db.js';
+
+async function initialised() {
+  const dir = tempDir();
+  const path = join(dir, 'c.db');
+  expect((await runCli(['init', '--db', path])).code).toBe(0);
+  await runCli(['member', 'add', '--name', 'Ada', '--email', 'ada@example.org', '--status', 'member', '--db', path]);
+  await runCli(['member', 'add', '--name', 'Bo', '--email', 'bo@example.org', '--db', path]);
+  return { dir, path };
+}
+
+describe('the database file', () => {
+  test('P4: init creates the file 0600 in a directory it creates 0700', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'new', 'nested', 'c.db');
+    const r = await runCli(['init', '--db', path]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(path + '\n');
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, 'new', 'nested')).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, 'new')).mode & 0o777).toBe(0o700);
+    expect((await runCli(['init', '--db', path])).code).toBe(6);
+  });
+
+  test('every other command on a missing database exits 8 naming the path and consort init, and creates nothing', async () => {
+    const path = join(tempDir(), 'missing.db');
+    for (const argv of [['member', 'list'], ['newsletter', 'export'], ['db', 'check'], ['db', 'migrate'], ['config', 'list']]) {
+      const r = await runCli([...argv, '--db', path]);
+      expect(r.code).toBe(8);
+      expect(r.stderr).toBe(`consort: no database at ${path} (create one with consort init, or pass --db PATH)\n`);
+    }
+    expect(existsSync(path)).toBe(false);
+  });
+
+  test('CONSORT_DB and XDG_DATA_HOME locate the database', async () => {
+    const dir = tempDir();
+    expect((await runCli(['db', 'path'], { env: { CONSORT_DB: join(dir, 'x.db') } })).stdout).toBe(join(dir, 'x.db') + '\n');
+    expect((await runCli(['db', 'path'], { env: { XDG_DATA_HOME: dir } })).stdout).toBe(join(dir, 'consort', 'consort.db') + '\n');
+    expect((await runCli(['db', 'path'], { env: { HOME: dir } })).stdout).toBe(join(dir, '.local', 'share', 'consort', 'consort.db') + '\n');
+  });
+
+  test('a database from a newer consort is refused (exit 8); an older one asks for db migrate', async () => {
+    const { path } = await initialised();
+    const db = new Database(path);
+    db.prepare("insert into kysely_migration (name, timestamp) values ('9999-future', '2030-01-01')").run();
+    db.close();
+    const newer = await runCli(['member', 'list', '--db', path]);
+    expect(newer.code).toBe(8);
+    expect(newer.stderr).toMatch(/newer consort .*9999-future.*upgrade consort/);
+    expect((await runCli(['db', 'migrate', '--db', path])).code).toBe(8);
+
+    const old = new Database(path);
+    old.exec("delete from kysely_migration");
+    old.close();
+    const older = await runCli(['member', 'list', '--db', path]);
+    expect(older.code).toBe(8);
+    expect(older.stderr).toMatch(/older schema .*run consort db migrate/);
+  });
+
+  test('db migrate refuses a SQLite file that is not a consort database (only init creates one)', async () => {
+    const path = join(tempDir(), 'other.db');
+    const other = new Database(path);
+    other.exec('create table notes (t text)');
+    other.close();
+    const r = await runCli(['db', 'migrate', '--db', path]);
+    expect(r.code).toBe(8);
+    expect(r.stderr).toMatch(/is not a consort database .*consort init/);
+    const check = new Database(path);
+    expect(check.prepare("select count(*) as n from sqlite_master where name = 'person'").get()).toEqual({ n: 0 });
+    check.close();
+  });
+
+  test('a file that is not a database is exit 8, one line, no stack trace', async () => {
+    const path = join(tempDir(), 'garbage.db');
+    writeFileSync(path, 'this is not sqlite at all, just text'.repeat(200));
+    const r = await runCli(['member', 'list', '--db', path]);
+    expect(r.code).toBe(8);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^consort: database .*garbage\.db is corrupt or not a consort database/);
+  });
+
+  test('P4: db check warns when the file is readable by others', async () => {
+    const { path } = await initialised();
+    expect((await runCli(['db', 'check', '--db', path])).stderr).not.toMatch(/readable/);
+    chmodSync(path, 0o644);
+    const r = await runCli(['db', 'check', '--db', path]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: .* is readable or writable by others \(mode 0644\); chmod 600 it/);
+  });
+
+  test('db backup makes a consistent copy and never overwrites', async () => {
+    const { dir, path } = await initialised();
+    const target = join(dir, 'backup.db');
+    const r = await runCli(['db', 'backup', target, '--db', path]);
+    expect(r.code).toBe(0);
+    expect(statSync(target).mode & 0o777).toBe(0o600);
+    const list = await runCli(['member', 'list', '--format', 'json', '--db', target]);
+    expect(JSON.parse(list.stdout)).toHaveLength(2);
+    expect((await runCli(['audit', 'verify', '--db', target])).code).toBe(0);
+    expect((await runCli(['db', 'backup', target, '--db', path])).code).toBe(6);
+  });
+});

@@ -107,8 +107,12 @@ export class Context {
     return this.opened;
   }
 
-  private async open(create: boolean, kysely: KyselyModule | undefined): Promise<Db> {
-    const t = this.target;
+  /** Opens a second database, such as db copy's target (created if it is a new file); the caller closes it. */
+  async openOther(location: string, create: boolean): Promise<Db> {
+    return this.open(create, await import('kysely'), parseDbTarget(location, (p) => resolve(p)));
+  }
+
+  private async open(create: boolean, kysely: KyselyModule | undefined, t: DbTarget = this.target): Promise<Db> {
     if (t.dialect === 'postgres') {
       const { openPostgres } = await import('./db/postgres.js');
       return openPostgres(t.url, kysely!, { busyTimeoutMs: this.busyTimeout() });

@@ -6,7 +6,7 @@
 import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { consort, expectNoStack, expectOneLineError, lines, mode, type SpawnResult } from '../helpers/e2e.js';
-import { newDatabase, onPostgres, PG, tempDir } from '../helpers/db.js';
+import { newDatabase, onPostgres, PG, shown, tempDir } from '../helpers/db.js';
 
 const HEADER = 'name,email,organization,status,newsletter';
 
@@ -45,7 +45,7 @@ describe('missing database (SPEC 4: never created implicitly)', () => {
     const r = await consort(['member', 'list', '--db', db]);
     expectOneLineError(r, 8);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain(db);
+    expect(r.stderr).toContain(await shown(db));
     expect(r.stderr).toContain('consort init');
     expect(existsSync(db)).toBe(false);
     expect(existsSync(join(root, 'x'))).toBe(false);
@@ -58,7 +58,7 @@ describe('missing database (SPEC 4: never created implicitly)', () => {
     const r = await consort(['newsletter', 'export', '-o', out, '--db', db]);
     expectOneLineError(r, 8);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain(db);
+    expect(r.stderr).toContain(await shown(db));
     expect(r.stderr).toContain('consort init');
     expect(readdirSync(root)).toEqual([]);
   });

@@ -204,3 +204,9 @@ export async function rejection(p: Promise<unknown>): Promise<string> {
     return String((err as { message?: string })?.message ?? err);
   }
 }
+
+/** A database location as consort prints it: a path as is, a URL with its password masked. */
+export async function shown(location: string): Promise<string> {
+  const { maskUrl } = await import('../../src/db/target.js');
+  return location.startsWith('postgres') ? maskUrl(location) : location;
+}

@@ -5,7 +5,7 @@ import { action, stamp } from '../action.js';
 export function registerDbBackup(db: Command, streams: Streams) {
   db.command('backup')
     .argument('<file>', 'new file to write (never overwritten)')
-    .description("copy the database with SQLite's online backup, safe while others use it")
+    .description("copy the database into a new SQLite file, safe while others use it (SQLite's online backup; from PostgreSQL, db copy)")
     .addHelpText('after', '\nExample:\n  consort db backup ~/backups/consort-$(date +%F).db')
     .action(
       action(streams, async (ctx, [file]) => {

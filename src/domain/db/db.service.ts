@@ -3,7 +3,7 @@ import { rename, unlink, chmod } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Context } from '../../context.js';
 import { sql } from 'kysely';
-import { schemaState, type Db } from '../../db/connection.js';
+import { openDb, schemaState, type Db } from '../../db/connection.js';
 import { migrateToLatest } from '../../db/migrator.js';
 import { inTransaction } from '../../db/transaction.js';
 import { ConflictError, UsageError } from '../../errors.js';
@@ -31,20 +31,34 @@ export async function migrateDatabase(db: Db, stamp: Stamp) {
   return applied;
 }
 
-/** Copies the database with SQLite's online backup into FILE (0600), written whole or not at all. */
+/**
+ * Copies the database into a new SQLite FILE (0600), written whole or not at all: with
+ * SQLite's online backup, or from PostgreSQL by the same copy as db copy.
+ */
 export async function backupDatabase(db: Db, stamp: Stamp, file: string) {
   const target = resolve(file);
   if (existsSync(target)) throw new ConflictError(`${file} already exists`, 'choose a new file name; consort never overwrites a backup');
   if (!existsSync(dirname(target))) throw new UsageError(`cannot write ${file}: directory ${dirname(target)} does not exist`);
   const temp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
-  // Audit first, so the backup contains the entry that records it.
-  await inTransaction(db, (trx) => appendAuditEntry(trx, { ...stamp, summary: `backup to ${target}` }));
   try {
-    await db.sqlite.backup(temp);
+    if (db.dialect === 'postgres') {
+      // A PostgreSQL database is backed up into a new SQLite file, by the same copy as db copy.
+      const { copyDatabase } = await import('./db.copy.js');
+      const file = openDb(temp, { create: true, kysely: await import('kysely') });
+      try {
+        await copyDatabase(db, file, stamp, `backup to ${target}`);
+      } finally {
+        await file.close();
+      }
+    } else {
+      // Audit first, so the backup contains the entry that records it.
+      await inTransaction(db, (trx) => appendAuditEntry(trx, { ...stamp, summary: `backup to ${target}` }));
+      await db.sqlite.backup(temp);
+    }
     await chmod(temp, 0o600);
     await rename(temp, target);
   } catch (err) {
-    await unlink(temp).catch(() => {});
+    for (const suffix of ['', '-wal', '-shm']) await unlink(temp + suffix).catch(() => {});
     throw err;
   }
   return { path: target, bytes: statSync(target).size };

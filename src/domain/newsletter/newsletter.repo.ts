@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connection.js';
+import { streamRows } from '../../db/statements.js';
 
 export interface Recipient {
   name: string;
@@ -19,10 +20,4 @@ const RECIPIENTS = `select p.name, p.email from person p
 export function iterateNewsletterRecipients(db: Db): Iterable<Recipient> | AsyncIterable<Recipient> {
   if (db.dialect === 'sqlite') return db.sqlite.prepare<[], Recipient>(RECIPIENTS).iterate();
   return streamRows<Recipient>(db, RECIPIENTS);
-}
-
-/** Rows of one raw query through a PostgreSQL cursor, 1000 at a time. */
-export async function* streamRows<Row>(db: Db, text: string): AsyncIterable<Row> {
-  const { CompiledQuery } = await import('kysely');
-  for await (const chunk of db.kysely.getExecutor().stream<Row>(CompiledQuery.raw(text), 1000)) yield* chunk.rows;
 }

@@ -1,6 +1,6 @@
 import type { Db } from '../db/connection.js';
 import { ConflictError, InputError, type InputProblem } from '../errors.js';
-import { readRecords, type Input } from '../io/input.js';
+import { readRecords, type Input, type InputRecord as ImportRecord } from '../io/input.js';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema/index.js';
 import type { MaybePromise } from '../db/statements.js';
@@ -56,13 +56,23 @@ export interface ImportSpec<Row> {
   kind: string;
   columns: { known: readonly string[]; required: readonly string[] };
   parse(fields: Record<string, unknown>, line: number, source: string): Row | RowProblem[];
-  /**
-   * Prepares the import inside its transaction (`conn` is the transaction's connection) and
-   * returns how one checked row is applied: synchronously on SQLite's prepared statements
-   * where it can, so the hot path does not wait on promises it does not need.
-   */
-  prepare(conn: Kysely<Database>): Promise<(row: Row, line: number) => MaybePromise<RowOutcome | RowProblem>>;
+  /** Prepares the import inside its transaction (`conn` is the transaction's connection). */
+  prepare(conn: Kysely<Database>): Promise<RowApplier<Row>>;
 }
+
+/** How checked rows are applied, once prepared. */
+export interface RowApplier<Row> {
+  apply(row: Row, line: number): MaybePromise<RowOutcome | RowProblem>;
+  /**
+   * Bulk paths (PostgreSQL): shown the next rows before they are applied, to look them up in
+   * one query; what apply wrote may stay buffered until flush, which runs before every commit.
+   */
+  prefetch?(rows: Row[]): Promise<void>;
+  flush?(): Promise<void>;
+}
+
+/** Rows read ahead for a bulk path's prefetch. */
+const CHUNK = 1000;
 
 /**
  * Streams an input through one transaction. Every bad row is reported through
@@ -100,6 +110,7 @@ export async function runImport<Row>(db: Db, stamp: Stamp, input: Input, spec: I
     /** Commits what a pipe has brought so far, with its audit entry, and opens the next batch. */
     const commitBatch = async () => {
       if (!pending) return;
+      await applier.flush?.();
       await audit(`, batch ${++batches}: ${describe(batchCounts)}`);
       await end('commit');
       await begin();
@@ -140,42 +151,52 @@ export async function runImport<Row>(db: Db, stamp: Stamp, input: Input, spec: I
           else timed();
         }, batch.ms)
       : undefined;
+    /** One record: checked, then applied (its row parsed already where a chunk was read ahead). */
+    const handle = async (rec: ImportRecord, parsed: Row | RowProblem[] | undefined) => {
+      rows++;
+      if (rec.problem) return reject(rec.raw, rec.line, [rec.problem]);
+      const row = parsed ?? spec.parse(rec.fields!, rec.line, input.name);
+      if (Array.isArray(row)) return reject(rec.raw, rec.line, row.length ? row : [{ source: input.name, line: rec.line, reason: 'invalid row' }]);
+      let outcome = applier.apply(row, rec.line);
+      if (outcome instanceof Promise) outcome = await outcome;
+      if ('reason' in outcome) return reject(rec.raw, rec.line, [outcome]);
+      counts[outcome.action]++;
+      batchCounts[outcome.action]++;
+      if (hooks.onOutcome) await hooks.onOutcome(outcome);
+      if (batch && (++pending >= batch.rows || due)) {
+        due = false;
+        await commitBatch();
+      }
+    };
+    /** A chunk read ahead for a bulk path: parsed, shown to prefetch, then handled in order. */
+    let chunk: ImportRecord[] = [];
+    const handleChunk = async () => {
+      const parsed = chunk.map((rec) => (rec.problem ? undefined : spec.parse(rec.fields!, rec.line, input.name)));
+      await applier.prefetch!(parsed.filter((p): p is Row => p !== undefined && !Array.isArray(p)));
+      for (let i = 0; i < chunk.length; i++) await handle(chunk[i]!, parsed[i]);
+      chunk = [];
+    };
+    let applier: RowApplier<Row> = { apply: () => ({ source: input.name, reason: 'not prepared' }) };
     try {
       await begin();
-      const apply = await spec.prepare(conn);
+      applier = await spec.prepare(conn);
+      // Read ahead only where it pays and never delays a pipe's batches.
+      const readAhead = Boolean(applier.prefetch) && !batch;
       for await (const rec of records) {
+        if (readAhead) {
+          chunk.push(rec);
+          if (chunk.length >= CHUNK) await handleChunk();
+          continue;
+        }
         if (committing) await committing;
         // A timed commit that failed (the lock held past the busy timeout) is raised here, not lost in a timer.
         if (timerError) throw timerError;
         busy = true;
-        rows++;
-        if (rec.problem) {
-          await reject(rec.raw, rec.line, [rec.problem]);
-          busy = false;
-          continue;
-        }
-        const row = spec.parse(rec.fields!, rec.line, input.name);
-        if (Array.isArray(row)) {
-          await reject(rec.raw, rec.line, row.length ? row : [{ source: input.name, line: rec.line, reason: 'invalid row' }]);
-          busy = false;
-          continue;
-        }
-        let outcome = apply(row, rec.line);
-        if (outcome instanceof Promise) outcome = await outcome;
-        if ('reason' in outcome) {
-          await reject(rec.raw, rec.line, [outcome]);
-          busy = false;
-          continue;
-        }
-        counts[outcome.action]++;
-        batchCounts[outcome.action]++;
-        if (hooks.onOutcome) await hooks.onOutcome(outcome);
-        if (batch && (++pending >= batch.rows || due)) {
-          due = false;
-          await commitBatch();
-        }
+        await handle(rec, undefined);
         busy = false;
       }
+      if (chunk.length) await handleChunk();
+      await applier.flush?.();
       if (committing) await committing;
       if (timerError) throw timerError;
       const result: ImportReport = { source: input.name, format, dryRun: Boolean(opts.dryRun), rows, counts, invalid, batches };

@@ -90,7 +90,7 @@ export async function importActivity(db: Db, stamp: Stamp, input: Input, opts: I
     parse: rowParser(activityRowSchema),
     prepare: async (conn) => {
       const st = activityImportStatements(db, conn);
-      return async (row, line): Promise<RowOutcome | RowProblem> => {
+      return { apply: async (row, line): Promise<RowOutcome | RowProblem> => {
         let person = people.get(row.email.key);
         if (person === undefined) {
           if (people.size >= CACHE_LIMIT) people.clear();
@@ -114,7 +114,7 @@ export async function importActivity(db: Db, stamp: Stamp, input: Input, opts: I
         await st.insert.run(person.id, row.at, row.action, documentId, row.detail ?? null, stamp.at);
         if (documentId !== null) await st.count.run(documentId, person.id);
         return { line, action: 'ADD', key: row.email.email };
-      };
+      } };
     },
   }, opts, hooks);
 }

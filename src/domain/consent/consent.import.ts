@@ -28,7 +28,7 @@ export async function importConsents(db: Db, stamp: Stamp, input: Input, opts: I
         const sameEvent = prepare<{ id: number }>(db, conn, 'select id from consent_event where person_id = ? and purpose = ? and document_id is ? and action = ? and at = ? limit 1');
         const insert = prepare(db, conn, 'insert into consent_event (person_id, purpose, document_id, action, at, basis, evidence, actor, policy_version, recorded_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
         const policy = await currentPolicy(conn);
-        return async (row, line): Promise<RowOutcome | RowProblem> => {
+        return { apply: async (row, line): Promise<RowOutcome | RowProblem> => {
           const key = row.email.email;
           const person = await findPerson.get(row.email.key);
           if (!person) return { source: input.name, line, field: 'email', reason: `no person with email ${key}` };
@@ -49,7 +49,7 @@ export async function importConsents(db: Db, stamp: Stamp, input: Input, opts: I
           // An event older than the current state is history: the later one stays in force.
           if (current && at < current.at) return { line, action: 'RECORD', key, note: `${what} at ${at}: recorded as history; the later ${current.action} of ${current.at} stays in force` };
           return { line, action: 'RECORD', key, note: what };
-        };
+        } };
       },
     },
     opts,

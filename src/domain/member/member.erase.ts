@@ -19,7 +19,8 @@ async function erasureSalt(trx: Kysely<Database>): Promise<string> {
   return salt;
 }
 
-const saltedHash = (salt: string, key: string) => createHash('sha256').update(salt + '\0' + key).digest('hex');
+/** The salted hash kept for an erased address. */
+export const erasedHash = (salt: string, key: string) => createHash('sha256').update(salt + '\0' + key).digest('hex');
 
 /**
  * A test of whether an address (its key) belonged to someone erased, for adds and imports.
@@ -30,9 +31,9 @@ export async function erasedChecker(db: Db, trx: Kysely<Database>): Promise<(key
   if (!salt) return () => false;
   if (db.dialect === 'sqlite') {
     const find = db.sqlite.prepare('select 1 from erased_email where hash = ?');
-    return (key) => Boolean(find.get(saltedHash(salt.value, key)));
+    return (key) => Boolean(find.get(erasedHash(salt.value, key)));
   }
-  return async (key) => Boolean(await trx.selectFrom('erased_email').select('hash').where('hash', '=', saltedHash(salt.value, key)).executeTakeFirst());
+  return async (key) => Boolean(await trx.selectFrom('erased_email').select('hash').where('hash', '=', erasedHash(salt.value, key)).executeTakeFirst());
 }
 
 /** Refuses an erased address unless the caller says the person came back (exit 6). */
@@ -63,7 +64,7 @@ export async function erasePerson(db: Db, stamp: Stamp, email: string, reason: s
     if (person.erased_at) throw new ConflictError(`this person was already erased on ${person.erased_at}`, 'an erasure is done once; its evidence stays as it is');
     const id = Number(person.id);
     const pseudonym = `erased-${id}-${randomBytes(4).toString('hex')}@erased.invalid`;
-    await trx.insertInto('erased_email').values({ hash: saltedHash(await erasureSalt(trx), key), person_id: id, erased_at: stamp.at }).onConflict((oc) => oc.column('hash').doNothing()).execute();
+    await trx.insertInto('erased_email').values({ hash: erasedHash(await erasureSalt(trx), key), person_id: id, erased_at: stamp.at }).onConflict((oc) => oc.column('hash').doNothing()).execute();
     const cancelled = await cancelPlanned(trx, id, stamp.at);
     // What was disclosed stays provable without naming them: each disclosure's facts become their fingerprint.
     for (const d of await trx.selectFrom('disclosure').select(['id', 'facts']).where('person_id', '=', id).execute()) {

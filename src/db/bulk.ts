@@ -1,0 +1,50 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from './schema/index.js';
+
+/** Rows per multi-row insert, and ids taken from a sequence at a time. */
+const ROWS = 1000;
+
+/**
+ * Multi-row inserts for PostgreSQL's bulk imports, where one round trip a row would cost
+ * more than the insert: rows are buffered per table and written a thousand at a time. Ids
+ * are taken from the table's sequence up front, so a child can name its parent before
+ * either is written. Tables are written in the order they were first used (parents first),
+ * all together, so foreign keys hold at every insert.
+ */
+export class BulkWriter {
+  private readonly tables = new Map<string, { columns: readonly string[]; rows: unknown[][] }>();
+  private readonly ids = new Map<string, number[]>();
+  private buffered = 0;
+
+  constructor(private readonly conn: Kysely<Database>) {}
+
+  /** The next id of `table`'s identity column. */
+  async nextId(table: string): Promise<number> {
+    let pool = this.ids.get(table);
+    if (!pool?.length) {
+      const { rows } = await sql<{ id: number }>`select nextval(pg_get_serial_sequence(${table}, 'id')) as id from generate_series(1, ${ROWS})`.execute(this.conn);
+      pool = rows.map((r) => Number(r.id)).reverse();
+      this.ids.set(table, pool);
+    }
+    return pool.pop()!;
+  }
+
+  /** Buffers one row; writes everything buffered once a table holds a thousand rows. */
+  async add(table: string, columns: readonly string[], values: unknown[]): Promise<void> {
+    let t = this.tables.get(table);
+    if (!t) this.tables.set(table, (t = { columns, rows: [] }));
+    t.rows.push(values);
+    if (++this.buffered >= ROWS) await this.flush();
+  }
+
+  /** Writes every buffered row, parents first; call it before reading what was added, and before commit. */
+  async flush(): Promise<void> {
+    for (const [table, t] of this.tables) {
+      if (!t.rows.length) continue;
+      const values = sql.join(t.rows.map((r) => sql`(${sql.join(r)})`));
+      await sql`insert into ${sql.table(table)} (${sql.join(t.columns.map((c) => sql.id(c)))}) values ${values}`.execute(this.conn);
+      t.rows = [];
+    }
+    this.buffered = 0;
+  }
+}

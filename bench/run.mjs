@@ -134,8 +134,48 @@ execFileSync('sqlite3', [big, `
 const check = repeat(process.execPath, [BIN, 'disclosures', 'check', '--db', big, '--format', 'json'], { ok: [0, 3] });
 report(`disclosures check: ${ROWS} people, ${ROWS * 10} activities, 50 documents`, check, { median: 1, min: 1, max: 1 }, 1);
 
+// 6. PostgreSQL (SPEC section 6): member import and newsletter export against psql \copy of the
+// same data. A throwaway cluster from .ci/postgres, or BENCH_PG=postgres://… to use a server.
+let pgVersion = 'no PostgreSQL';
+if (process.env.BENCH_PG !== 'off') {
+  const cluster = process.env.BENCH_PG ? undefined : join(DATA, 'pg-cluster');
+  let base = process.env.BENCH_PG;
+  if (cluster) {
+    execFileSync(new URL('../.ci/postgres', import.meta.url).pathname, ['stop', cluster]);
+    mkdirSync(DATA, { recursive: true, mode: 0o755 });
+    base = execFileSync(new URL('../.ci/postgres', import.meta.url).pathname, ['start', cluster, '54399'], { encoding: 'utf8' }).trim();
+  }
+  const psql = (db, ...args) => execFileSync('psql', ['-q', '-v', 'ON_ERROR_STOP=1', `${base}/${db}`, ...args], { encoding: 'utf8' });
+  const fresh = (db) => () => {
+    psql('postgres', '-c', `drop database if exists ${db}`, '-c', `create database ${db}`);
+  };
+  try {
+    pgVersion = psql('postgres', '-Atc', 'show server_version').trim().split(' ')[0];
+    const pgRef = repeat('psql', ['-q', '-v', 'ON_ERROR_STOP=1', `${base}/bench_ref`, '-c', `\\copy people from '${csv}' csv header`], {
+      before: () => {
+        fresh('bench_ref')();
+        psql('bench_ref', '-c', 'create table people (name text, email text unique, organization text, status text, newsletter text)');
+      },
+    });
+    const pgImport = repeat(process.execPath, [BIN, 'member', 'import', csv, '--db', `${base}/bench_pg`, '-q'], {
+      before: () => {
+        fresh('bench_pg')();
+        execFileSync(process.execPath, [BIN, 'init', '--db', `${base}/bench_pg`, '-q'], { env: ENV, stdio: 'ignore' });
+      },
+    });
+    report(`PostgreSQL ${pgVersion}: member import of ${ROWS} rows CSV (vs psql \\copy)`, pgImport, pgRef, 3);
+    const pgOut = join(DATA, 'newsletter-pg.csv');
+    const pgCopyOut = repeat('psql', ['-q', `${base}/bench_pg`, '-c', `\\copy (${query}) to '${join(DATA, 'ref-pg.csv')}' csv`]);
+    const pgExport = repeat(process.execPath, [BIN, 'newsletter', 'export', '--format', 'csv', '-o', pgOut, '--db', `${base}/bench_pg`, '-q']);
+    report(`PostgreSQL ${pgVersion}: newsletter export (csv, to a file; vs psql \\copy)`, pgExport, pgCopyOut, 3);
+    results.push({ work: 'PostgreSQL newsletter export peak memory', ours: fix(pgExport.mb), spread: '', baseline: 150, unit: 'MB', ratio: +(pgExport.mb / 150).toFixed(2), target: 1, ok: pgExport.mb <= 150 });
+  } finally {
+    if (cluster) execFileSync(new URL('../.ci/postgres', import.meta.url).pathname, ['stop', cluster]);
+  }
+}
+
 const sqliteVersion = execFileSync('sqlite3', ['--version']).toString().split(' ')[0];
-const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, sqlite3 ${sqliteVersion}`;
+const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, sqlite3 ${sqliteVersion}, PostgreSQL ${pgVersion}`;
 console.log(`consort bench: ${ROWS} rows, median of ${RUNS} runs (start-up: of 15), spread = fastest–slowest; ${machine}`);
 console.table(results);
 console.log(JSON.stringify({ rows: ROWS, runs: RUNS, machine, results }));

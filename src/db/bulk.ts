@@ -4,15 +4,20 @@ import type { Database } from './schema/index.js';
 /** Rows per multi-row insert, and ids taken from a sequence at a time. */
 const ROWS = 1000;
 
+/** A column of a bulk insert: its name and PostgreSQL type. */
+export type BulkColumn = readonly [name: string, type: 'bigint' | 'integer' | 'text'];
+
 /**
  * Multi-row inserts for PostgreSQL's bulk imports, where one round trip a row would cost
- * more than the insert: rows are buffered per table and written a thousand at a time. Ids
+ * more than the insert: rows are buffered per table and written a thousand at a time, as
+ * one array a column (`insert … select * from unnest(…)`: a handful of parameters, not
+ * thousands, for the server to parse). Ids
  * are taken from the table's sequence up front, so a child can name its parent before
  * either is written. Tables are written in the order they were first used (parents first),
  * all together, so foreign keys hold at every insert.
  */
 export class BulkWriter {
-  private readonly tables = new Map<string, { columns: readonly string[]; rows: unknown[][] }>();
+  private readonly tables = new Map<string, { columns: readonly BulkColumn[]; rows: unknown[][] }>();
   private readonly ids = new Map<string, number[]>();
   private buffered = 0;
 
@@ -30,7 +35,7 @@ export class BulkWriter {
   }
 
   /** Buffers one row; writes everything buffered once a table holds a thousand rows. */
-  async add(table: string, columns: readonly string[], values: unknown[]): Promise<void> {
+  async add(table: string, columns: readonly BulkColumn[], values: unknown[]): Promise<void> {
     let t = this.tables.get(table);
     if (!t) this.tables.set(table, (t = { columns, rows: [] }));
     t.rows.push(values);
@@ -41,8 +46,8 @@ export class BulkWriter {
   async flush(): Promise<void> {
     for (const [table, t] of this.tables) {
       if (!t.rows.length) continue;
-      const values = sql.join(t.rows.map((r) => sql`(${sql.join(r)})`));
-      await sql`insert into ${sql.table(table)} (${sql.join(t.columns.map((c) => sql.id(c)))}) values ${values}`.execute(this.conn);
+      const arrays = t.columns.map(([, type], i) => sql`${t.rows.map((r) => r[i])}::${sql.raw(type)}[]`);
+      await sql`insert into ${sql.table(table)} (${sql.join(t.columns.map(([name]) => sql.id(name)))}) select * from unnest(${sql.join(arrays)})`.execute(this.conn);
       t.rows = [];
     }
     this.buffered = 0;

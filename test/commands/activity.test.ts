@@ -18,6 +18,28 @@ async function setup() {
 }
 
 describe('activity import', () => {
+  test('an event repeated in the file, or imported again, is recorded and counted once, with or without a document', async () => {
+    const { dir, run } = await setup();
+    const file = join(dir, 'log.ndjson');
+    const lines = [
+      '{"email":"ada@example.org","action":"edit","at":"2026-02-01T09:00:00Z","document":"spec"}',
+      '{"email":"ADA@example.org","action":"edit","at":"2026-02-01T09:00:00Z","document":"spec"}',
+      '{"email":"ada@example.org","action":"login","at":"2026-02-01T08:00:00Z"}',
+      '{"email":"ada@example.org","action":"login","at":"2026-02-01T08:00:00Z"}',
+      '{"email":"bo@example.org","action":"edit","at":"2026-02-02T09:00:00Z","document":"spec"}',
+      '{"email":"ada@example.org","action":"edit","at":"2026-02-03T09:00:00Z","document":"spec"}',
+    ];
+    writeFileSync(file, lines.join('\n') + '\n');
+    const first = await run('activity', 'import', file);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(/added 4, skipped 2/);
+    const again = await run('activity', 'import', file);
+    expect(again.stderr).toMatch(/skipped 6/);
+    expect(JSON.parse((await run('activity', 'list', '--format', 'json')).stdout)).toHaveLength(4);
+    const participants = JSON.parse((await run('document', 'participants', 'spec', '--format', 'json')).stdout) as Array<{ email: string; activities: number }>;
+    expect(participants.map((p) => [p.email, p.activities])).toEqual([['ada@example.org', 2], ['bo@example.org', 1]]);
+  });
+
   test('a file is one transaction: a bad line writes nothing and is reported as file:line', async () => {
     const { dir, run } = await setup();
     const file = join(dir, 'log.ndjson');

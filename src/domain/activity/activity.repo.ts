@@ -1,5 +1,7 @@
 import type { Db } from '../../db/connection.js';
-import { prepare } from '../../db/statements.js';
+import { sql } from 'kysely';
+import { BulkWriter, type BulkColumn } from '../../db/bulk.js';
+import { prepare, type Statement } from '../../db/statements.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema/index.js';
 
@@ -41,7 +43,7 @@ export async function selectActivity(db: Kysely<Database>, f: ActivityFilter & {
 }
 
 /** Prepared statements for the streamed activity import (STYLE rule 10), on either engine. */
-export function activityImportStatements(db: Db, conn: Kysely<Database>) {
+export function activityImportStatements(db: Db, conn: Kysely<Database>): ActivityImportStatements {
   return {
     findPerson: prepare<{ id: number; status: string }>(db, conn, 'select id, status from person where email_key = ?'),
     findDocument: prepare<{ id: number }>(db, conn, 'select id from document where slug = ?'),
@@ -49,5 +51,94 @@ export function activityImportStatements(db: Db, conn: Kysely<Database>) {
     exists: prepare<{ id: number }>(db, conn, 'select id from activity where person_id = ? and at = ? and action = ? and document_id is ? limit 1'),
     insert: prepare(db, conn, 'insert into activity (person_id, at, action, document_id, detail, recorded_at) values (?, ?, ?, ?, ?, ?)'),
     count: prepare(db, conn, 'insert into participation (document_id, person_id, activities) values (?, ?, 1) on conflict (document_id, person_id) do update set activities = participation.activities + 1'),
+  };
+}
+
+export type ActivityImportStatements = {
+  findPerson: Pick<Statement<{ id: number; status: string }>, 'get'>;
+  findDocument: Pick<Statement<{ id: number }>, 'get'>;
+  exists: Pick<Statement<{ id: number }>, 'get'>;
+  insert: Pick<Statement<unknown>, 'run'>;
+  count: Pick<Statement<unknown>, 'run'>;
+  prefetch?(rows: Array<{ email: { key: string }; at: string }>): Promise<void>;
+  flush?(): Promise<void>;
+};
+
+const ACTIVITY: BulkColumn[] = [['person_id', 'bigint'], ['at', 'text'], ['action', 'text'], ['document_id', 'bigint'], ['detail', 'text'], ['recorded_at', 'text']];
+
+/**
+ * The same statements on PostgreSQL, a thousand rows at a time: the members a chunk names,
+ * and the events already recorded for them, are read in one query each; new events go out
+ * as multi-row inserts, and the per-document counts as one upsert per chunk.
+ */
+export function activityBulkStatements(db: Db, conn: Kysely<Database>): ActivityImportStatements {
+  const one = activityImportStatements(db, conn);
+  const writer = new BulkWriter(conn);
+  const people = new Map<string, { id: number; status: string }>();
+  let known = new Set<string>();
+  let prefetched = new Set<number>();
+  let counts = new Map<string, number>();
+  const key = (p: number, at: string, action: string, d: number | null) => `${p}\u0000${at}\u0000${action}\u0000${d ?? ''}`;
+  const flush = async () => {
+    await writer.flush();
+    if (!counts.size) return;
+    const pairs = [...counts].map(([k, n]) => [...k.split(' ').map(Number), n] as [number, number, number]);
+    await sql`insert into participation (document_id, person_id, activities)
+              select * from unnest(${pairs.map((p) => p[0])}::bigint[], ${pairs.map((p) => p[1])}::bigint[], ${pairs.map((p) => p[2])}::integer[])
+              on conflict (document_id, person_id) do update set activities = participation.activities + excluded.activities`.execute(conn);
+    counts = new Map();
+  };
+  return {
+    async prefetch(rows) {
+      await flush();
+      const keys = [...new Set(rows.map((r) => r.email.key))];
+      people.clear();
+      for (const r of await conn.selectFrom('person').select(['id', 'status', 'email_key']).where('email_key', 'in', keys.length ? keys : ['']).execute()) {
+        people.set(r.email_key, { id: Number(r.id), status: r.status });
+      }
+      const ids = [...new Set([...people.values()].map((p) => p.id))];
+      const ats = rows.map((r) => r.at).sort();
+      known = new Set();
+      prefetched = new Set(ids);
+      if (ids.length) {
+        const existing = await conn
+          .selectFrom('activity')
+          .select(['person_id', 'at', 'action', 'document_id'])
+          .where('person_id', 'in', ids)
+          .where('at', '>=', ats[0]!)
+          .where('at', '<=', ats[ats.length - 1]!)
+          .execute();
+        for (const e of existing) known.add(key(Number(e.person_id), e.at, e.action, e.document_id === null ? null : Number(e.document_id)));
+      }
+    },
+    flush,
+    findPerson: { get: (k) => people.get(k as string) ?? one.findPerson.get(k) },
+    findDocument: one.findDocument,
+    exists: {
+      get: async (p, at, action, d) => {
+        const k = key(p as number, at as string, action as string, d as number | null);
+        if (known.has(k)) return { id: 0 };
+        // A member no chunk prefetched (a pipe's rows, read as they come): ask, after writing what is buffered.
+        if (!prefetched.has(p as number)) {
+          await writer.flush();
+          return one.exists.get(p, at, action, d);
+        }
+        return undefined;
+      },
+    },
+    insert: {
+      run: async (p, at, action, d, detail, recordedAt) => {
+        await writer.add('activity', ACTIVITY, [p, at, action, d, detail, recordedAt]);
+        known.add(key(p as number, at as string, action as string, d as number | null));
+        return { id: 0, changes: 1 };
+      },
+    },
+    count: {
+      run: (d, p) => {
+        const k = `${d} ${p}`;
+        counts.set(k, (counts.get(k) ?? 0) + 1);
+        return { id: 0, changes: 1 };
+      },
+    },
   };
 }

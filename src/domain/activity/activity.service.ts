@@ -8,7 +8,7 @@ import { emailKey } from '../email.js';
 import { runImport, type ImportHooks, type ImportOptions, type RowOutcome, type RowProblem } from '../import.js';
 import { rowParser } from '../schema.js';
 import { parseIsoTime } from '../time.js';
-import { activityImportStatements, selectActivity, type ActivityFilter } from './activity.repo.js';
+import { activityBulkStatements, activityImportStatements, selectActivity, type ActivityFilter } from './activity.repo.js';
 import { ACTIVITY_COLUMNS, activityRowSchema, type ActivityRow } from './activity.schema.js';
 
 /** P5: the site tracks authenticated members only; anyone else's activity is refused. */
@@ -89,8 +89,8 @@ export async function importActivity(db: Db, stamp: Stamp, input: Input, opts: I
     columns: ACTIVITY_COLUMNS,
     parse: rowParser(activityRowSchema),
     prepare: async (conn) => {
-      const st = activityImportStatements(db, conn);
-      return { apply: async (row, line): Promise<RowOutcome | RowProblem> => {
+      const st = db.dialect === 'sqlite' ? activityImportStatements(db, conn) : activityBulkStatements(db, conn);
+      return { prefetch: st.prefetch, flush: st.flush, apply: async (row, line): Promise<RowOutcome | RowProblem> => {
         let person = people.get(row.email.key);
         if (person === undefined) {
           if (people.size >= CACHE_LIMIT) people.clear();

@@ -7,7 +7,7 @@ import { rowParser } from '../schema.js';
 import type { OnDuplicate } from './member.constants.js';
 import { memberImportStatements } from './member.repo.js';
 import { erasedChecker, erasedHash } from './member.erase.js';
-import { BulkWriter } from '../../db/bulk.js';
+import { BulkWriter, type BulkColumn } from '../../db/bulk.js';
 import type { MaybePromise } from '../../db/statements.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema/index.js';
@@ -145,10 +145,11 @@ async function sqliteStore(db: Db, conn: Kysely<Database>, c: StoreContext): Pro
   };
 }
 
-const PERSON = ['id', 'name', 'email', 'email_key', 'organisation_id', 'status', 'source', 'created_at', 'updated_at'] as const;
-const DISCLOSURE = ['id', 'kind', 'person_id', 'organisation_id', 'audience', 'basis', 'due_on', 'state', 'facts', 'created_at', 'released_at'] as const;
-const NOTICE = ['disclosure_id', 'person_id', 'role', 'channel', 'at', 'actor', 'recorded_at'] as const;
-const CONSENT = ['person_id', 'purpose', 'document_id', 'action', 'at', 'basis', 'evidence', 'actor', 'policy_version', 'recorded_at'] as const;
+const columns = (spec: string): BulkColumn[] => spec.split(' ').map((c) => (c.endsWith('_id') || c === 'id' ? [c, 'bigint'] : [c, 'text']));
+const PERSON = columns('id name email email_key organisation_id status source created_at updated_at');
+const DISCLOSURE = columns('id kind person_id organisation_id audience basis due_on state facts created_at released_at');
+const NOTICE = columns('disclosure_id person_id role channel at actor recorded_at');
+const CONSENT = columns('person_id purpose document_id action at basis evidence actor policy_version recorded_at');
 
 /**
  * PostgreSQL: a thousand rows at a time. The people a chunk names (and any erased addresses

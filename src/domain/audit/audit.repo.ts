@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema/index.js';
 
@@ -26,19 +25,5 @@ export async function appendAuditEntry(db: Kysely<Database>, entry: Omit<AuditFi
   const full = { ...entry, seq };
   const hash = auditHash(prev_hash, full);
   await db.insertInto('audit_entry').values({ ...full, prev_hash, hash }).execute();
-  return { ...full, hash };
-}
-
-/**
- * The same append on the raw SQLite handle, synchronously: for streamed imports,
- * whose batches commit between rows where an await would let rows slip in.
- */
-export function appendAuditEntrySync(sqlite: BetterSqlite3.Database, entry: Omit<AuditFields, 'seq'>): AuditFields & { hash: string } {
-  const last = sqlite.prepare<[], { seq: number; hash: string }>('select seq, hash from audit_entry order by seq desc limit 1').get();
-  const seq = Number(last?.seq ?? 0) + 1;
-  const prev_hash = last?.hash ?? GENESIS_HASH;
-  const full = { ...entry, seq };
-  const hash = auditHash(prev_hash, full);
-  sqlite.prepare('insert into audit_entry (seq, at, actor, command, summary, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?)').run(seq, full.at, full.actor, full.command, full.summary, prev_hash, hash);
   return { ...full, hash };
 }

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import type BetterSqlite3 from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Database } from '../../db/schema/index.js';
@@ -13,11 +12,6 @@ import type { Stamp } from '../audit/audit.service.js';
 export async function currentPolicy(db: Kysely<Database>): Promise<string | null> {
   const row = await db.selectFrom('policy_version').select('version').orderBy('set_at', 'desc').orderBy('version', 'desc').limit(1).executeTakeFirst();
   return row?.version ?? null;
-}
-
-/** The same, on the raw handle, for the bulk imports. */
-export function currentPolicySync(sqlite: BetterSqlite3.Database): string | null {
-  return (sqlite.prepare('select version from policy_version order by set_at desc, version desc limit 1').get() as { version: string } | undefined)?.version ?? null;
 }
 
 /** Records a new version of the privacy statement (its sha256, date and text), audited. */

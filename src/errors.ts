@@ -123,7 +123,8 @@ export function classifyError(err: unknown, dbPath?: string): ConsortError | und
   if (code === '53100') return new DatabaseError(`disk full writing the ${db}`, 'free some space on the database server and run the command again; nothing was written');
   if (code === '25006') return new DatabaseError(`${db} is read-only`, 'connect to the primary, or as a user who may write');
   if (code === '42501') return new DatabaseError(`permission denied on the ${db}: ${e.message}`, 'ask for the privileges consort needs on its tables');
-  if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === '57P01' || code.startsWith('08')) {
+  const lost = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/.test(e.message ?? '');
+  if (lost || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === '57P01' || code.startsWith('08')) {
     return new DatabaseError(`lost the connection to the ${db}`, 'check that PostgreSQL is running, then run the command again; nothing half-done was kept');
   }
   if (code === 'EACCES' || code === 'EPERM') {

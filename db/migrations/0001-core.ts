@@ -100,7 +100,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   } else {
     await createRefuseFunction(db);
     for (const table of ['consent_event', 'audit_entry']) {
-      for (const op of ['update', 'delete']) await refuseTrigger(db, `${table}_no_${op}`, op, table, null, `${table} is append-only`);
+      for (const op of ['update', 'delete', 'truncate']) await refuseTrigger(db, `${table}_no_${op}`, op, table, null, `${table} is append-only`);
     }
   }
 }

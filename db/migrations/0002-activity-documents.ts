@@ -61,6 +61,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   } else {
     await refuseTrigger(db, 'disclosure_released_frozen', 'update', 'disclosure', "old.state = 'released'", 'a released disclosure is frozen');
     await refuseTrigger(db, 'disclosure_released_kept', 'delete', 'disclosure', "old.state = 'released'", 'a released disclosure is frozen');
+    await refuseTrigger(db, 'disclosure_no_truncate', 'truncate', 'disclosure', null, 'a released disclosure is frozen');
   }
 }
 

@@ -14,9 +14,13 @@ export async function createRefuseFunction(db: Kysely<any>): Promise<void> {
     begin raise exception '%', tg_argv[0] using errcode = 'restrict_violation'; end $$`.execute(db);
 }
 
-/** A PostgreSQL row trigger that refuses `events` on `table` when `when` holds, with `message`. */
+/**
+ * A PostgreSQL trigger that refuses `events` on `table` when `when` holds, with `message`: a row
+ * trigger, or for TRUNCATE (which SQLite does not have, and which skips row triggers) a statement one.
+ */
 export async function refuseTrigger(db: Kysely<any>, name: string, events: string, table: string, when: string | null, message: string): Promise<void> {
+  const each = events === 'truncate' ? 'statement' : 'row';
   await sql
-    .raw(`create trigger ${name} before ${events} on ${table} for each row ${when ? `when (${when}) ` : ''}execute function consort_refuse('${message.replace(/'/g, "''")}')`)
+    .raw(`create trigger ${name} before ${events} on ${table} for each ${each} ${when ? `when (${when}) ` : ''}execute function consort_refuse('${message.replace(/'/g, "''")}')`)
     .execute(db);
 }

@@ -44,12 +44,20 @@ export class BulkWriter {
 
   /** Writes every buffered row, parents first; call it before reading what was added, and before commit. */
   async flush(): Promise<void> {
-    for (const [table, t] of this.tables) {
-      if (!t.rows.length) continue;
-      const arrays = t.columns.map(([, type], i) => sql`${t.rows.map((r) => r[i])}::${sql.raw(type)}[]`);
-      await sql`insert into ${sql.table(table)} (${sql.join(t.columns.map(([name]) => sql.id(name)))}) select * from unnest(${sql.join(arrays)})`.execute(this.conn);
-      t.rows = [];
-    }
     this.buffered = 0;
+    for (const [table, t] of this.tables) {
+      // Taken before the await: rows added meanwhile go to the next flush, never twice.
+      const rows = t.rows;
+      if (!rows.length) continue;
+      t.rows = [];
+      const arrays = t.columns.map(([, type], i) => sql`${rows.map((r) => r[i])}::${sql.raw(type)}[]`);
+      await sql`insert into ${sql.table(table)} (${sql.join(t.columns.map(([name]) => sql.id(name)))}) select * from unnest(${sql.join(arrays)})`.execute(this.conn);
+    }
+    // Ids taken but not used go back (the write lock is held, so no other writer took any since).
+    for (const [table, pool] of this.ids) {
+      if (!pool.length) continue;
+      this.ids.set(table, []);
+      await sql`select setval(pg_get_serial_sequence(${table}, 'id'), (select coalesce(max(id), 0) + 1 from ${sql.table(table)}), false)`.execute(this.conn);
+    }
   }
 }

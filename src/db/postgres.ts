@@ -28,7 +28,8 @@ export async function openPostgres(url: string, kysely: KyselyModule, options: {
     // Ids and counts are bigint on PostgreSQL; as numbers they print and compare as on SQLite.
     types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8 || oid === NUMERIC ? Number : pg.types.getTypeParser(oid, format))) as never },
     // A lock held by another writer is waited for as long as on SQLite, then reported.
-    options: `-c lock_timeout=${options.busyTimeoutMs ?? 5000} -c client_min_messages=warning`,
+    // (0 would mean "wait for ever" to PostgreSQL; to consort, as to SQLite, it means "do not wait".)
+    options: `-c lock_timeout=${Math.max(1, options.busyTimeoutMs ?? 5000)} -c client_min_messages=warning`,
     application_name: 'consort',
   };
   const pool: Pool = new pg.Pool(config);

@@ -60,8 +60,9 @@ export function prepare<Row = unknown>(db: Db, conn: Kysely<Database> | undefine
   };
 }
 
-/** Rows of one raw query through a PostgreSQL cursor, 1000 at a time (constant memory). */
-export async function* streamRows<Row>(db: Db, text: string): AsyncIterable<Row> {
+/** Rows of one raw query through a PostgreSQL cursor, 1000 at a time (constant memory), on the pool or on one connection. */
+export async function* streamRows<Row>(on: Db | Kysely<Database>, text: string): AsyncIterable<Row> {
   const { CompiledQuery } = await import('kysely');
-  for await (const chunk of db.kysely.getExecutor().stream<Row>(CompiledQuery.raw(text), 1000)) yield* chunk.rows;
+  const k = 'kysely' in on ? on.kysely : on;
+  for await (const chunk of k.getExecutor().stream<Row>(CompiledQuery.raw(text), 1000)) yield* chunk.rows;
 }

@@ -196,8 +196,10 @@ export async function runImport<Row>(db: Db, stamp: Stamp, input: Input, spec: I
         busy = false;
       }
       if (chunk.length) await handleChunk();
-      await applier.flush?.();
+      // No timed commit may start while the last rows are flushed, audited and committed.
+      if (timer) clearInterval(timer);
       if (committing) await committing;
+      await applier.flush?.();
       if (timerError) throw timerError;
       const result: ImportReport = { source: input.name, format, dryRun: Boolean(opts.dryRun), rows, counts, invalid, batches };
       if (invalid && !opts.skipInvalid) {

@@ -2,6 +2,7 @@
  * End-to-end, PostgreSQL only (SPEC section 6): what a server brings that a file does not, a
  * password in the URL, a server that refuses or is not there, backups into a file, demo.
  */
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { consort, expectOneLineError } from '../helpers/e2e.js';
 import { newDatabase, PG, tempDir } from '../helpers/db.js';
@@ -40,6 +41,18 @@ test('the password in the URL is never printed: not in output, messages, errors 
   expect(runs[9]!.code).toBe(8);
   const audit = JSON.parse(runs[10]!.stdout) as Array<{ summary: string }>;
   expect(audit.some((e) => e.summary === `copy to ${masked(other)}`)).toBe(true);
+});
+
+test('a password that a URL parser would misread is masked all the same; an unknown kind of URL is exit 2, never a file name', async () => {
+  const odd = await consort(['member', 'list', '--db', 'postgres://consort:12#3/x?y@127.0.0.1:1/nothing']);
+  expect(odd.code).toBe(8);
+  expect(odd.stderr).not.toMatch(/12#3|x\?y/);
+  expect(odd.stderr).toContain('postgres://consort:***@127.0.0.1:1/nothing');
+  const dir = tempDir();
+  const other = await consort(['member', 'list', '--db', 'mysql://consort:s3cr3t@127.0.0.1/consort'], { cwd: dir });
+  expectOneLineError(other, 2);
+  expect(other.stderr).toContain('unknown kind of database URL: mysql://consort:***@127.0.0.1/consort');
+  expect(readdirSync(dir)).toEqual([]);
 });
 
 test('a wrong password, a server that is not there, a missing database: exit 8 and one line each', async () => {

@@ -82,11 +82,12 @@ export function activityBulkStatements(db: Db, conn: Kysely<Database>): Activity
   const flush = async () => {
     await writer.flush();
     if (!counts.size) return;
-    const pairs = [...counts].map(([k, n]) => [...k.split(' ').map(Number), n] as [number, number, number]);
+    const taken = counts;
+    counts = new Map();
+    const pairs = [...taken].map(([k, n]) => [...k.split(' ').map(Number), n] as [number, number, number]);
     await sql`insert into participation (document_id, person_id, activities)
               select * from unnest(${pairs.map((p) => p[0])}::bigint[], ${pairs.map((p) => p[1])}::bigint[], ${pairs.map((p) => p[2])}::integer[])
               on conflict (document_id, person_id) do update set activities = participation.activities + excluded.activities`.execute(conn);
-    counts = new Map();
   };
   return {
     async prefetch(rows) {

@@ -1,10 +1,11 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../db/schema/index.js';
 import type { Db } from '../../db/connection.js';
 import { migrateToLatest } from '../../db/migrator.js';
 import { schemaState } from '../../db/connection.js';
 import { streamRows } from '../../db/statements.js';
 import { beginWrite, inTransaction } from '../../db/transaction.js';
-import { ConflictError, ConsortError, ExitCode } from '../../errors.js';
+import { classifyError, ConflictError, ConsortError, ExitCode } from '../../errors.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import { verifyAudit, type Stamp } from '../audit/audit.service.js';
 
@@ -42,20 +43,44 @@ export interface CopyReport {
 /**
  * Copies a whole database into an empty one, SQLite to PostgreSQL or back (SPEC section 6):
  * the target gets the schema from the same migrations, then every row with its id, in one
- * transaction; it is then checked by row counts and by verifying its audit chain. The copy
- * is audited in the source first, so the target holds the entry that records it.
+ * transaction, read from one snapshot of the source; the target's row counts must equal the
+ * source's in that snapshot, and the copy's audit chain must verify. The copy is audited in
+ * the source first, so the target holds the entry that records it. A target that has the
+ * schema but not one audit entry (a copy that failed) is empty enough to copy into.
  */
 export async function copyDatabase(source: Db, target: Db, stamp: Stamp, summary = `copy to ${target.path}`): Promise<CopyReport> {
-  if ((await schemaState(target)).state !== 'empty') {
-    throw new ConflictError(`${target.path} already holds a consort database`, 'copy into a new, empty database; consort never merges two');
-  }
+  const state = await schemaState(target);
+  const unused = state.state === 'empty' || (state.state === 'current' && !(await target.kysely.selectFrom('audit_entry').select('seq').limit(1).executeTakeFirst()));
+  if (!unused) throw new ConflictError(`${target.path} already holds a consort database`, 'copy into a new, empty database; consort never merges two');
   await inTransaction(source, (trx) => appendAuditEntry(trx, { ...stamp, summary }));
-  await migrateToLatest(target, { create: true });
+  try {
+    if (state.state === 'empty') await migrateToLatest(target, { create: true });
+    const tables = await source.kysely.connection().execute((src) => inSnapshot(source, src, () => copyTables(source, src, target)));
+    const audit = await verifyAudit(target);
+    if (!audit.ok) throw new ConsortError(`the copy's audit chain does not verify: entry ${audit.firstBad!.seq}: ${audit.firstBad!.reason}`, ExitCode.checkFailed, 'the source may have been altered: run consort audit verify on it');
+    return { from: source.path, to: target.path, tables, audit: { ok: audit.ok, entries: audit.entries, head: audit.head } };
+  } catch (err) {
+    // An error of the target's is told with the target's name (the source's is the command's).
+    throw err instanceof ConsortError ? err : (classifyError(err, target.path) ?? err);
+  }
+}
 
+/** Runs fn in one read transaction on the source: every table is read from the same snapshot. */
+async function inSnapshot<T>(db: Db, src: Kysely<Database>, fn: () => Promise<T>): Promise<T> {
+  await sql.raw(db.dialect === 'sqlite' ? 'begin' : 'begin isolation level repeatable read read only').execute(src);
+  try {
+    return await fn();
+  } finally {
+    await sql`rollback`.execute(src).catch(() => {});
+  }
+}
+
+/** Copies every table, in one transaction on the target, and checks its counts against the source's. */
+async function copyTables(source: Db, src: Kysely<Database>, target: Db): Promise<Record<string, number>> {
   const tables: Record<string, number> = {};
-  await target.kysely.connection().execute(async (conn) => {
-    await beginWrite(target, conn);
+  return target.kysely.connection().execute(async (conn) => {
     try {
+      await beginWrite(target, conn);
       for (const t of TABLES) {
         let batch: Array<Record<string, unknown>> = [];
         let n = 0;
@@ -64,7 +89,7 @@ export async function copyDatabase(source: Db, target: Db, stamp: Stamp, summary
           n += batch.length;
           batch = [];
         };
-        for await (const row of readTable(source, t.name, t.order)) {
+        for await (const row of readTable(source, src, t.name, t.order)) {
           batch.push(row);
           if (batch.length >= BATCH) await flush();
         }
@@ -76,26 +101,25 @@ export async function copyDatabase(source: Db, target: Db, stamp: Stamp, summary
         }
       }
       for (const t of TABLES) {
-        const copied = Number((await sql<{ n: number }>`select count(*) as n from ${sql.table(t.name)}`.execute(conn)).rows[0]!.n);
-        if (copied !== tables[t.name]) throw new ConsortError(`copy of ${t.name} holds ${copied} rows, not ${tables[t.name]}; nothing was kept`, ExitCode.database);
+        const count = async (k: Kysely<Database>) => Number((await sql<{ n: number }>`select count(*) as n from ${sql.table(t.name)}`.execute(k)).rows[0]!.n);
+        const [there, here] = [await count(src), await count(conn)];
+        if (there !== here) throw new ConsortError(`copy of ${t.name} holds ${here} rows where the source has ${there}; nothing was kept`, ExitCode.database);
       }
       await sql`commit`.execute(conn);
+      return tables;
     } catch (err) {
       await sql`rollback`.execute(conn).catch(() => {});
       throw err;
     }
   });
-  const audit = await verifyAudit(target);
-  if (!audit.ok) throw new ConsortError(`the copy's audit chain does not verify: entry ${audit.firstBad!.seq}: ${audit.firstBad!.reason}`, ExitCode.checkFailed, 'the source may have been altered: run consort audit verify on it');
-  return { from: source.path, to: target.path, tables, audit: { ok: audit.ok, entries: audit.entries, head: audit.head } };
 }
 
-/** One table's rows in order, streamed: SQLite's iterator, or a PostgreSQL cursor. */
-async function* readTable(db: Db, table: string, order: string): AsyncIterable<Record<string, unknown>> {
+/** One table's rows in order, streamed from the source's snapshot: SQLite's iterator, or a PostgreSQL cursor. */
+async function* readTable(db: Db, src: Kysely<Database>, table: string, order: string): AsyncIterable<Record<string, unknown>> {
   const text = `select * from ${table} order by ${order}`;
   if (db.dialect === 'sqlite') {
     yield* db.sqlite.prepare(text).iterate() as Iterable<Record<string, unknown>>;
     return;
   }
-  yield* streamRows<Record<string, unknown>>(db, text);
+  yield* streamRows<Record<string, unknown>>(src, text);
 }

@@ -45,6 +45,8 @@ export async function personReport(db: Db, stamp: Stamp, email: string, opts: { 
             .select([sql<string>`substr(a.at, 1, 7)`.as('month'), 'd.slug as document', (eb) => eb.fn.countAll<number>().as('events')])
             .groupBy([sql`substr(a.at, 1, 7)`, 'd.slug'])
             .orderBy(sql`substr(a.at, 1, 7)`)
+            // Activity on no document first, on both engines (PostgreSQL sorts NULL last by itself).
+            .orderBy(sql`d.slug is not null`)
             .orderBy('d.slug')
             .execute()
         ).map((r) => ({ ...r, events: Number(r.events) }));

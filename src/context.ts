@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import { Output, type Streams } from './io/output.js';
 import { parseIsoTime } from './domain/time.js';
-import type { Db, DbTarget, KyselyModule } from './db/connection.js';
+// Statically: nearly every command opens the database, and a separate chunk is one more file to wait for.
+import { assertSchemaCurrent, openDb, type Db, type DbTarget, type KyselyModule } from './db/connection.js';
 import { displayTarget, parseDbTarget } from './db/target.js';
 
 /** The options every command accepts (SPEC section 3). */
@@ -89,7 +90,6 @@ export class Context {
    */
   async db(opts: { raw?: boolean } = {}): Promise<Db> {
     if (!this.opened) {
-      const { assertSchemaCurrent } = await import('./db/connection.js');
       // PostgreSQL has no raw handle: every command on it goes through Kysely.
       const kysely = opts.raw && this.target.dialect === 'sqlite' ? undefined : await import('kysely');
       const db = await this.open(false, kysely);
@@ -117,7 +117,6 @@ export class Context {
       const { openPostgres } = await import('./db/postgres.js');
       return openPostgres(t.url, kysely!, { busyTimeoutMs: this.busyTimeout() });
     }
-    const { openDb } = await import('./db/connection.js');
     return openDb(t.path, { create, busyTimeoutMs: this.busyTimeout(), kysely });
   }
 

@@ -31,7 +31,7 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  external: ['bindings', 'pg', 'pg-cursor'],
+  external: ['better-sqlite3', 'pg', 'pg-cursor'],
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   chunkNames: 'chunks/[name]-[hash]',
   legalComments: 'none',

@@ -122,4 +122,34 @@ describe('consent ledger', () => {
     expect(ok.stderr).toContain('recorded 1, skipped 1');
     expect((await runCli(['newsletter', 'export', '--db', path])).stdout).toBe('b@example.org\n');
   });
+
+  test('several events for one person in one file: each row sees the ones before it; repeats and re-imports are skipped', async () => {
+    const path = await db();
+    await runCli(['member', 'add', '--name', 'C', '--email', 'c@example.org', '--newsletter', '--db', path]);
+    await runCli(['member', 'add', '--name', 'D', '--email', 'd@example.org', '--db', path]);
+    const file = [
+      'email,purpose,action,at',
+      'c@example.org,newsletter,withdraw,2026-03-01T11:00:00Z',
+      'c@example.org,newsletter,withdraw,2026-03-01T11:00:00Z',
+      'C@example.org,newsletter,grant,2026-03-01T12:00:00Z',
+      'd@example.org,newsletter,grant,2026-03-01T11:00:00Z',
+      'd@example.org,newsletter,withdraw,2026-03-01T11:30:00Z',
+      'd@example.org,newsletter,grant,2026-03-01T11:15:00Z',
+      'd@example.org,directory,grant,2026-03-01T11:15:00Z',
+    ].join('\n') + '\n';
+    const env = { CONSORT_NOW: '2026-03-02T10:00:00Z' };
+    const r = await runCli(['consent', 'import', '-', '--db', path], { stdin: file, env });
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n').filter(Boolean)).toEqual([
+      '[SKIP] line 3: c@example.org (withdraw newsletter: already in that state)',
+      '[SKIP] line 4: C@example.org (grant newsletter: withdrawn on 2026-03-01T11:00:00.000Z; an import never re-subscribes)',
+      '[SKIP] line 7: d@example.org (grant newsletter: withdrawn on 2026-03-01T11:30:00.000Z; an import never re-subscribes)',
+    ]);
+    expect(r.stderr).toContain('recorded 4, skipped 3');
+    const again = await runCli(['consent', 'import', '-', '--db', path], { stdin: file, env });
+    expect(again.stderr).toContain('skipped 7');
+    expect((await runCli(['newsletter', 'export', '--db', path])).stdout).toBe('');
+    const d = JSON.parse((await runCli(['consent', 'show', 'd@example.org', '--format', 'json', '--db', path])).stdout);
+    expect(d.current.map((c: { purpose: string; state: string }) => `${c.purpose} ${c.state}`)).toEqual(['directory grant', 'newsletter withdraw']);
+  });
 });

@@ -4,7 +4,10 @@ import type { Stamp } from '../audit/audit.service.js';
 import { runImport, type ImportHooks, type ImportOptions, type RowOutcome, type RowProblem } from '../import.js';
 import { rowParser } from '../schema.js';
 import { currentPolicy } from '../policy/policy.service.js';
-import { prepare } from '../../db/statements.js';
+import type { Kysely } from 'kysely';
+import { BulkWriter, type BulkColumn } from '../../db/bulk.js';
+import type { Database } from '../../db/schema/index.js';
+import { prepare, type Statement } from '../../db/statements.js';
 import { CONSENT_COLUMNS, consentRowSchema, type ConsentRow } from './consent.schema.js';
 
 /**
@@ -22,13 +25,10 @@ export async function importConsents(db: Db, stamp: Stamp, input: Input, opts: I
       columns: CONSENT_COLUMNS,
       parse: rowParser(consentRowSchema),
       prepare: async (conn) => {
-        const findPerson = prepare<{ id: number }>(db, conn, 'select id from person where email_key = ?');
-        const findDocument = prepare<{ id: number }>(db, conn, 'select id from document where slug = ?');
-        const latest = prepare<{ action: string; at: string }>(db, conn, 'select action, at from consent_event where person_id = ? and purpose = ? and document_id is ? order by at desc, id desc limit 1');
-        const sameEvent = prepare<{ id: number }>(db, conn, 'select id from consent_event where person_id = ? and purpose = ? and document_id is ? and action = ? and at = ? limit 1');
-        const insert = prepare(db, conn, 'insert into consent_event (person_id, purpose, document_id, action, at, basis, evidence, actor, policy_version, recorded_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+        const st = db.dialect === 'sqlite' ? consentImportStatements(db, conn) : consentBulkStatements(db, conn);
+        const { findPerson, findDocument, latest, sameEvent, insert } = st;
         const policy = await currentPolicy(conn);
-        return { apply: async (row, line): Promise<RowOutcome | RowProblem> => {
+        return { prefetch: st.prefetch, flush: st.flush, apply: async (row, line): Promise<RowOutcome | RowProblem> => {
           const key = row.email.email;
           const person = await findPerson.get(row.email.key);
           if (!person) return { source: input.name, line, field: 'email', reason: `no person with email ${key}` };
@@ -55,4 +55,89 @@ export async function importConsents(db: Db, stamp: Stamp, input: Input, opts: I
     opts,
     hooks,
   );
+}
+
+type ConsentImportStatements = {
+  findPerson: Pick<Statement<{ id: number }>, 'get'>;
+  findDocument: Pick<Statement<{ id: number }>, 'get'>;
+  latest: Pick<Statement<{ action: string; at: string }>, 'get'>;
+  sameEvent: Pick<Statement<{ id: number }>, 'get'>;
+  insert: Pick<Statement<unknown>, 'run'>;
+  prefetch?(rows: ConsentRow[]): Promise<void>;
+  flush?(): Promise<void>;
+};
+
+/** Prepared statements for the consent import (STYLE rule 10), on either engine, a row at a time. */
+function consentImportStatements(db: Db, conn: Kysely<Database>): ConsentImportStatements {
+  return {
+    findPerson: prepare<{ id: number }>(db, conn, 'select id from person where email_key = ?'),
+    findDocument: prepare<{ id: number }>(db, conn, 'select id from document where slug = ?'),
+    latest: prepare<{ action: string; at: string }>(db, conn, 'select action, at from consent_event where person_id = ? and purpose = ? and document_id is ? order by at desc, id desc limit 1'),
+    sameEvent: prepare<{ id: number }>(db, conn, 'select id from consent_event where person_id = ? and purpose = ? and document_id is ? and action = ? and at = ? limit 1'),
+    insert: prepare(db, conn, 'insert into consent_event (person_id, purpose, document_id, action, at, basis, evidence, actor, policy_version, recorded_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+  };
+}
+
+const CONSENT: BulkColumn[] = ['person_id', 'purpose', 'document_id', 'action', 'at', 'basis', 'evidence', 'actor', 'policy_version', 'recorded_at'].map((c) => [c, c.endsWith('_id') ? 'bigint' : 'text']);
+
+/**
+ * The same statements on PostgreSQL, a thousand rows at a time: the people a chunk names and
+ * their ledgers are read in one query each, and kept up to date in memory as rows are added;
+ * new events go out as multi-row inserts.
+ */
+function consentBulkStatements(db: Db, conn: Kysely<Database>): ConsentImportStatements {
+  const one = consentImportStatements(db, conn);
+  const writer = new BulkWriter(conn);
+  const people = new Map<string, number>();
+  let prefetched = new Set<number>();
+  let latest = new Map<string, { action: string; at: string }>();
+  let recorded = new Set<string>();
+  const scope = (p: unknown, purpose: unknown, d: unknown) => `${p}\u0000${purpose}\u0000${d ?? ''}`;
+  const event = (p: unknown, purpose: unknown, d: unknown, action: unknown, at: unknown) => `${scope(p, purpose, d)}\u0000${action}\u0000${at}`;
+  return {
+    async prefetch(rows) {
+      await writer.flush();
+      const keys = [...new Set(rows.map((r) => r.email.key))];
+      people.clear();
+      for (const r of await conn.selectFrom('person').select(['id', 'email_key']).where('email_key', 'in', keys.length ? keys : ['']).execute()) people.set(r.email_key, Number(r.id));
+      prefetched = new Set(people.values());
+      latest = new Map();
+      recorded = new Set();
+      if (!prefetched.size) return;
+      // Oldest first: the last event seen per scope is its current state, as "order by at desc, id desc limit 1" finds.
+      const ledger = await conn.selectFrom('consent_event').select(['person_id', 'purpose', 'document_id', 'action', 'at']).where('person_id', 'in', [...prefetched]).orderBy('at').orderBy('id').execute();
+      for (const e of ledger) {
+        latest.set(scope(e.person_id, e.purpose, e.document_id), { action: e.action, at: e.at });
+        recorded.add(event(e.person_id, e.purpose, e.document_id, e.action, e.at));
+      }
+    },
+    flush: () => writer.flush(),
+    findPerson: { get: (k) => (people.has(k as string) ? { id: people.get(k as string)! } : one.findPerson.get(k)) },
+    findDocument: one.findDocument,
+    latest: {
+      get: async (p, purpose, d) => {
+        if (prefetched.has(p as number)) return latest.get(scope(p, purpose, d));
+        await writer.flush();
+        return one.latest.get(p, purpose, d);
+      },
+    },
+    sameEvent: {
+      get: async (p, purpose, d, action, at) => {
+        if (prefetched.has(p as number)) return recorded.has(event(p, purpose, d, action, at)) ? { id: 0 } : undefined;
+        await writer.flush();
+        return one.sameEvent.get(p, purpose, d, action, at);
+      },
+    },
+    insert: {
+      run: async (...values) => {
+        const [p, purpose, d, action, at] = values;
+        await writer.add('consent_event', CONSENT, values);
+        recorded.add(event(p, purpose, d, action, at));
+        // The newest id wins a tie on time: an event at or after the current one becomes current.
+        const current = latest.get(scope(p, purpose, d));
+        if (!current || (at as string) >= current.at) latest.set(scope(p, purpose, d), { action: action as string, at: at as string });
+        return { id: 0, changes: 1 };
+      },
+    },
+  };
 }

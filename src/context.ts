@@ -4,8 +4,8 @@ import { UsageError } from './errors.js';
 import { Output, type Streams } from './io/output.js';
 import { parseIsoTime } from './domain/time.js';
 // Statically: nearly every command opens the database, and a separate chunk is one more file to wait for.
-import { assertSchemaCurrent, openDb, type Db, type DbTarget, type KyselyModule } from './db/connection.js';
-import { displayTarget, parseDbTarget } from './db/target.js';
+import { assertSchemaCurrent, openDb, type Db, type KyselyModule } from './db/connection.js';
+import { displayTarget, parseDbTarget, type DbTarget } from './db/target.js';
 
 /** The options every command accepts (SPEC section 3). */
 export interface GlobalOptions {

@@ -25,8 +25,6 @@ export interface Db {
   close(): Promise<void>;
 }
 
-export { maskUrl, displayTarget, parseDbTarget, type DbTarget } from './target.js';
-
 /**
  * better-sqlite3, loaded with require and told where its native addon is: an ESM import of
  * this CommonJS package is parsed for its exports, and the `bindings` search for the addon

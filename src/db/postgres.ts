@@ -2,7 +2,8 @@ import { createRequire } from 'node:module';
 import type { Kysely } from 'kysely';
 import type { Pool, PoolConfig } from 'pg';
 import { DatabaseError } from '../errors.js';
-import { maskUrl, type Db, type KyselyModule } from './connection.js';
+import type { Db, KyselyModule } from './connection.js';
+import { maskUrl } from './target.js';
 import type { Database } from './schema/index.js';
 
 const requireCjs = createRequire(import.meta.url);

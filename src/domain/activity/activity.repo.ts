@@ -4,6 +4,7 @@ import { BulkWriter, type BulkColumn } from '../../db/bulk.js';
 import { prepare, type Statement } from '../../db/statements.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema/index.js';
+import { peopleByKey } from '../member/member.repo.js';
 
 /** An activity as listed: who, when, what, on which document. */
 export interface ActivityRow {
@@ -74,7 +75,7 @@ const ACTIVITY: BulkColumn[] = [['person_id', 'bigint'], ['at', 'text'], ['actio
 export function activityBulkStatements(db: Db, conn: Kysely<Database>): ActivityImportStatements {
   const one = activityImportStatements(db, conn);
   const writer = new BulkWriter(conn);
-  const people = new Map<string, { id: number; status: string }>();
+  let people = new Map<string, { id: number; status: string }>();
   let known = new Set<string>();
   let prefetched = new Set<number>();
   let counts = new Map<string, number>();
@@ -92,11 +93,7 @@ export function activityBulkStatements(db: Db, conn: Kysely<Database>): Activity
   return {
     async prefetch(rows) {
       await flush();
-      const keys = [...new Set(rows.map((r) => r.email.key))];
-      people.clear();
-      for (const r of await conn.selectFrom('person').select(['id', 'status', 'email_key']).where('email_key', 'in', keys.length ? keys : ['']).execute()) {
-        people.set(r.email_key, { id: Number(r.id), status: r.status });
-      }
+      people = await peopleByKey(conn, rows.map((r) => r.email.key));
       const ids = [...new Set([...people.values()].map((p) => p.id))];
       const ats = rows.map((r) => r.at).sort();
       known = new Set();

@@ -6,6 +6,7 @@ import { rowParser } from '../schema.js';
 import { currentPolicy } from '../policy/policy.service.js';
 import type { Kysely } from 'kysely';
 import { BulkWriter, type BulkColumn } from '../../db/bulk.js';
+import { peopleByKey } from '../member/member.repo.js';
 import type { Database } from '../../db/schema/index.js';
 import { prepare, type Statement } from '../../db/statements.js';
 import { CONSENT_COLUMNS, consentRowSchema, type ConsentRow } from './consent.schema.js';
@@ -88,7 +89,7 @@ const CONSENT: BulkColumn[] = ['person_id', 'purpose', 'document_id', 'action', 
 function consentBulkStatements(db: Db, conn: Kysely<Database>): ConsentImportStatements {
   const one = consentImportStatements(db, conn);
   const writer = new BulkWriter(conn);
-  const people = new Map<string, number>();
+  let people = new Map<string, number>();
   let prefetched = new Set<number>();
   let latest = new Map<string, { action: string; at: string }>();
   let recorded = new Set<string>();
@@ -97,9 +98,7 @@ function consentBulkStatements(db: Db, conn: Kysely<Database>): ConsentImportSta
   return {
     async prefetch(rows) {
       await writer.flush();
-      const keys = [...new Set(rows.map((r) => r.email.key))];
-      people.clear();
-      for (const r of await conn.selectFrom('person').select(['id', 'email_key']).where('email_key', 'in', keys.length ? keys : ['']).execute()) people.set(r.email_key, Number(r.id));
+      people = new Map([...(await peopleByKey(conn, rows.map((r) => r.email.key)))].map(([k, p]) => [k, p.id]));
       prefetched = new Set(people.values());
       latest = new Map();
       recorded = new Set();

@@ -10,10 +10,15 @@ import { emailKey } from '../email.js';
 
 const SALT_KEY = 'erasure-salt';
 
-/** The database's own salt for erased-address hashes, made on first use (never exported). */
+/** The database's own salt for erased-address hashes, if anyone was ever erased. */
+export async function findErasureSalt(trx: Kysely<Database>): Promise<string | undefined> {
+  return (await trx.selectFrom('settings').select('value').where('key', '=', SALT_KEY).executeTakeFirst())?.value;
+}
+
+/** The salt, made on first use (never exported). */
 async function erasureSalt(trx: Kysely<Database>): Promise<string> {
-  const row = await trx.selectFrom('settings').select('value').where('key', '=', SALT_KEY).executeTakeFirst();
-  if (row) return row.value;
+  const existing = await findErasureSalt(trx);
+  if (existing) return existing;
   const salt = randomBytes(32).toString('hex');
   await trx.insertInto('settings').values({ key: SALT_KEY, value: salt }).execute();
   return salt;
@@ -27,13 +32,13 @@ export const erasedHash = (salt: string, key: string) => createHash('sha256').up
  * On SQLite it runs synchronously on a prepared statement (the bulk import's hot path).
  */
 export async function erasedChecker(db: Db, trx: Kysely<Database>): Promise<(key: string) => boolean | Promise<boolean>> {
-  const salt = await trx.selectFrom('settings').select('value').where('key', '=', SALT_KEY).executeTakeFirst();
+  const salt = await findErasureSalt(trx);
   if (!salt) return () => false;
   if (db.dialect === 'sqlite') {
     const find = db.sqlite.prepare('select 1 from erased_email where hash = ?');
-    return (key) => Boolean(find.get(erasedHash(salt.value, key)));
+    return (key) => Boolean(find.get(erasedHash(salt, key)));
   }
-  return async (key) => Boolean(await trx.selectFrom('erased_email').select('hash').where('hash', '=', erasedHash(salt.value, key)).executeTakeFirst());
+  return async (key) => Boolean(await trx.selectFrom('erased_email').select('hash').where('hash', '=', erasedHash(salt, key)).executeTakeFirst());
 }
 
 /** Refuses an erased address unless the caller says the person came back (exit 6). */

@@ -5,8 +5,8 @@ import { runImport, type ImportHooks, type ImportOptions, type RowOutcome, type 
 import { orgKey } from '../org/org.repo.js';
 import { rowParser } from '../schema.js';
 import type { OnDuplicate } from './member.constants.js';
-import { memberImportStatements } from './member.repo.js';
-import { erasedChecker, erasedHash } from './member.erase.js';
+import { memberImportStatements, peopleByKey } from './member.repo.js';
+import { erasedChecker, erasedHash, findErasureSalt } from './member.erase.js';
 import { BulkWriter, type BulkColumn } from '../../db/bulk.js';
 import type { MaybePromise } from '../../db/statements.js';
 import type { Kysely } from 'kysely';
@@ -159,7 +159,7 @@ const CONSENT = columns('person_id purpose document_id action at basis evidence 
 async function postgresStore(conn: Kysely<Database>, c: StoreContext): Promise<MemberStore> {
   const writer = new BulkWriter(conn);
   const { stamp } = c;
-  const salt = (await conn.selectFrom('settings').select('value').where('key', '=', 'erasure-salt').executeTakeFirst())?.value;
+  const salt = await findErasureSalt(conn);
   let people = new Map<string, number>();
   let erased = new Set<string>();
   return {
@@ -167,8 +167,7 @@ async function postgresStore(conn: Kysely<Database>, c: StoreContext): Promise<M
       // What earlier chunks added is written first, so the lookups see it.
       await writer.flush();
       const keys = [...new Set(rows.map((r) => r.email.key))];
-      people = new Map();
-      for (const r of await conn.selectFrom('person').select(['id', 'email_key']).where('email_key', 'in', keys.length ? keys : ['']).execute()) people.set(r.email_key, Number(r.id));
+      people = new Map([...(await peopleByKey(conn, keys))].map(([k, p]) => [k, p.id]));
       erased = new Set();
       if (salt) {
         const hashes = new Map(keys.map((k) => [erasedHash(salt, k), k]));

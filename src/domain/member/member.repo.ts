@@ -24,6 +24,15 @@ export function selectPeople(db: Kysely<Database>) {
     .select(['p.id', 'p.name', 'p.email', 'p.status', 'o.name as organisation', 'p.source', 'p.created_at', 'p.updated_at']);
 }
 
+/** The people with these address keys, in one query (the bulk imports' lookups on PostgreSQL). */
+export async function peopleByKey(db: Kysely<Database>, keys: Iterable<string>): Promise<Map<string, { id: number; status: PersonStatus }>> {
+  const wanted = [...new Set(keys)];
+  const found = new Map<string, { id: number; status: PersonStatus }>();
+  if (!wanted.length) return found;
+  for (const r of await db.selectFrom('person').select(['id', 'status', 'email_key']).where('email_key', 'in', wanted).execute()) found.set(r.email_key, { id: Number(r.id), status: r.status });
+  return found;
+}
+
 export async function findPersonByEmail(db: Kysely<Database>, email: string): Promise<PersonRow | undefined> {
   const r = await selectPeople(db).where('p.email_key', '=', emailKey(email)).executeTakeFirst();
   return r && { ...r, id: Number(r.id) };

@@ -38,7 +38,7 @@ function osUser(): string {
 /** What a command gets: streams and output, clock, actor, database, prompts. */
 export class Context {
   readonly out: Output;
-  readonly actor: string;
+  private who?: string;
   private target: DbTarget;
   private readonly fixedNow?: string;
   private opened?: Db;
@@ -50,13 +50,17 @@ export class Context {
     public command = '',
   ) {
     this.out = new Output(streams, { color: options.color, quiet: options.quiet, verbose: options.verbose });
-    this.actor = options.actor || streams.env.CONSORT_ACTOR || osUser();
     this.target = resolveDbTarget(options.db, streams.env);
     const now = streams.env.CONSORT_NOW;
     if (now) {
       this.fixedNow = parseIsoTime(now);
       if (!this.fixedNow) throw new UsageError(`CONSORT_NOW is not an ISO 8601 time: '${now}'`, 'e.g. CONSORT_NOW=2026-01-31T09:00:00Z');
     }
+  }
+
+  /** Who is acting, for the audit log; the OS user is looked up only when a command writes (it costs 5 ms). */
+  get actor(): string {
+    return (this.who ??= this.options.actor || this.streams.env.CONSORT_ACTOR || osUser());
   }
 
   /** The current time as a UTC ISO string; CONSORT_NOW fixes it for tests and reproducible runs. */

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
-import { tempDir, newDatabase } from '../helpers/db.js';
+import { tempDir, newDatabase, onPostgres, rowsAt } from '../helpers/db.js';
 
 const MARKER = 'zq-secret-activity-marker';
 
@@ -91,6 +91,14 @@ describe('activity import', () => {
     expect((await run('activity', 'list', '--format', 'ndjson')).stdout.trim().split('\n')).toHaveLength(3);
     expect((await run('activity', 'log', 'ada@example.org', 'edit', '--detail', '[1]')).code).toBe(2);
     expect((await run('activity', 'log', 'carl@example.org', 'edit')).code).toBe(7);
+  });
+
+  test('activity keeps two indexes: the unique event index also serves a member\'s activity in time order (0007)', async () => {
+    const { db } = await setup();
+    const indexes = onPostgres
+      ? "select indexname as name from pg_indexes where tablename = 'activity' and indexname <> 'activity_pkey' order by 1"
+      : "select name from sqlite_master where type = 'index' and tbl_name = 'activity' and sql is not null order by 1";
+    expect((await rowsAt<{ name: string }>(db, indexes)).map((r) => r.name)).toEqual(['activity_document_person', 'activity_event_unique']);
   });
 });
 

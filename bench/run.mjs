@@ -36,26 +36,29 @@ function repeat(cmd, args, opts = {}) {
   return { median: secs[Math.floor(secs.length / 2)], min: secs[0], max: secs.at(-1), mb: Math.max(...runs.map((r) => r.mb)) };
 }
 
+const STARTUP_RUNS = 31;
+const NODE0 = [process.execPath, '-e', '0'];
+
 /**
  * Start-up costs: median (and spread) wall time in milliseconds of `n` runs of ours and of the
- * reference, taken in turns, so a machine that slows down for a while slows both alike.
+ * reference, taken in turns (each first every other time), so a machine that slows down for a
+ * while slows both alike.
  */
 function startup(ours, reference, n = STARTUP_RUNS) {
-  const times = [[], []];
+  const times = { ours: [], reference: [] };
   for (let i = 0; i < n; i++) {
-    [ours, reference].forEach(([cmd, ...args], j) => {
+    for (const which of i % 2 ? ['reference', 'ours'] : ['ours', 'reference']) {
+      const [cmd, ...args] = which === 'ours' ? ours : reference;
       const t = process.hrtime.bigint();
       execFileSync(cmd, args, { env: ENV, stdio: 'ignore' });
-      times[j].push(Number(process.hrtime.bigint() - t) / 1e6);
-    });
+      times[which].push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
   }
-  return times.map((ts) => {
+  return [times.ours, times.reference].map((ts) => {
     ts.sort((a, b) => a - b);
     return { median: ts[Math.floor(n / 2)], min: ts[0], max: ts.at(-1) };
   });
 }
-const STARTUP_RUNS = 31;
-const NODE0 = [process.execPath, '-e', '0'];
 
 const results = [];
 const fix = (x) => +x.toFixed(3);
@@ -122,7 +125,7 @@ const memoryRow = (work, mb) => ({ work, ours: fix(mb), spread: '', baseline: 15
 results.push(memoryRow(`newsletter export peak memory, ${ROWS} people`, consortExport.mb));
 // The same export of a tenth of the people: memory must not grow with the list.
 if (ROWS >= 100_000) {
-  const tenth = ROWS / 10;
+  const tenth = Math.round(ROWS / 10);
   const tenthCsv = join(DATA, `people-${tenth}.csv`);
   if (!existsSync(tenthCsv)) {
     await writePeopleCsv(tenthCsv + '.tmp', tenth);
@@ -131,7 +134,7 @@ if (ROWS >= 100_000) {
   const small = join(DATA, 'tenth.db');
   fresh(small, template)();
   execFileSync(process.execPath, [BIN, 'member', 'import', tenthCsv, '--db', small, '-q'], { env: ENV, stdio: 'ignore' });
-  const smallExport = repeat(process.execPath, [BIN, 'newsletter', 'export', '--format', 'csv', '-o', out, '--db', small, '-q']);
+  const smallExport = repeat(process.execPath, [BIN, 'newsletter', 'export', '--format', 'csv', '-o', join(DATA, 'newsletter-tenth.csv'), '--db', small, '-q']);
   results.push(memoryRow(`newsletter export peak memory, ${tenth} people`, smallExport.mb));
 }
 

@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
  * order; erasure), while each index costs every recorded event a write at a random place.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.dropIndex('activity_person_at').execute();
+  await db.schema.dropIndex('activity_person_at').ifExists().execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
-import { tempDir, newDatabase, onPostgres, rowsAt } from '../helpers/db.js';
+import { tempDir, newDatabase, onPostgres, rowsAt, execAt } from '../helpers/db.js';
 
 const MARKER = 'zq-secret-activity-marker';
 
@@ -93,12 +93,22 @@ describe('activity import', () => {
     expect((await run('activity', 'log', 'carl@example.org', 'edit')).code).toBe(7);
   });
 
-  test('activity keeps two indexes: the unique event index also serves a member\'s activity in time order (0007)', async () => {
-    const { db } = await setup();
+  test('0007: a database with activity migrates; activity keeps two indexes, the unique event index serving a member\'s activity in time order', async () => {
+    const { db, run } = await setup();
+    await run('activity', 'log', 'ada@example.org', 'comment', '--at', '2026-02-10');
+    await run('activity', 'log', 'ada@example.org', 'edit', '--document', 'spec', '--at', '2026-02-01');
+    // The database as 0006 left it: the index back, 0007 not applied.
+    await execAt(db, "create index activity_person_at on activity (person_id, at); delete from kysely_migration where name = '0007-activity-index'");
+    expect((await run('member', 'list')).code).toBe(8);
+    const migrated = await run('db', 'migrate');
+    expect(migrated.code).toBe(0);
+    expect(migrated.stdout + migrated.stderr).toContain('0007-activity-index');
     const indexes = onPostgres
       ? "select indexname as name from pg_indexes where tablename = 'activity' and indexname <> 'activity_pkey' order by 1"
       : "select name from sqlite_master where type = 'index' and tbl_name = 'activity' and sql is not null order by 1";
     expect((await rowsAt<{ name: string }>(db, indexes)).map((r) => r.name)).toEqual(['activity_document_person', 'activity_event_unique']);
+    const listed = JSON.parse((await run('activity', 'list', '--member', 'ada@example.org', '--format', 'json')).stdout);
+    expect(listed.map((a: { action: string; at: string }) => `${a.at.slice(0, 10)} ${a.action}`)).toEqual(['2026-02-01 edit', '2026-02-10 comment']);
   });
 });
 

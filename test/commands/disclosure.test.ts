@@ -102,6 +102,18 @@ describe('P2: lawful disclosure is the only way to a third party', () => {
     const after = JSON.parse((await run(['notice', 'pending', '--format', 'json'])).stdout);
     expect(after.some((n: { to: string; kind: string }) => n.to === 'bo@example.org' && n.kind === 'legal')).toBe(false);
   });
+
+  test('disclosures check lists untold lawful disclosures by date, then in the order they were made', async () => {
+    const { run } = await setup();
+    const on = (day: string) => ({ CONSORT_NOW: `2026-03-${day}T10:00:00Z` });
+    expect((await run(['disclose', 'ada@example.org', '--to', 'Court A', '--legal-basis', 'order 1'], on('05'))).code).toBe(0);
+    expect((await run(['disclose', 'bo@example.org', '--to', 'Court B', '--legal-basis', 'order 2'], on('02'))).code).toBe(0);
+    expect((await run(['disclose', 'bo@example.org', '--to', 'Court C', '--legal-basis', 'order 3'], on('05'))).code).toBe(0);
+    const check = await run(['disclosures', 'check', '--format', 'json'], on('06'));
+    expect(check.code).toBe(3);
+    const legal = JSON.parse(check.stdout).filter((p: { kind: string }) => p.kind === 'legal');
+    expect(legal.map((p: { due_on: string; message: string }) => `${p.due_on} ${p.message.split(' ').at(-1)}`)).toEqual(['2026-03-02 B', '2026-03-05 A', '2026-03-05 C']);
+  });
 });
 
 describe('P9: disclosures check from the command line', () => {

@@ -58,6 +58,17 @@ export const toDisclosureRow = (r: any): DisclosureRow => ({
 });
 
 /**
+ * Released lawful disclosures whose subject is to be told (no reason recorded for not telling),
+ * oldest due first. Sorted here rather than by SQL: asked to sort by due date, SQLite walks the
+ * (state, due_on) index through every released disclosure (0.5 s at 1M members) instead of
+ * finding the few legal ones by (kind, state).
+ */
+export async function selectLegalWithoutExemption(db: Kysely<Database>): Promise<DisclosureRow[]> {
+  const rows = await selectDisclosures(db).clearOrderBy().where('x.kind', '=', 'legal').where('x.state', '=', 'released').where('x.no_notice_reason', 'is', null).execute();
+  return rows.map(toDisclosureRow).sort((a, b) => (a.due_on < b.due_on ? -1 : a.due_on > b.due_on ? 1 : a.id - b.id));
+}
+
+/**
  * Prepared statements that plan what membership brings (P6, P7), for member add and the bulk
  * member import: a planned public announcement, and the members' directory relay, released
  * at once with its notice by the membership terms.

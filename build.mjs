@@ -1,6 +1,7 @@
 // Bundles src/ into dist/ with esbuild: one small entry (so `--version` loads almost
-// nothing) and lazily imported chunks per command; better-sqlite3 and pg stay external
-// (native code and optional drivers).
+// nothing) and lazily imported chunks per command. better-sqlite3's JavaScript is bundled
+// (its native addon is loaded from node_modules by path); pg stays external, loaded only
+// for a PostgreSQL database.
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 
@@ -31,7 +32,7 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  external: ['better-sqlite3', 'pg', 'pg-cursor'],
+  external: ['bindings', 'pg', 'pg-cursor'],
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   chunkNames: 'chunks/[name]-[hash]',
   legalComments: 'none',

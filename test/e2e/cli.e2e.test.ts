@@ -38,6 +38,17 @@ async function newsletter(db: string): Promise<string[]> {
   return lines(r.stdout);
 }
 
+describe('version', () => {
+  test('--version and -V print the version of package.json and nothing else, and --help still lists the commands', async () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    for (const flag of ['--version', '-V']) expect(await consort([flag])).toEqual({ code: 0, signal: null, stdout: `${pkg.version}\n`, stderr: '' });
+    const help = await consort(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: consort /);
+    expect(help.stdout).toContain('member');
+  });
+});
+
 describe('missing database (SPEC 4: never created implicitly)', () => {
   test('member list on a missing file exits 8, names the path and consort init, and creates nothing', async () => {
     const root = tempDir();

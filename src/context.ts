@@ -58,7 +58,7 @@ export class Context {
     }
   }
 
-  /** Who is acting, for the audit log; the OS user is looked up only when a command writes (it costs 5 ms). */
+  /** Who is acting, for the audit log; the OS user (a system call) is looked up only when a command writes. */
   get actor(): string {
     return (this.who ??= this.options.actor || this.streams.env.CONSORT_ACTOR || osUser());
   }

@@ -2,28 +2,19 @@
 // checking the file costs alone (no database), and what writing the rows an import adds costs
 // in SQL alone (no JavaScript). Usage: npm run bench:floor   (BENCH_ROWS=100000 by default)
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { writePeopleCsv } from './generate.mjs';
+import { BIN, DATA, ENV, peopleCsv, removeDatabase } from './common.mjs';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
-const DATA = new URL('./data/', import.meta.url).pathname;
-const BIN = new URL('../bin/consort', import.meta.url).pathname;
-const ENV = { ...process.env, CONSORT_ACTOR: 'bench', NO_COLOR: '1' };
 
-mkdirSync(DATA, { recursive: true });
-const csv = join(DATA, `people-${ROWS}.csv`);
-if (!existsSync(csv)) {
-  await writePeopleCsv(csv + '.tmp', ROWS);
-  renameSync(csv + '.tmp', csv);
-}
+const csv = await peopleCsv(ROWS);
 const seconds = (f) => {
   const t = process.hrtime.bigint();
   f();
   return Number(process.hrtime.bigint() - t) / 1e9;
 };
-const rm = (file) => ['', '-wal', '-shm'].forEach((s) => rmSync(file + s, { force: true }));
 
 const ref = join(DATA, 'floor-ref.db');
 const db = join(DATA, 'floor.db');
@@ -31,12 +22,12 @@ const target = join(DATA, 'floor-sql.db');
 const runner = join(DATA, 'floor-parse.mjs');
 try {
   // 1. sqlite3 .import, the baseline of npm run bench.
-  rm(ref);
+  removeDatabase(ref);
   execFileSync('sqlite3', [ref, 'create table people (name text, email text unique, organization text, status text, newsletter text)']);
   const dotImport = seconds(() => execFileSync('sqlite3', [ref, `.import --csv --skip 1 ${csv} people`]));
 
   // 2. The whole consort import.
-  rm(db);
+  removeDatabase(db);
   execFileSync(process.execPath, [BIN, 'init', '--db', db, '-q'], { env: ENV });
   const consort = seconds(() => execFileSync(process.execPath, [BIN, 'member', 'import', csv, '--db', db, '-q'], { env: ENV }));
 
@@ -67,7 +58,7 @@ try {
   const parseOnly = seconds(() => execFileSync(process.execPath, [runner, csv]));
 
   // 4. Writing only: the rows that import added, copied by SQL into a fresh database of the same schema.
-  rm(target);
+  removeDatabase(target);
   execFileSync(process.execPath, [BIN, 'init', '--db', target, '-q'], { env: ENV });
   execFileSync('sqlite3', [target, `attach '${db}' as src; insert into organisation select * from src.organisation;`]);
   const tables = ['person', 'disclosure', 'notice', 'consent_event'];
@@ -96,6 +87,6 @@ try {
   ]);
 } finally {
   // Nothing is left behind, even when a step fails.
-  for (const f of [ref, db, target]) rm(f);
+  for (const f of [ref, db, target]) removeDatabase(f);
   rmSync(runner, { force: true });
 }

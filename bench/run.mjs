@@ -1,15 +1,13 @@
 // consort's performance targets (SPEC section 7), measured side by side in one run.
 // Usage: npm run bench            (1M rows; BENCH_ROWS=100000 for a quick run)
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import os from 'node:os';
-import { writeEvents, writePeopleCsv } from './generate.mjs';
+import { writeEvents } from './generate.mjs';
+import { BIN, DATA, ENV, peopleCsv, removeDatabase } from './common.mjs';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
-const DATA = new URL('./data/', import.meta.url).pathname;
-const BIN = new URL('../bin/consort', import.meta.url).pathname;
-const ENV = { ...process.env, CONSORT_ACTOR: 'bench', NO_COLOR: '1' };
 
 for (const tool of ['sqlite3', '/usr/bin/time']) {
   if (spawnSync('which', [tool]).status !== 0) {
@@ -67,13 +65,7 @@ function report(work, ours, theirs, target, unit = 's') {
   results.push({ work, ours: fix(ours.median), spread: `${fix(ours.min)}–${fix(ours.max)}`, baseline: fix(theirs.median), unit, ratio: +ratio.toFixed(2), target, ok: ratio <= target });
 }
 
-mkdirSync(DATA, { recursive: true });
-const csv = join(DATA, `people-${ROWS}.csv`);
-if (!existsSync(csv)) {
-  console.error(`bench: generating ${ROWS} people…`);
-  await writePeopleCsv(csv + '.tmp', ROWS);
-  renameSync(csv + '.tmp', csv);
-}
+const csv = await peopleCsv(ROWS);
 
 // 1. Cold start.
 const template = join(DATA, 'template.db');
@@ -82,11 +74,10 @@ report('consort --version cold start', ...startup([process.execPath, BIN, '--ver
 // 2. member import vs sqlite3 .import of the same file into a table of the same shape.
 const db = join(DATA, 'bench.db');
 const ref = join(DATA, 'ref.db');
-for (const f of [db, ref]) for (const s of ['', '-wal', '-shm']) rmSync(f + s, { force: true });
-for (const s of ['', '-wal', '-shm']) rmSync(template + s, { force: true });
+for (const f of [db, ref, template]) removeDatabase(f);
 execFileSync(process.execPath, [BIN, 'init', '--db', template], { env: ENV, stdio: 'ignore' });
 const fresh = (file, from) => () => {
-  for (const s of ['', '-wal', '-shm']) rmSync(file + s, { force: true });
+  removeDatabase(file);
   execFileSync('sqlite3', [from, `vacuum into '${file}'`]);
 };
 const sqliteImport = repeat('sqlite3', [ref, '.import --csv --skip 1 ' + csv + ' people'], {
@@ -126,11 +117,7 @@ results.push(memoryRow(`newsletter export peak memory, ${ROWS} people`, consortE
 // The same export of a tenth of the people: memory must not grow with the list.
 if (ROWS >= 100_000) {
   const tenth = Math.round(ROWS / 10);
-  const tenthCsv = join(DATA, `people-${tenth}.csv`);
-  if (!existsSync(tenthCsv)) {
-    await writePeopleCsv(tenthCsv + '.tmp', tenth);
-    renameSync(tenthCsv + '.tmp', tenthCsv);
-  }
+  const tenthCsv = await peopleCsv(tenth);
   const small = join(DATA, 'tenth.db');
   fresh(small, template)();
   execFileSync(process.execPath, [BIN, 'member', 'import', tenthCsv, '--db', small, '-q'], { env: ENV, stdio: 'ignore' });
@@ -141,7 +128,7 @@ if (ROWS >= 100_000) {
 // 5. disclosures check on ROWS people, 10 x ROWS activities and 50 scheduled documents.
 // The activity is written with SQL (the import is measured above); then consort checks it.
 const big = join(DATA, 'check.db');
-for (const s of ['', '-wal', '-shm']) rmSync(big + s, { force: true });
+removeDatabase(big);
 execFileSync('sqlite3', [db, `vacuum into '${big}'`]);
 execFileSync('sqlite3', [big, `
   insert into document (slug, title, status, release_on, created_at, updated_at, edition)

@@ -1,6 +1,5 @@
 import { ExitCode, classifyError, ConsortError, InputError, formatProblem } from './errors.js';
 import type { Streams } from './io/output.js';
-import { VERSION } from './version.js';
 
 function line(streams: Streams, text: string) {
   streams.stderr.write(text + '\n');
@@ -29,10 +28,6 @@ function report(err: unknown, streams: Streams, verbose: boolean): number {
 
 /** Runs consort on argv with the given streams and returns the exit code; never exits the process. */
 export async function run(argv: string[], streams: Streams): Promise<number> {
-  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-    streams.stdout.write(VERSION + '\n');
-    return ExitCode.ok;
-  }
   const verbose = argv.includes('--verbose') || argv.includes('-v');
   try {
     const { buildProgram } = await import('./program.js');

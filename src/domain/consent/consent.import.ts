@@ -89,7 +89,7 @@ const CONSENT: BulkColumn[] = ['person_id', 'purpose', 'document_id', 'action', 
 function consentBulkStatements(db: Db, conn: Kysely<Database>): ConsentImportStatements {
   const one = consentImportStatements(db, conn);
   const writer = new BulkWriter(conn);
-  let people = new Map<string, number>();
+  let people = new Map<string, { id: number }>();
   let prefetched = new Set<number>();
   let latest = new Map<string, { action: string; at: string }>();
   let recorded = new Set<string>();
@@ -98,8 +98,8 @@ function consentBulkStatements(db: Db, conn: Kysely<Database>): ConsentImportSta
   return {
     async prefetch(rows) {
       await writer.flush();
-      people = new Map([...(await peopleByKey(conn, rows.map((r) => r.email.key)))].map(([k, p]) => [k, p.id]));
-      prefetched = new Set(people.values());
+      people = await peopleByKey(conn, rows.map((r) => r.email.key));
+      prefetched = new Set([...people.values()].map((p) => p.id));
       latest = new Map();
       recorded = new Set();
       if (!prefetched.size) return;
@@ -111,7 +111,7 @@ function consentBulkStatements(db: Db, conn: Kysely<Database>): ConsentImportSta
       }
     },
     flush: () => writer.flush(),
-    findPerson: { get: (k) => (people.has(k as string) ? { id: people.get(k as string)! } : one.findPerson.get(k)) },
+    findPerson: { get: (k) => people.get(k as string) ?? one.findPerson.get(k) },
     findDocument: one.findDocument,
     latest: {
       get: async (p, purpose, d) => {

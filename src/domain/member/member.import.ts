@@ -160,14 +160,14 @@ async function postgresStore(conn: Kysely<Database>, c: StoreContext): Promise<M
   const writer = new BulkWriter(conn);
   const { stamp } = c;
   const salt = await findErasureSalt(conn);
-  let people = new Map<string, number>();
+  let people = new Map<string, { id: number }>();
   let erased = new Set<string>();
   return {
     async prefetch(rows) {
       // What earlier chunks added is written first, so the lookups see it.
       await writer.flush();
       const keys = [...new Set(rows.map((r) => r.email.key))];
-      people = new Map([...(await peopleByKey(conn, keys))].map(([k, p]) => [k, p.id]));
+      people = await peopleByKey(conn, keys);
       erased = new Set();
       if (salt) {
         const hashes = new Map(keys.map((k) => [erasedHash(salt, k), k]));
@@ -175,7 +175,7 @@ async function postgresStore(conn: Kysely<Database>, c: StoreContext): Promise<M
       }
     },
     flush: () => writer.flush(),
-    findPerson: (key) => people.get(key),
+    findPerson: (key) => people.get(key)?.id,
     wasErased: (key) => erased.has(key),
     org: orgCache(
       async (key) => {
@@ -188,7 +188,7 @@ async function postgresStore(conn: Kysely<Database>, c: StoreContext): Promise<M
     async insertPerson(name, email, key, organisationId, status) {
       const id = await writer.nextId('person');
       await writer.add('person', PERSON, [id, name, email, key, organisationId, status, c.source, stamp.at, stamp.at]);
-      people.set(key, id);
+      people.set(key, { id });
       return id;
     },
     updatePerson: (id, name, organisationId) =>

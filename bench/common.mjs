@@ -1,0 +1,25 @@
+// What the bench scripts share: where data goes, how consort is run, and the generated files.
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { writePeopleCsv } from './generate.mjs';
+
+export const DATA = new URL('./data/', import.meta.url).pathname;
+export const BIN = new URL('../bin/consort', import.meta.url).pathname;
+export const ENV = { ...process.env, CONSORT_ACTOR: 'bench', NO_COLOR: '1' };
+
+/** Removes a SQLite database with its WAL files. */
+export function removeDatabase(file) {
+  for (const s of ['', '-wal', '-shm']) rmSync(file + s, { force: true });
+}
+
+/** The CSV of `rows` generated people in DATA, written the first time it is asked for. */
+export async function peopleCsv(rows) {
+  mkdirSync(DATA, { recursive: true });
+  const csv = join(DATA, `people-${rows}.csv`);
+  if (!existsSync(csv)) {
+    console.error(`bench: generating ${rows} people…`);
+    await writePeopleCsv(csv + '.tmp', rows);
+    renameSync(csv + '.tmp', csv);
+  }
+  return csv;
+}

@@ -1,11 +1,18 @@
 // Bundles src/ into dist/ with esbuild: one small entry (so `--version` loads almost
-// nothing) and lazily imported chunks per command. better-sqlite3's JavaScript is bundled
+// nothing) and lazily loaded chunks per command. better-sqlite3's JavaScript is bundled
 // (its native addon is loaded from node_modules by path); pg stays external, loaded only
 // for a PostgreSQL database.
-import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+//
+// esbuild splits code into chunks only for ES modules, but Node 20's ES module loader costs
+// every command about 7 ms to start and more per chunk than require() does. So the chunks are
+// split as ES modules, then each is rewritten as CommonJS (its dynamic imports become
+// require()), and bin/consort requires dist/main.js.
+import { build, transform } from 'esbuild';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
-rmSync(new URL('./dist', import.meta.url), { recursive: true, force: true });
+const dist = new URL('./dist', import.meta.url).pathname;
+rmSync(dist, { recursive: true, force: true });
 /**
  * commander requires node:child_process at load time for stand-alone executable subcommands,
  * which consort has none of; loading it costs about 2 ms of every start. Inside commander,
@@ -24,18 +31,34 @@ const lazyChildProcess = {
   },
 };
 
-await build({
+const { outputFiles } = await build({
   entryPoints: { main: 'src/main.ts' },
-  outdir: 'dist',
+  outdir: dist,
   bundle: true,
   splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
   external: ['bindings', 'pg', 'pg-cursor'],
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  // CommonJS has no import.meta: each chunk defines its own URL (see the banner below).
+  define: { 'import.meta.url': '__chunk_url' },
   chunkNames: 'chunks/[name]-[hash]',
   legalComments: 'none',
   logLevel: 'warning',
+  write: false,
   plugins: [lazyChildProcess],
 });
+for (const file of outputFiles) {
+  const { code } = await transform(file.text, {
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    supported: { 'dynamic-import': false },
+    banner: "var __chunk_url = require('node:url').pathToFileURL(__filename).href;",
+    logLevel: 'warning',
+  });
+  mkdirSync(dirname(file.path), { recursive: true });
+  writeFileSync(file.path, code);
+}
+// The package is "type": "module"; dist's .js files are CommonJS.
+writeFileSync(join(dist, 'package.json'), '{ "type": "commonjs" }\n');

@@ -6,6 +6,7 @@ import * as m0004 from './0004-activity-unique.js';
 import * as m0005 from './0005-participation.js';
 import * as m0006 from './0006-privacy-rights.js';
 import * as m0007 from './0007-activity-index.js';
+import * as m0008 from './0008-audit-head.js';
 
 /** Every migration, in order; a static list so the bundle needs no file-system scan. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005-participation': m0005,
   '0006-privacy-rights': m0006,
   '0007-activity-index': m0007,
+  '0008-audit-head': m0008,
 };

@@ -1,5 +1,6 @@
 import { runCli } from '../helpers/cli.js';
-import { execAt, newDatabase, onPostgres, tempDir, rejection } from '../helpers/db.js';
+import { auditHash, type AuditFields } from '../../src/domain/audit/audit.repo.js';
+import { execAt, newDatabase, onPostgres, rowsAt, tempDir, rejection } from '../helpers/db.js';
 
 async function initialised() {
   const dir = tempDir();
@@ -42,6 +43,51 @@ describe('database', () => {
     expect(r.stderr).toMatch(/entry 2 is missing/);
   });
 
+  test('P4: audit verify exits 3 when the newest rows are removed from the end', async () => {
+    const { path } = await initialised();
+    await tamper(path, 'delete from audit_entry where seq = 3');
+    const r = await runCli(['audit', 'verify', '--db', path]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/audit chain broken at entry 3: entry 3 is missing from the end of the log/);
+    expect((await runCli(['db', 'check', '--db', path])).code).toBe(3);
+    await execAt(path, 'delete from audit_entry where seq = 2');
+    expect((await runCli(['audit', 'verify', '--db', path])).stderr).toMatch(/entry 2–3 is missing from the end of the log/);
+  });
+
+  test('P4: audit verify exits 3 when the newest row is replaced, or a row appended, outside consort', async () => {
+    const { path } = await initialised();
+    // A last entry rewritten with a hash that chains correctly: only the recorded head tells.
+    const [last] = await rowsAt<AuditFields & { prev_hash: string }>(path, 'select * from audit_entry where seq = 3');
+    const forged = { ...last!, seq: 3, summary: 'nothing happened' };
+    await tamper(path, `update audit_entry set summary = 'nothing happened', hash = '${auditHash(last!.prev_hash, forged)}' where seq = 3`);
+    const replaced = await runCli(['audit', 'verify', '--db', path]);
+    expect(replaced.code).toBe(3);
+    expect(replaced.stderr).toMatch(/entry 3: the last entry is not the one consort wrote/);
+
+    const { path: other } = await initialised();
+    const [tail] = await rowsAt<{ hash: string }>(other, 'select hash from audit_entry where seq = 3');
+    const added = { seq: 4, at: '2026-03-01T10:00:00.000Z', actor: 'someone', command: 'member add', summary: 'added nobody' };
+    await execAt(other, `insert into audit_entry (seq, at, actor, command, summary, prev_hash, hash) values (4, '${added.at}', 'someone', 'member add', 'added nobody', '${tail!.hash}', '${auditHash(tail!.hash, added)}')`);
+    const appended = await runCli(['audit', 'verify', '--db', other]);
+    expect(appended.code).toBe(3);
+    expect(appended.stderr).toMatch(/entry 4: entry was added after the last one consort wrote/);
+
+    await execAt(other, 'delete from audit_head');
+    expect((await runCli(['audit', 'verify', '--db', other])).stderr).toMatch(/audit_head\) is missing/);
+  });
+
+  test('0008: a database with audit entries migrates, its head the last entry, and a cut is then seen', async () => {
+    const { path } = await initialised();
+    await execAt(path, "drop table audit_head; delete from kysely_migration where name = '0008-audit-head'");
+    expect((await runCli(['member', 'list', '--db', path])).code).toBe(8);
+    expect((await runCli(['db', 'migrate', '--db', path])).code).toBe(0);
+    // The migration found the head at entry 3; db migrate's own entry (4) then moved it.
+    expect(await rowsAt(path, 'select seq, hash from audit_head')).toEqual(await rowsAt(path, 'select seq, hash from audit_entry where seq = 4'));
+    expect((await runCli(['audit', 'verify', '--db', path])).code).toBe(0);
+    await tamper(path, 'delete from audit_entry where seq = 4');
+    expect((await runCli(['audit', 'verify', '--db', path])).code).toBe(3);
+  });
+
   test('P4: audit verify exits 3 when two rows are reordered', async () => {
     const { path } = await initialised();
     await tamper(path, 'update audit_entry set seq = -1 where seq = 2; update audit_entry set seq = 2 where seq = 3; update audit_entry set seq = 3 where seq = -1');
@@ -71,7 +117,7 @@ describe('database', () => {
   test('db stats and config', async () => {
     const { path } = await initialised();
     const stats = JSON.parse((await runCli(['db', 'stats', '--format', 'json', '--db', path])).stdout);
-    expect(stats).toMatchObject({ schema: '0007-activity-index', tables: { person: 2 }, people: { member: 1, contact: 1 } });
+    expect(stats).toMatchObject({ schema: '0008-audit-head', tables: { person: 2 }, people: { member: 1, contact: 1 } });
     expect((await runCli(['config', 'get', 'notice-days', '--db', path])).stdout).toBe('14\n');
     expect((await runCli(['config', 'set', 'notice-days', '21', '--db', path])).code).toBe(0);
     expect((await runCli(['config', 'get', 'notice-days', '--db', path])).stdout).toBe('21\n');

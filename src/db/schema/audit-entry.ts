@@ -8,3 +8,9 @@ export interface AuditEntryTable {
   prev_hash: string;
   hash: string;
 }
+
+/** The last entry's seq and hash, written with it (one row once the log has an entry): shows the log cut short. */
+export interface AuditHeadTable {
+  seq: number;
+  hash: string;
+}

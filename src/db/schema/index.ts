@@ -1,5 +1,5 @@
 import type { ActivityTable } from './activity.js';
-import type { AuditEntryTable } from './audit-entry.js';
+import type { AuditEntryTable, AuditHeadTable } from './audit-entry.js';
 import type { ConsentEventTable } from './consent-event.js';
 import type { DisclosureTable } from './disclosure.js';
 import type { DocumentTable } from './document.js';
@@ -35,6 +35,7 @@ export interface Database {
   consent_event: ConsentEventTable;
   export_record: ExportRecordTable;
   audit_entry: AuditEntryTable;
+  audit_head: AuditHeadTable;
   activity: ActivityTable;
   participant_override: ParticipantOverrideTable;
   disclosure: DisclosureTable;

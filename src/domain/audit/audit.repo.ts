@@ -25,5 +25,8 @@ export async function appendAuditEntry(db: Kysely<Database>, entry: Omit<AuditFi
   const full = { ...entry, seq };
   const hash = auditHash(prev_hash, full);
   await db.insertInto('audit_entry').values({ ...full, prev_hash, hash }).execute();
+  // The chain cannot show its newest entries removed; the head, written with each entry, can.
+  if (last) await db.updateTable('audit_head').set({ seq, hash }).execute();
+  else await db.insertInto('audit_head').values({ seq, hash }).execute();
   return { ...full, hash };
 }

@@ -22,6 +22,7 @@ const TABLES: ReadonlyArray<{ name: string; order: string; id?: boolean }> = [
   { name: 'consent_event', order: 'id', id: true },
   { name: 'export_record', order: 'id', id: true },
   { name: 'audit_entry', order: 'seq' },
+  { name: 'audit_head', order: 'seq' },
   { name: 'activity', order: 'id', id: true },
   { name: 'participant_override', order: 'document_id, person_id' },
   { name: 'participation', order: 'document_id, person_id' },

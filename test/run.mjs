@@ -12,6 +12,9 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const jest = join(root, 'node_modules', 'jest', 'bin', 'jest.js');
 const env = { ...process.env, NODE_OPTIONS: '--experimental-vm-modules --disable-warning=ExperimentalWarning' };
+// A permissive umask, whatever the caller's: a file the tests find 0600 is 0600 because consort
+// made it so (P4), not because a strict umask (077) did.
+process.umask(0o022);
 const scratch = mkdtempSync(join(tmpdir(), 'consort-suite-'));
 // The cluster may run as the postgres user (never as root), which must reach its directory.
 chmodSync(scratch, 0o711);

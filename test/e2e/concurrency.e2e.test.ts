@@ -1,11 +1,15 @@
 /** End-to-end: writers and an exporter at once, on one database (SQLite: WAL and a busy timeout; PostgreSQL: the write lock). */
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { consort } from '../helpers/e2e.js';
-import { countAt, holdWriteLock, newDatabase, onPostgres, tempDir } from '../helpers/db.js';
+import { countAt, holdWriteLock, newDatabase, rowsAt, tempDir, writeLockProbe } from '../helpers/db.js';
 
-/** The big import (PostgreSQL's take longer a row, so fewer overlap the other writers as long). */
-const BIG = onPostgres ? 3000 : 30000;
+/** The big import: long enough that the others start, and the export reads its whole list, while it runs. */
+const BIG = 30000;
+/** The others wait for the import's lock: longer than the default 5 s may pass on a loaded machine (the timeout itself is the next test's). */
+const WAIT = { CONSORT_BUSY_TIMEOUT_MS: '30000' };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test('an import, member adds and a newsletter export at once: no lock failure, no lost row, a consistent snapshot', async () => {
   const dir = tempDir();
@@ -17,24 +21,39 @@ test('an import, member adds and a newsletter export at once: no lock failure, n
   const big = join(dir, 'big.csv');
   writeFileSync(big, 'name,email,status\n' + Array.from({ length: BIG }, (_, i) => `New ${i},n${i}@example.org,member`).join('\n') + '\n');
 
-  const importing = consort(['member', 'import', big, '--db', db]);
-  const adds = Promise.all(Array.from({ length: 5 }, (_, i) => consort(['member', 'add', '--name', `Walk In ${i}`, '--email', `w${i}@example.org`, '--status', 'member', '--db', db])));
-  const exporting = consort(['newsletter', 'export', '--db', db]);
-  const [imp, added, exp] = await Promise.all([importing, adds, exporting]);
-  expect(imp.stderr).not.toMatch(/locked/);
-  expect(imp.code).toBe(0);
-  for (const a of added) expect(a.code).toBe(0);
-  expect(exp.code).toBe(0);
+  const probe = await writeLockProbe(db);
+  try {
+    const importing = consort(['member', 'import', big, '--db', db]);
+    // The others start once the import is inside its transaction, holding the write lock.
+    for (let i = 0; i < 5000 && !(await probe.held()); i++) await sleep(2);
+    expect(await probe.held()).toBe(true);
+    const adds = Promise.all(Array.from({ length: 5 }, (_, i) => consort(['member', 'add', '--name', `Walk In ${i}`, '--email', `w${i}@example.org`, '--status', 'member', '--db', db], { env: WAIT })));
+    // The export streams its list to stdout as it reads; whether the import still held the lock
+    // when the last of it arrived says whether the list was read while the import was uncommitted.
+    let heldAtLastLine: Promise<boolean> = Promise.resolve(false);
+    const exporting = consort(['newsletter', 'export', '--db', db], { env: WAIT, onStdout: () => void (heldAtLastLine = probe.held()) });
+    const [imp, added, exp] = await Promise.all([importing, adds, exporting]);
+    for (const r of [imp, ...added, exp]) {
+      expect(r.stderr).not.toMatch(/locked/);
+      expect(r.code).toBe(0);
+    }
+    expect(await heldAtLastLine).toBe(true);
 
-  expect(await countAt(db, 'person')).toBe(2000 + BIG + 5);
-  // Every writer appended to one audit chain, which still verifies: it never forked.
-  expect((await consort(['audit', 'verify', '--db', db])).code).toBe(0);
-  // The export saw one committed state: the base, any of the walk-ins, and all of the import or none of it.
-  const lines = exp.stdout.split('\n').filter(Boolean);
-  const fromImport = lines.filter((l) => l.startsWith('n')).length;
-  expect([0, BIG]).toContain(fromImport);
-  expect(lines.filter((l) => l.startsWith('b'))).toHaveLength(2000);
-  expect((await consort(['db', 'check', '--db', db])).code).toBe(0);
+    expect(await countAt(db, 'person')).toBe(2000 + BIG + 5);
+    // Every writer appended to one audit chain, which still verifies: it never forked.
+    expect((await consort(['audit', 'verify', '--db', db])).code).toBe(0);
+    // The export read one committed state, taken while the import was uncommitted: the base,
+    // none of the import, and the walk-ins that had committed by then (none: the import held the lock).
+    const lines = exp.stdout.split('\n').filter(Boolean);
+    expect(lines.filter((l) => l.includes('@example.org')).map((l) => /[bnw]\d+@/.exec(l)![0][0]).sort().join('')).toBe('b'.repeat(2000));
+    // And it recorded what it delivered: the count and checksum of exactly that list.
+    const [record] = await rowsAt<{ row_count: number; sha256: string }>(db, "select row_count, sha256 from export_record where kind = 'newsletter'");
+    expect(Number(record!.row_count)).toBe(2000);
+    expect(record!.sha256).toBe(createHash('sha256').update(exp.stdout).digest('hex'));
+    expect((await consort(['db', 'check', '--db', db])).code).toBe(0);
+  } finally {
+    await probe.close();
+  }
 }, 120000);
 
 test('a write that cannot get the lock within the busy timeout exits 8 and says to retry', async () => {

@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { openSync, closeSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, consort } from '../helpers/e2e.js';
-import { tempDir } from '../helpers/db.js';
+import { execAt, rowsAt, tempDir } from '../helpers/db.js';
 
 const ENV = { PATH: process.env.PATH ?? '', HOME: '/tmp', CONSORT_ACTOR: 'e2e', CONSORT_NOW: '2026-03-01T10:00:00Z' };
 
@@ -74,6 +74,8 @@ test('a read-only database file: writes exit 8 with one line, reads still work',
   }
 });
 
+const corrupt = (db: string) => `consort: database ${db} is corrupt or not a consort database (restore it from a backup)\n`;
+
 test('a truncated database file: exit 8, one line', async () => {
   const { db } = await dbWithList();
   const { truncateSync } = await import('node:fs');
@@ -82,8 +84,41 @@ test('a truncated database file: exit 8, one line', async () => {
   for (const s of ['-wal', '-shm']) spawnSync('rm', ['-f', db + s]);
   const r = await consort(['member', 'list', '--db', db]);
   expect(r.code).toBe(8);
-  expect(r.stderr.trim().split('\n')).toHaveLength(1);
-  expect(r.stderr).toMatch(/^consort: database .* (is corrupt|has an older schema|is not a consort database)/);
+  expect(r.stderr).toBe(corrupt(db));
+});
+
+test('a database with garbage inside its pages: reads, exports and db check exit 8 with one line, and no output file is left', async () => {
+  const { dir, db } = await dbWithList();
+  await consort(['db', 'check', '--db', db]); // checkpoints the WAL into the file
+  for (const s of ['-wal', '-shm']) spawnSync('rm', ['-f', db + s]);
+  // Overwrite the middle of every 50th page after the first 200 with pseudo-random bytes (the header and schema stay intact).
+  const { openSync: open, writeSync, fstatSync } = await import('node:fs');
+  const fd = open(db, 'r+');
+  let seed = 1;
+  const garbage = Buffer.alloc(3000);
+  for (let page = 200; page * 4096 < fstatSync(fd).size; page += 50) {
+    for (let i = 0; i < garbage.length; i++) garbage[i] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+    writeSync(fd, garbage, 0, garbage.length, page * 4096 + 100);
+  }
+  closeSync(fd);
+  const out = join(dir, 'list.txt');
+  for (const args of [['member', 'list'], ['newsletter', 'export', '-o', out], ['db', 'check']]) {
+    const r = await consort([...args, '--db', db]);
+    expect(r.code).toBe(8);
+    expect(r.stderr).toBe(corrupt(db));
+  }
+  expect(readdirSync(dir).filter((f) => f.startsWith('list'))).toEqual([]);
+});
+
+test('a database from a newer consort: exit 8, one line saying to upgrade, nothing changed', async () => {
+  const { db } = await dbWithList();
+  await execAt(db, "insert into kysely_migration (name, timestamp) values ('9999-future', '2030-01-01')");
+  for (const args of [['member', 'list'], ['member', 'add', '--name', 'X', '--email', 'x@example.org'], ['db', 'migrate']]) {
+    const r = await consort([...args, '--db', db]);
+    expect(r.code).toBe(8);
+    expect(r.stderr).toBe(`consort: database ${db} was written by a newer consort (schema 9999-future) (upgrade consort to use it)\n`);
+  }
+  expect(await rowsAt(db, "select id from person where email = 'x@example.org'")).toEqual([]);
 });
 
 test('a database directory without write permission: exit 8, one line naming the database', async () => {

@@ -4,7 +4,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { consort, expectOneLineError } from '../helpers/e2e.js';
+import { consort, expectOneLineError, mode } from '../helpers/e2e.js';
 import { newDatabase, PG, tempDir } from '../helpers/db.js';
 
 const password = new URL(PG!).password;
@@ -84,6 +84,8 @@ test('db backup of a PostgreSQL database writes a new SQLite file with every row
   const list = (where: string) => consort(['member', 'list', '--format', 'json', '--db', where]);
   expect(JSON.parse((await list(file)).stdout)).toEqual(JSON.parse((await list(db)).stdout));
   expect((await consort(['audit', 'verify', '--db', file])).code).toBe(0);
+  // P4: the file holds everyone's data: 0600 whatever the umask lets through.
+  expect(mode(file)).toBe(0o600);
   expect((await consort(['db', 'backup', file, '--db', db])).code).toBe(6);
 });
 

@@ -12,7 +12,10 @@ export interface SpawnResult {
 }
 
 /** Runs the real bin/consort as a child process (the built dist/ bundle). */
-export function consort(args: string[], opts: { env?: Record<string, string>; input?: string | Buffer; cwd?: string } = {}): Promise<SpawnResult> {
+export function consort(
+  args: string[],
+  opts: { env?: Record<string, string>; input?: string | Buffer; cwd?: string; onStdout?: (chunk: Buffer) => void } = {},
+): Promise<SpawnResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: opts.cwd,
@@ -21,7 +24,10 @@ export function consort(args: string[], opts: { env?: Record<string, string>; in
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stdout.on('data', (c: Buffer) => {
+      out.push(c);
+      opts.onStdout?.(c);
+    });
     child.stderr.on('data', (c: Buffer) => err.push(c));
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));

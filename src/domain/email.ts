@@ -1,7 +1,8 @@
 import { domainToASCII } from 'node:url';
+import { LONE_SURROGATE } from './text.js';
 
-/** atext of RFC 5322 plus any non-ASCII character (RFC 6531 internationalised local parts). */
-const ATOM = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~\u0080-\uFFFF]+$/u;
+/** atext of RFC 5322 plus any non-ASCII character (RFC 6531 internationalised local parts), surrogates excepted. */
+const ATOM = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~\u0080-\uD7FF\uE000-\u{10FFFF}]+$/u;
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
 export interface NormalisedEmail {
@@ -22,6 +23,7 @@ export function normaliseEmail(raw: string): NormalisedEmail | { error: string }
   if (email === '') return { error: 'empty address' };
   if (email.length > 254) return { error: 'address longer than 254 characters' };
   if (/[\s\x00-\x1f\x7f]/.test(email)) return { error: 'address contains spaces or control characters' };
+  if (LONE_SURROGATE.test(email)) return { error: 'address contains a lone surrogate, which is not Unicode text' };
   const at = email.lastIndexOf('@');
   if (at <= 0 || at === email.length - 1) return { error: 'not an address of the form local@domain' };
   const local = email.slice(0, at);

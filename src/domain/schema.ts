@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { RowProblem } from './import.js';
 import { normaliseEmail } from './email.js';
+import { LONE_SURROGATE } from './text.js';
 import { parseIsoTime } from './time.js';
 import { parseYesNo } from './import.js';
 
@@ -26,7 +27,7 @@ export const textCell = (max: number) =>
     z
       .string({ error: 'required' })
       .transform((s) => s.trim().normalize('NFC'))
-      .pipe(z.string().min(1, 'required').max(max, `longer than ${max} characters`).refine((s) => !s.includes('\0'), 'contains a NUL character')),
+      .pipe(z.string().min(1, 'required').max(max, `longer than ${max} characters`).refine((s) => !s.includes('\0'), 'contains a NUL character').refine((s) => !LONE_SURROGATE.test(s), 'contains a lone surrogate, which is not Unicode text')),
   );
 
 /** An optional free-text cell: empty means absent. */

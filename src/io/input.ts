@@ -140,9 +140,12 @@ export async function* readCsv(input: Input, stream: AsyncIterable<Buffer | stri
     }
   })();
   let header: string[] | undefined;
+  // csv-parse counts a CRLF inside a quoted field as two lines: the count is mended with the CRLFs its records held.
+  let doubled = 0;
   try {
     for await (const { record, info, raw } of parser as AsyncIterable<{ record: string[]; info: { lines: number }; raw: string }>) {
-      const line = info.lines;
+      doubled += quotedCrlfs(raw);
+      const line = info.lines - doubled;
       if (!header) {
         header = record.map((h) => h.trim().toLowerCase());
         const missing = required.filter((r) => !header!.includes(r));
@@ -163,22 +166,52 @@ export async function* readCsv(input: Input, stream: AsyncIterable<Buffer | stri
   } catch (err) {
     if (err instanceof InputError) throw err;
     const e = err as { code?: string; lines?: number; message: string };
-    if (e.code?.startsWith('CSV_')) throw new InputError(`${input.name}:${e.lines ?? '?'}: malformed CSV (${e.message.replace(/^Invalid \w+: /, '')})`, [], 'fix the file; nothing was written');
+    if (e.code?.startsWith('CSV_')) throw new InputError(`${input.name}:${e.lines === undefined ? '?' : e.lines - doubled}: malformed CSV (${e.message.replace(/^Invalid \w+: /, '')})`, [], 'fix the file; nothing was written');
     throw err;
   }
   await feed;
   if (!header) throw new InputError(`${input.name}: empty input, no header line`, [], `the first line must name the columns: ${known.join(',')}`);
 }
 
-/** How many newlines precede the first line of a chunk that is not valid UTF-8. */
-function firstInvalidLine(chunk: Buffer): number {
+/** The CRLFs inside a CSV record as csv-parse gives it raw (its own line end is not among them). */
+function quotedCrlfs(raw: string): number {
+  let n = 0;
+  for (let i = raw.indexOf('\r\n'); i !== -1; i = raw.indexOf('\r\n', i + 2)) n++;
+  return raw.endsWith('\r\n') ? n - 1 : n;
+}
+
+/** The line ends in a read, counted as in readRecords (a CR that ended the read before was counted then). */
+function lineEnds(chunk: Buffer, csv: boolean, lastCr: boolean): number {
+  let n = 0;
+  for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) n++;
+  if (!csv) return n;
+  for (let i = chunk.indexOf(0x0d); i !== -1; i = chunk.indexOf(0x0d, i + 1)) if (chunk[i + 1] !== 0x0a) n++;
+  return lastCr && chunk[0] === 0x0a ? n - 1 : n;
+}
+
+/** The line (counting from `line`, at the start of `bytes`) of the first piece of `bytes` between line ends that is not UTF-8. */
+function invalidLine(bytes: Buffer, line: number, csv: boolean, lastCr: boolean): number {
   let start = 0;
-  for (let n = 0; ; n++) {
-    const end = chunk.indexOf(0x0a, start);
-    if (!isUtf8(chunk.subarray(start, end === -1 ? chunk.length : end))) return n;
-    if (end === -1) return n;
-    start = end + 1;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b !== 0x0a && !(csv && b === 0x0d)) continue;
+    if (!isUtf8(bytes.subarray(start, i))) return line;
+    const crlf = b === 0x0a && csv && (i > 0 ? bytes[i - 1] === 0x0d : lastCr);
+    if (!crlf) line++;
+    start = i + 1;
   }
+  return line;
+}
+
+/** The bytes at the end of `bytes` that begin a UTF-8 character without finishing it. */
+function cutCharacter(bytes: Buffer): Buffer {
+  for (let back = 1; back <= Math.min(4, bytes.length); back++) {
+    const b = bytes[bytes.length - back]!;
+    if ((b & 0xc0) === 0x80) continue; // a continuation byte: the character began earlier
+    const size = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return size > back ? Buffer.from(bytes.subarray(bytes.length - back)) : Buffer.alloc(0);
+  }
+  return Buffer.alloc(0);
 }
 
 /** Reads the first chunk so the format can be sniffed, then yields it and the rest. */
@@ -209,9 +242,13 @@ export async function readRecords(
   // Empty input of no declared format has no rows; it is not a CSV without a header.
   const format = first === '' && given === undefined && !/\.csv$/i.test(input.name) ? 'ndjson' : recordFormatFor(input, given, first);
   // Input must be UTF-8: a byte sequence that is not stops the import at its line (never a silent U+FFFD).
+  // Lines are counted as the format's reader counts them: CSV ends a line at LF, CRLF or a lone CR; NDJSON at LF.
+  const csv = format === 'csv';
   async function* counted() {
     const decoder = new TextDecoder('utf-8', { fatal: true });
     let line = 1;
+    let pending: Buffer = Buffer.alloc(0); // the start of a character the last read cut off
+    let lastCr = false; // the last read ended with CR (a CRLF split between reads is one line end)
     for await (const chunk of rest) {
       onBytes?.(chunk.length);
       if (typeof chunk === 'string') {
@@ -222,9 +259,11 @@ export async function readRecords(
       try {
         text = decoder.decode(chunk, { stream: true });
       } catch {
-        throw new InputError(`${input.name}:${line + firstInvalidLine(chunk)}: not valid UTF-8`, [], 'convert the file to UTF-8; nothing was written');
+        throw new InputError(`${input.name}:${invalidLine(Buffer.concat([pending, chunk]), line, csv, lastCr)}: not valid UTF-8`, [], 'convert the file to UTF-8; nothing was written');
       }
-      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) line++;
+      line += lineEnds(chunk, csv, lastCr);
+      if (chunk.length) lastCr = chunk[chunk.length - 1] === 0x0d;
+      pending = cutCharacter(pending.length ? Buffer.concat([pending, chunk]) : chunk);
       yield text;
     }
     try {

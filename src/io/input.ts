@@ -52,6 +52,80 @@ export function recordFormatFor(input: Input, given: string | undefined, firstCh
   return firstChunk !== undefined && /^\uFEFF?\s*[{[]/.test(firstChunk) ? 'ndjson' : 'csv';
 }
 
+/** Whether text is longer than MAX_RECORD_BYTES in UTF-8 (counted only when it could be: a UTF-16 unit is at most 3 bytes). */
+function overLimit(text: string): boolean {
+  return text.length * 3 > MAX_RECORD_BYTES && Buffer.byteLength(text) > MAX_RECORD_BYTES;
+}
+
+/**
+ * What stands, in the text csv-parse reads, for a record longer than MAX_RECORD_BYTES:
+ * boundCsvRecords drops the record and leaves this one field instead.
+ */
+const TOO_LONG = '\0consort: record too long';
+
+/**
+ * Drops each CSV record longer than MAX_RECORD_BYTES before csv-parse sees it (which would
+ * stop at it and read nothing after), leaving a one-field record, TOO_LONG, that spans as many
+ * lines, so the rows after it keep their line numbers. A record ends at a line end outside
+ * quotes (where its quotes are even: an escaped "" is two). Holds at most one record's text.
+ */
+export async function* boundCsvRecords(texts: AsyncIterable<string>): AsyncGenerator<string> {
+  const special = /["\r\n]/g;
+  const marker = (lines: number, end: string) => `"${TOO_LONG}${'\n'.repeat(lines)}"${end}`;
+  /** Line ends in a record's text: LF, CR, and CRLF once. */
+  const linesIn = (s: string) => (s.match(/\r\n|\r|\n/g) ?? []).length;
+  let held = ''; // the start of a record the last read did not end
+  let quoted = false; // inside quotes
+  let dropping = false; // inside a record already too long, of which nothing is kept
+  let dropped = 0; // line ends inside it so far
+  let lastCr = false; // the last text ended with CR
+  for await (const chunk of texts) {
+    const text = held + chunk;
+    held = '';
+    const out: string[] = [];
+    let emitFrom = 0; // text before this is emitted (or dropped)
+    let recordStart = 0;
+    special.lastIndex = 0;
+    for (let m = special.exec(text); m; m = special.exec(text)) {
+      const i = m.index;
+      const c = text[i]!;
+      if (c === '"') quoted = !quoted;
+      else if (quoted) {
+        if (dropping && !(c === '\n' && (i > 0 ? text[i - 1] === '\r' : lastCr))) dropped++;
+      } else {
+        // A record ends here.
+        if (dropping) {
+          out.push(marker(dropped, c));
+          dropping = false;
+          dropped = 0;
+          emitFrom = i + 1;
+        } else if (overLimit(text.slice(recordStart, i))) {
+          out.push(text.slice(emitFrom, recordStart), marker(linesIn(text.slice(recordStart, i)), c));
+          emitFrom = i + 1;
+        }
+        recordStart = i + 1;
+      }
+    }
+    if (!dropping) {
+      const tail = text.slice(recordStart);
+      out.push(text.slice(emitFrom, recordStart));
+      if (overLimit(tail)) {
+        dropping = true;
+        dropped = linesIn(tail);
+      } else {
+        // Held, to be scanned again from its start with the next read: outside quotes, as every record starts.
+        held = tail;
+        quoted = false;
+      }
+    }
+    if (text.length) lastCr = text[text.length - 1] === '\r';
+    const emitted = out.join('');
+    if (emitted) yield emitted;
+  }
+  if (dropping) yield marker(dropped, '');
+  else if (held) yield held;
+}
+
 /** Splits a byte stream into UTF-8 lines (BOM dropped), with 1-based line numbers; overlong lines are reported, not buffered. */
 export async function* readLines(stream: AsyncIterable<Buffer | string>): AsyncGenerator<{ line: number; text: string; tooLong?: boolean }> {
   const decoder = new StringDecoder('utf8');
@@ -76,7 +150,7 @@ export async function* readLines(stream: AsyncIterable<Buffer | string>): AsyncG
         let l = buf + text.slice(start, nl);
         buf = '';
         if (l.endsWith('\r')) l = l.slice(0, -1);
-        yield { line, text: l };
+        yield overLimit(l) ? { line, text: '', tooLong: true } : { line, text: l };
       }
       start = nl + 1;
     }
@@ -91,7 +165,8 @@ export async function* readLines(stream: AsyncIterable<Buffer | string>): AsyncG
   const rest = buf + decoder.end();
   if (skipping || rest !== '') {
     line++;
-    yield skipping ? { line, text: '', tooLong: true } : { line, text: rest.endsWith('\r') ? rest.slice(0, -1) : rest };
+    const l = rest.endsWith('\r') ? rest.slice(0, -1) : rest;
+    yield skipping || overLimit(l) ? { line, text: '', tooLong: true } : { line, text: l };
   }
 }
 
@@ -146,7 +221,13 @@ export async function* readCsv(input: Input, stream: AsyncIterable<Buffer | stri
     for await (const { record, info, raw } of parser as AsyncIterable<{ record: string[]; info: { lines: number }; raw: string }>) {
       doubled += quotedCrlfs(raw);
       const line = info.lines - doubled;
+      const tooLong = record.length === 1 && record[0]!.startsWith(TOO_LONG);
+      if (tooLong && header) {
+        yield { line, problem: { source: input.name, line, reason: `record longer than ${MAX_RECORD_BYTES} bytes` } };
+        continue;
+      }
       if (!header) {
+        if (tooLong) throw new InputError(`${input.name}:${line}: header longer than ${MAX_RECORD_BYTES} bytes`, [], `the first line must name the columns: ${known.join(',')}`);
         header = record.map((h) => h.trim().toLowerCase());
         const missing = required.filter((r) => !header!.includes(r));
         const unknown = header.filter((h) => !known.includes(h));
@@ -273,6 +354,6 @@ export async function readRecords(
       throw new InputError(`${input.name}:${line}: not valid UTF-8 (truncated character at the end)`, [], 'convert the file to UTF-8; nothing was written');
     }
   }
-  const records = format === 'csv' ? readCsv(input, counted(), columns.known, columns.required) : readNdjson(input, counted());
+  const records = format === 'csv' ? readCsv(input, boundCsvRecords(counted()), columns.known, columns.required) : readNdjson(input, counted());
   return { format, records };
 }

@@ -3,7 +3,7 @@
  * twice: on SQLite, then with CONSORT_TEST_PG on PostgreSQL, where the tests that need no
  * database (they ran once already) and the SQLite-only ones (*.sqlite.*: the file itself) stay out.
  */
-const NO_DATABASE = ['/test/io/', '/test/db/migrations\\.test', '/test/domain/email\\.test', '/test/version\\.test'];
+const NO_DATABASE = ['/test/io/', '/test/db/migrations\\.test', '/test/domain/email\\.test', '/test/domain/time\\.test', '/test/version\\.test'];
 const onPostgres = Boolean(process.env.CONSORT_TEST_PG);
 
 export default {

@@ -30,13 +30,23 @@ export function normaliseEmail(raw: string): NormalisedEmail | { error: string }
   const domain = email.slice(at + 1);
   if (local.length > 64) return { error: 'local part longer than 64 characters' };
   if (!local.split('.').every((atom) => ATOM.test(atom))) return { error: `invalid local part '${local}'` };
-  const ascii = domainToASCII(domain.toLowerCase());
-  if (!ascii) return { error: `invalid domain '${domain}'` };
-  const labels = ascii.split('.');
-  if (labels.length < 2 || !labels.every((l) => LABEL.test(l)) || /^\d+$/.test(labels[labels.length - 1]!)) {
-    return { error: `invalid domain '${domain}'` };
-  }
+  if (!validDomain(domain)) return { error: `invalid domain '${domain}'` };
   return { email, key: email.toLowerCase() };
+}
+
+/** Domains already checked: an import meets the same few domains again and again (a pure function's answers). */
+const domains = new Map<string, boolean>();
+
+/** At least two labels, by their IDNA (ASCII) form, the last not all digits. */
+function validDomain(domain: string): boolean {
+  let ok = domains.get(domain);
+  if (ok === undefined) {
+    const labels = domainToASCII(domain.toLowerCase()).split('.');
+    ok = labels.length >= 2 && labels.every((l) => LABEL.test(l)) && !/^\d+$/.test(labels[labels.length - 1]!);
+    if (domains.size >= 10_000) domains.clear(); // bounded, whatever the input
+    domains.set(domain, ok);
+  }
+  return ok;
 }
 
 /** The lookup key for an address given on the command line (no validation). */

@@ -10,8 +10,9 @@
 import { build, transform } from 'esbuild';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const dist = new URL('./dist', import.meta.url).pathname;
+const dist = fileURLToPath(new URL('./dist', import.meta.url));
 rmSync(dist, { recursive: true, force: true });
 /**
  * commander requires node:child_process at load time for stand-alone executable subcommands,
@@ -54,7 +55,8 @@ for (const file of outputFiles) {
     platform: 'node',
     target: 'node20',
     supported: { 'dynamic-import': false },
-    banner: "var __chunk_url = require('node:url').pathToFileURL(__filename).href;",
+    // Strict, as the ES module it was: a write to a frozen object (Kysely freezes its query nodes) must throw.
+    banner: "'use strict';\nvar __chunk_url = require('node:url').pathToFileURL(__filename).href;",
     logLevel: 'warning',
   });
   mkdirSync(dirname(file.path), { recursive: true });

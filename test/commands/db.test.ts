@@ -52,6 +52,11 @@ describe('database', () => {
     expect((await runCli(['db', 'check', '--db', path])).code).toBe(3);
     await execAt(path, 'delete from audit_entry where seq = 2');
     expect((await runCli(['audit', 'verify', '--db', path])).stderr).toMatch(/entry 2–3 is missing from the end of the log/);
+    // The next change follows the recorded head: the cut stays a gap, named, not written over.
+    expect((await runCli(['member', 'add', '--name', 'Cy', '--email', 'cy@example.org', '--db', path])).code).toBe(0);
+    const after = await runCli(['audit', 'verify', '--db', path]);
+    expect(after.code).toBe(3);
+    expect(after.stderr).toMatch(/audit chain broken at entry 4: entry 2–3 is missing/);
   });
 
   test('P4: audit verify exits 3 when the newest row is replaced, or a row appended, outside consort', async () => {
@@ -71,6 +76,11 @@ describe('database', () => {
     const appended = await runCli(['audit', 'verify', '--db', other]);
     expect(appended.code).toBe(3);
     expect(appended.stderr).toMatch(/entry 4: entry was added after the last one consort wrote/);
+    // A log that goes on past its head takes no more entries: the change is refused, nothing written.
+    const refused = await runCli(['member', 'add', '--name', 'Cy', '--email', 'cy@example.org', '--db', other]);
+    expect(refused.code).toBe(8);
+    expect(refused.stderr).toBe('consort: the audit log goes on past the last entry consort wrote (entry 4); nothing was changed (run consort audit verify, and restore the database from a backup)\n');
+    expect(await rowsAt(other, "select id from person where email = 'cy@example.org'")).toEqual([]);
 
     await execAt(other, 'delete from audit_head');
     expect((await runCli(['audit', 'verify', '--db', other])).stderr).toMatch(/audit_head\) is missing/);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema/index.js';
+import { DatabaseError } from '../../errors.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -17,16 +18,22 @@ export function auditHash(prevHash: string, e: AuditFields): string {
   return createHash('sha256').update(prevHash + JSON.stringify([e.seq, e.at, e.actor, e.command, e.summary])).digest('hex');
 }
 
-/** Appends one entry at the end of the chain; call it inside the transaction that made the change. */
+/**
+ * Appends one entry at the end of the chain; call it inside the transaction that made the change.
+ * It follows the recorded head (audit_head), not the last row, so entries cut from the end stay a
+ * gap that audit verify names, rather than being written over by the next change. A log that
+ * goes on past its head (entries added, or the head removed, by hand) takes no more entries.
+ */
 export async function appendAuditEntry(db: Kysely<Database>, entry: Omit<AuditFields, 'seq'>): Promise<AuditFields & { hash: string }> {
-  const last = await db.selectFrom('audit_entry').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  const seq = Number(last?.seq ?? 0) + 1;
-  const prev_hash = last?.hash ?? GENESIS_HASH;
+  const head = await db.selectFrom('audit_head').select(['seq', 'hash']).executeTakeFirst();
+  const seq = Number(head?.seq ?? 0) + 1;
+  const prev_hash = head?.hash ?? GENESIS_HASH;
+  const beyond = await db.selectFrom('audit_entry').select('seq').where('seq', '>=', seq).limit(1).executeTakeFirst();
+  if (beyond) throw new DatabaseError(`the audit log goes on past the last entry consort wrote (entry ${Number(beyond.seq)}); nothing was changed`, 'run consort audit verify, and restore the database from a backup');
   const full = { ...entry, seq };
   const hash = auditHash(prev_hash, full);
   await db.insertInto('audit_entry').values({ ...full, prev_hash, hash }).execute();
-  // The chain cannot show its newest entries removed; the head, written with each entry, can.
-  if (last) await db.updateTable('audit_head').set({ seq, hash }).execute();
+  if (head) await db.updateTable('audit_head').set({ seq, hash }).execute();
   else await db.insertInto('audit_head').values({ seq, hash }).execute();
   return { ...full, hash };
 }

@@ -67,31 +67,40 @@ const TOO_LONG = '\0consort: record too long';
  * Drops each CSV record longer than MAX_RECORD_BYTES before csv-parse sees it (which would
  * stop at it and read nothing after), leaving a one-field record, TOO_LONG, that spans as many
  * lines, so the rows after it keep their line numbers. A record ends at a line end outside
- * quotes (where its quotes are even: an escaped "" is two). Holds at most one record's text.
+ * quotes; quotes are read as csv-parse reads them: one opens a field only at the field's start,
+ * "" inside one is a quote, and any other quote is left for csv-parse to refuse. Holds at most
+ * one record's text. (A cell that is itself the marker, NUL and all, reads as too long: a bad row either way.)
  */
 export async function* boundCsvRecords(texts: AsyncIterable<string>): AsyncGenerator<string> {
   const special = /["\r\n]/g;
+  // The marker for a record cut off by the end of the input inside quotes leaves them open, so csv-parse still says so.
   const marker = (lines: number, end: string) => `"${TOO_LONG}${'\n'.repeat(lines)}"${end}`;
   /** Line ends in a record's text: LF, CR, and CRLF once. */
   const linesIn = (s: string) => (s.match(/\r\n|\r|\n/g) ?? []).length;
   let held = ''; // the start of a record the last read did not end
-  let quoted = false; // inside quotes
+  let quoted = false; // inside a quoted field
+  let closedAt = -2; // where the last quoted field closed (-1: at the end of the last text)
   let dropping = false; // inside a record already too long, of which nothing is kept
   let dropped = 0; // line ends inside it so far
-  let lastCr = false; // the last text ended with CR
+  let lastChar = ''; // the last text's last character
   for await (const chunk of texts) {
     const text = held + chunk;
     held = '';
     const out: string[] = [];
     let emitFrom = 0; // text before this is emitted (or dropped)
-    let recordStart = 0;
+    let recordStart = dropping ? -1 : 0; // a record being dropped began in an earlier text
     special.lastIndex = 0;
     for (let m = special.exec(text); m; m = special.exec(text)) {
       const i = m.index;
       const c = text[i]!;
-      if (c === '"') quoted = !quoted;
-      else if (quoted) {
-        if (dropping && !(c === '\n' && (i > 0 ? text[i - 1] === '\r' : lastCr))) dropped++;
+      const before = i > 0 ? text[i - 1] : lastChar;
+      if (c === '"') {
+        if (quoted) {
+          quoted = false;
+          closedAt = i;
+        } else if (closedAt === i - 1 || i === recordStart || before === ',') quoted = true; // "" escaped, or a field's first character
+      } else if (quoted) {
+        if (dropping && !(c === '\n' && before === '\r')) dropped++;
       } else {
         // A record ends here.
         if (dropping) {
@@ -116,13 +125,15 @@ export async function* boundCsvRecords(texts: AsyncIterable<string>): AsyncGener
         // Held, to be scanned again from its start with the next read: outside quotes, as every record starts.
         held = tail;
         quoted = false;
+        closedAt = -2;
       }
     }
-    if (text.length) lastCr = text[text.length - 1] === '\r';
+    if (closedAt >= 0) closedAt = closedAt === text.length - 1 ? -1 : -2;
+    if (text.length) lastChar = text[text.length - 1]!;
     const emitted = out.join('');
     if (emitted) yield emitted;
   }
-  if (dropping) yield marker(dropped, '');
+  if (dropping) yield quoted ? `"${TOO_LONG}${'\n'.repeat(dropped)}` : marker(dropped, '');
   else if (held) yield held;
 }
 
@@ -204,7 +215,7 @@ export async function* readNdjson(input: Input, stream: AsyncIterable<Buffer | s
 
 /** Reads CSV records keyed by the header (names trimmed and lower-cased); checks required columns. */
 export async function* readCsv(input: Input, stream: AsyncIterable<Buffer | string>, known: readonly string[], required: readonly string[]): AsyncGenerator<InputRecord> {
-  const { parse } = await import('csv-parse');
+  const { parse, CsvError } = await import('csv-parse');
   const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, raw: true, max_record_size: MAX_RECORD_BYTES });
   const feed = (async () => {
     try {
@@ -247,18 +258,23 @@ export async function* readCsv(input: Input, stream: AsyncIterable<Buffer | stri
   } catch (err) {
     if (err instanceof InputError) throw err;
     const e = err as { code?: string; lines?: number; message: string };
-    if (e.code?.startsWith('CSV_')) throw new InputError(`${input.name}:${e.lines === undefined ? '?' : e.lines - doubled}: malformed CSV (${e.message.replace(/^Invalid \w+: /, '')})`, [], 'fix the file; nothing was written');
+    // csv-parse's own errors (most codes begin CSV_, but not all: INVALID_OPENING_QUOTE).
+    if (err instanceof CsvError) throw new InputError(`${input.name}:${e.lines === undefined ? '?' : e.lines - doubled}: malformed CSV (${e.message.replace(/^Invalid \w+: /, '')})`, [], 'fix the file; nothing was written');
     throw err;
   }
   await feed;
   if (!header) throw new InputError(`${input.name}: empty input, no header line`, [], `the first line must name the columns: ${known.join(',')}`);
 }
 
-/** The CRLFs inside a CSV record as csv-parse gives it raw (its own line end is not among them). */
+/**
+ * The CRLFs in a CSV record as csv-parse gives it raw, each of which it counted as two lines: inside
+ * quotes, or a CRLF ending a record of a file whose records end at LF. (Where records end at CRLF,
+ * the raw record ends at its CR.)
+ */
 function quotedCrlfs(raw: string): number {
   let n = 0;
   for (let i = raw.indexOf('\r\n'); i !== -1; i = raw.indexOf('\r\n', i + 2)) n++;
-  return raw.endsWith('\r\n') ? n - 1 : n;
+  return n;
 }
 
 /** The line ends in a read, counted as in readRecords (a CR that ended the read before was counted then). */

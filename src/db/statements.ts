@@ -66,3 +66,18 @@ export async function* streamRows<Row>(on: Db | Kysely<Database>, text: string):
   const k = 'kysely' in on ? on.kysely : on;
   for await (const chunk of k.getExecutor().stream<Row>(CompiledQuery.raw(text), 1000)) yield* chunk.rows;
 }
+
+/**
+ * Calls fn on each row, awaiting only what fn returns. SQLite's raw iterator is synchronous: walking
+ * it with for-await would cost a promise a row (at a million rows, a fifth of an export's time).
+ */
+export async function eachRow<Row>(rows: Iterable<Row> | AsyncIterable<Row>, fn: (row: Row) => Promise<void> | void): Promise<void> {
+  if (Symbol.iterator in rows) {
+    for (const row of rows) {
+      const pending = fn(row);
+      if (pending) await pending;
+    }
+  } else {
+    for await (const row of rows) await fn(row);
+  }
+}

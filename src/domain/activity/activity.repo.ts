@@ -1,7 +1,7 @@
 import type { Db } from '../../db/connection.js';
 import { sql } from 'kysely';
 import { BulkWriter, type BulkColumn } from '../../db/bulk.js';
-import { prepare, type Statement } from '../../db/statements.js';
+import { prepare, type MaybePromise, type Statement } from '../../db/statements.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema/index.js';
 import { peopleByKey } from '../member/member.repo.js';
@@ -43,57 +43,96 @@ export async function selectActivity(db: Kysely<Database>, f: ActivityFilter & {
   return (await q.execute()).map((r) => ({ ...r, id: Number(r.id), detail: r.detail === null ? null : JSON.parse(r.detail) }));
 }
 
-/** Prepared statements for the streamed activity import (STYLE rule 10), on either engine. */
-export function activityImportStatements(db: Db, conn: Kysely<Database>): ActivityImportStatements {
+/** Distinct (document, member) pairs whose new activities are summed in memory before they are written. */
+const TALLY_LIMIT = 50_000;
+
+/**
+ * Counts each document's new activities per member, and writes the sums (`write`) when it
+ * holds TALLY_LIMIT pairs and at flush: one upsert a pair, not one an event (a site log names
+ * the same member and document many times).
+ */
+function participationTally(write: (pairs: Array<[documentId: number, personId: number, activities: number]>) => MaybePromise<unknown>) {
+  let counts = new Map<string, number>();
+  const flush = () => {
+    if (!counts.size) return;
+    const taken = counts;
+    counts = new Map();
+    return write([...taken].map(([k, n]) => [...(k.split(' ').map(Number) as [number, number]), n]));
+  };
   return {
-    findPerson: prepare<{ id: number; status: string }>(db, conn, 'select id, status from person where email_key = ?'),
-    findDocument: prepare<{ id: number }>(db, conn, 'select id from document where slug = ?'),
-    // The unique index does not treat two NULL documents as equal: the existence check covers both.
-    exists: prepare<{ id: number }>(db, conn, 'select id from activity where person_id = ? and at = ? and action = ? and document_id is ? limit 1'),
-    insert: prepare(db, conn, 'insert into activity (person_id, at, action, document_id, detail, recorded_at) values (?, ?, ?, ?, ?, ?)'),
-    count: prepare(db, conn, 'insert into participation (document_id, person_id, activities) values (?, ?, 1) on conflict (document_id, person_id) do update set activities = participation.activities + 1'),
+    add(documentId: number, personId: number): MaybePromise<unknown> {
+      const k = `${documentId} ${personId}`;
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+      return counts.size >= TALLY_LIMIT ? flush() : undefined;
+    },
+    flush,
   };
 }
 
-export type ActivityImportStatements = {
+/**
+ * What the streamed activity import needs of the database (STYLE rule 10): people and documents
+ * looked up, and `record`, which writes an event unless it is recorded already (false then) and
+ * counts it towards the document's participation. `flush` writes what is held; it runs before
+ * every commit.
+ */
+export interface ActivityImportStatements {
   findPerson: Pick<Statement<{ id: number; status: string }>, 'get'>;
   findDocument: Pick<Statement<{ id: number }>, 'get'>;
-  exists: Pick<Statement<{ id: number }>, 'get'>;
-  insert: Pick<Statement<unknown>, 'run'>;
-  count: Pick<Statement<unknown>, 'run'>;
+  record(personId: number, at: string, action: string, documentId: number | null, detail: string | null, recordedAt: string): MaybePromise<boolean>;
   prefetch?(rows: Array<{ email: { key: string }; at: string }>): Promise<void>;
-  flush?(): Promise<void>;
-};
+  flush(): MaybePromise<void>;
+}
+
+const FIND_PERSON = 'select id, status from person where email_key = ?';
+const FIND_DOCUMENT = 'select id from document where slug = ?';
+// The unique index does not treat two NULL documents as equal: an event without one is looked for first.
+const EXISTS = 'select id from activity where person_id = ? and at = ? and action = ? and document_id is ? limit 1';
+
+/**
+ * SQLite's statements, prepared once, a row at a time. An event with a document is left to the
+ * unique index (`on conflict do nothing`, one statement); one without is looked for first.
+ */
+export function activityImportStatements(db: Db, conn: Kysely<Database>): ActivityImportStatements {
+  const exists = prepare<{ id: number }>(db, conn, EXISTS);
+  const insert = prepare(db, conn, 'insert into activity (person_id, at, action, document_id, detail, recorded_at) values (?, ?, ?, ?, ?, ?) on conflict do nothing');
+  const count = prepare(db, conn, 'insert into participation (document_id, person_id, activities) values (?, ?, ?) on conflict (document_id, person_id) do update set activities = participation.activities + excluded.activities');
+  const tally = participationTally((pairs) => pairs.forEach(([d, p, n]) => count.run(d, p, n)));
+  return {
+    findPerson: prepare(db, conn, FIND_PERSON),
+    findDocument: prepare(db, conn, FIND_DOCUMENT),
+    record(personId, at, action, documentId, detail, recordedAt) {
+      if (documentId === null && exists.get(personId, at, action, null)) return false;
+      if (!(insert.run(personId, at, action, documentId, detail, recordedAt) as { changes: number }).changes) return false;
+      if (documentId !== null) tally.add(documentId, personId);
+      return true;
+    },
+    flush: () => void tally.flush(),
+  };
+}
 
 const ACTIVITY: BulkColumn[] = [['person_id', 'bigint'], ['at', 'text'], ['action', 'text'], ['document_id', 'bigint'], ['detail', 'text'], ['recorded_at', 'text']];
 
 /**
- * The same statements on PostgreSQL, a thousand rows at a time: the members a chunk names,
- * and the events already recorded for them, are read in one query each; new events go out
- * as multi-row inserts, and the per-document counts as one upsert per chunk.
+ * The same on PostgreSQL, a thousand rows at a time: the members a chunk names, and the events
+ * already recorded for them, are read in one query each; new events go out as multi-row
+ * inserts, and the per-document counts as one upsert per flush.
  */
 export function activityBulkStatements(db: Db, conn: Kysely<Database>): ActivityImportStatements {
-  const one = activityImportStatements(db, conn);
+  const exists = prepare<{ id: number }>(db, conn, EXISTS);
+  const findPerson = prepare<{ id: number; status: string }>(db, conn, FIND_PERSON);
   const writer = new BulkWriter(conn);
   let people = new Map<string, { id: number; status: string }>();
   let known = new Set<string>();
   let prefetched = new Set<number>();
-  let counts = new Map<string, number>();
   const key = (p: number, at: string, action: string, d: number | null) => `${p}\u0000${at}\u0000${action}\u0000${d ?? ''}`;
-  /** Writes what is buffered (and, before commit, gives back unused ids) and the per-document counts. */
-  const flush = async (beforeCommit = false) => {
-    await (beforeCommit ? writer.finish() : writer.flush());
-    if (!counts.size) return;
-    const taken = counts;
-    counts = new Map();
-    const pairs = [...taken].map(([k, n]) => [...k.split(' ').map(Number), n] as [number, number, number]);
+  const tally = participationTally(async (pairs) => {
     await sql`insert into participation (document_id, person_id, activities)
               select * from unnest(${pairs.map((p) => p[0])}::bigint[], ${pairs.map((p) => p[1])}::bigint[], ${pairs.map((p) => p[2])}::integer[])
               on conflict (document_id, person_id) do update set activities = participation.activities + excluded.activities`.execute(conn);
-  };
+  });
   return {
     async prefetch(rows) {
-      await flush();
+      await writer.flush();
       people = await peopleByKey(conn, rows.map((r) => r.email.key));
       const ids = [...new Set([...people.values()].map((p) => p.id))];
       const ats = rows.map((r) => r.at).sort();
@@ -110,34 +149,24 @@ export function activityBulkStatements(db: Db, conn: Kysely<Database>): Activity
         for (const e of existing) known.add(key(Number(e.person_id), e.at, e.action, e.document_id === null ? null : Number(e.document_id)));
       }
     },
-    flush: () => flush(true),
-    findPerson: { get: (k) => people.get(k as string) ?? one.findPerson.get(k) },
-    findDocument: one.findDocument,
-    exists: {
-      get: async (p, at, action, d) => {
-        const k = key(p as number, at as string, action as string, d as number | null);
-        if (known.has(k)) return { id: 0 };
-        // A member no chunk prefetched (a pipe's rows, read as they come): ask, after writing what is buffered.
-        if (!prefetched.has(p as number)) {
-          await writer.flush();
-          return one.exists.get(p, at, action, d);
-        }
-        return undefined;
-      },
+    async flush() {
+      await tally.flush();
+      await writer.finish();
     },
-    insert: {
-      run: async (p, at, action, d, detail, recordedAt) => {
-        await writer.add('activity', ACTIVITY, [p, at, action, d, detail, recordedAt]);
-        known.add(key(p as number, at as string, action as string, d as number | null));
-        return { id: 0, changes: 1 };
-      },
-    },
-    count: {
-      run: (d, p) => {
-        const k = `${d} ${p}`;
-        counts.set(k, (counts.get(k) ?? 0) + 1);
-        return { id: 0, changes: 1 };
-      },
+    findPerson: { get: (k) => people.get(k as string) ?? findPerson.get(k) },
+    findDocument: prepare(db, conn, FIND_DOCUMENT),
+    async record(personId, at, action, documentId, detail, recordedAt) {
+      const k = key(personId, at, action, documentId);
+      if (known.has(k)) return false;
+      // A member no chunk prefetched (a pipe's rows, read as they come): ask, after writing what is buffered.
+      if (!prefetched.has(personId)) {
+        await writer.flush();
+        if (await exists.get(personId, at, action, documentId)) return false;
+      }
+      await writer.add('activity', ACTIVITY, [personId, at, action, documentId, detail, recordedAt]);
+      known.add(k);
+      if (documentId !== null) await tally.add(documentId, personId);
+      return true;
     },
   };
 }

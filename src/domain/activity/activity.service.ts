@@ -110,10 +110,9 @@ export async function importActivity(db: Db, stamp: Stamp, input: Input, opts: I
           if (id === null) return bad(line, 'document', `unknown document '${row.document}'`);
           documentId = id;
         }
-        if (await st.exists.get(person.id, row.at, row.action, documentId)) return { line, action: 'SKIP', key: row.email.email, note: 'already recorded' };
-        await st.insert.run(person.id, row.at, row.action, documentId, row.detail ?? null, stamp.at);
-        if (documentId !== null) await st.count.run(documentId, person.id);
-        return { line, action: 'ADD', key: row.email.email };
+        let added = st.record(person.id, row.at, row.action, documentId, row.detail ?? null, stamp.at);
+        if (added instanceof Promise) added = await added;
+        return added ? { line, action: 'ADD', key: row.email.email } : { line, action: 'SKIP', key: row.email.email, note: 'already recorded' };
       } };
     },
   }, opts, hooks);

@@ -1,7 +1,7 @@
 // What the bench scripts share: where data goes, how consort is run, and the generated files.
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writePeopleCsv } from './generate.mjs';
+import { writeEvents, writePeopleCsv } from './generate.mjs';
 
 export const DATA = new URL('./data/', import.meta.url).pathname;
 export const BIN = new URL('../bin/consort', import.meta.url).pathname;
@@ -22,4 +22,20 @@ export async function peopleCsv(rows) {
     renameSync(csv + '.tmp', csv);
   }
   return csv;
+}
+
+/**
+ * The NDJSON and CSV files of `rows` generated site events in DATA, by members of the `people`
+ * generated people, half of them on the document `doc`; written the first time they are asked for.
+ */
+export async function eventFiles(rows, people, doc) {
+  mkdirSync(DATA, { recursive: true });
+  const ndjson = join(DATA, `events-${rows}.ndjson`);
+  const csv = join(DATA, `events-${rows}.csv`);
+  if (!existsSync(ndjson)) {
+    console.error(`bench: generating ${rows} events…`);
+    await writeEvents(ndjson + '.tmp', csv, rows, people, doc);
+    renameSync(ndjson + '.tmp', ndjson);
+  }
+  return { ndjson, csv };
 }

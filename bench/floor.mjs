@@ -1,47 +1,42 @@
-// Where a member import's time goes, against the sqlite3 .import baseline: what reading and
-// checking the file costs alone (no database), and what writing the rows an import adds costs
-// in SQL alone (no JavaScript). Usage: npm run bench:floor   (BENCH_ROWS=100000 by default)
+// Where an import's time goes, against the sqlite3 .import baseline of npm run bench: for the
+// member import and the activity import, what reading and checking the file costs alone (no
+// database), and what the import's database work costs in SQL alone (no JavaScript).
+// Usage: npm run bench:floor   (BENCH_ROWS=100000 by default)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { BIN, DATA, ENV, peopleCsv, removeDatabase } from './common.mjs';
+import { BIN, DATA, ENV, eventFiles, peopleCsv, removeDatabase } from './common.mjs';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 
-const csv = await peopleCsv(ROWS);
 const seconds = (f) => {
   const t = process.hrtime.bigint();
   f();
   return Number(process.hrtime.bigint() - t) / 1e9;
 };
+const consort = (...args) => execFileSync(process.execPath, [BIN, ...args, '-q'], { env: ENV });
+const sqlite3 = (db, text) => execFileSync('sqlite3', [db, text]).toString();
 
-const ref = join(DATA, 'floor-ref.db');
-const db = join(DATA, 'floor.db');
-const target = join(DATA, 'floor-sql.db');
-const runner = join(DATA, 'floor-parse.mjs');
-try {
-  // 1. sqlite3 .import, the baseline of npm run bench.
-  removeDatabase(ref);
-  execFileSync('sqlite3', [ref, 'create table people (name text, email text unique, organization text, status text, newsletter text)']);
-  const dotImport = seconds(() => execFileSync('sqlite3', [ref, `.import --csv --skip 1 ${csv} people`]));
+/** Seconds of the statements after `.timer on` in `script`, run by the sqlite3 CLI on `db`. */
+function timedSql(db, script) {
+  const run = spawnSync('sqlite3', [db], { input: script.join('\n'), encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(run.stderr);
+  return run.stdout.split('\n').filter((l) => l.startsWith('Run Time')).reduce((sum, l) => sum + Number(/real ([\d.]+)/.exec(l)[1]), 0);
+}
 
-  // 2. The whole consort import.
-  removeDatabase(db);
-  execFileSync(process.execPath, [BIN, 'init', '--db', db, '-q'], { env: ENV });
-  const consort = seconds(() => execFileSync(process.execPath, [BIN, 'member', 'import', csv, '--db', db, '-q'], { env: ENV }));
-
-  // 3. Reading and checking only: consort's own reader and row schema over the file, writing nothing.
+/** Bundles a script that reads `file` with consort's own reader and `schema`'s row check, writing nothing. */
+async function parseOnly(outfile, schemaModule, columns, schema) {
   await build({
     stdin: {
       contents: `
         import { createReadStream } from 'node:fs';
         import { readRecords } from './src/io/input.ts';
         import { rowParser } from './src/domain/schema.ts';
-        import { MEMBER_COLUMNS, memberRowSchema } from './src/domain/member/member.schema.ts';
+        import { ${columns}, ${schema} } from '${schemaModule}';
         const file = process.argv[2];
-        const parse = rowParser(memberRowSchema);
-        const { records } = await readRecords({ name: file, stream: createReadStream(file), isPipe: false }, undefined, MEMBER_COLUMNS);
+        const parse = rowParser(${schema});
+        const { records } = await readRecords({ name: file, stream: createReadStream(file), isPipe: false }, undefined, ${columns});
         let bad = 0;
         for await (const r of records) if (r.problem || Array.isArray(parse(r.fields, r.line, file))) bad++;
         if (bad) throw new Error(bad + ' bad rows');`,
@@ -51,18 +46,46 @@ try {
     bundle: true,
     platform: 'node',
     format: 'esm',
-    outfile: runner,
+    outfile,
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     logLevel: 'warning',
   });
-  const parseOnly = seconds(() => execFileSync(process.execPath, [runner, csv]));
+  return (file) => seconds(() => execFileSync(process.execPath, [outfile, file]));
+}
+
+/** Prints one import's floor: each part's seconds and its ratio to .import. */
+function report(title, dotImport, parts) {
+  console.log(title);
+  console.table([['sqlite3 .import into one table', dotImport], ...parts].map(([work, s]) => ({ work, seconds: +s.toFixed(2), 'x .import': +(s / dotImport).toFixed(1) })));
+}
+
+const ref = join(DATA, 'floor-ref.db');
+const db = join(DATA, 'floor.db');
+const people = join(DATA, 'floor-people.db');
+const target = join(DATA, 'floor-sql.db');
+const runners = [join(DATA, 'floor-parse-members.mjs'), join(DATA, 'floor-parse-events.mjs')];
+try {
+  // Member import. 1. sqlite3 .import, the baseline of npm run bench.
+  const csv = await peopleCsv(ROWS);
+  removeDatabase(ref);
+  sqlite3(ref, 'create table people (name text, email text unique, organization text, status text, newsletter text)');
+  const memberDotImport = seconds(() => sqlite3(ref, `.import --csv --skip 1 ${csv} people`));
+
+  // 2. The whole consort import.
+  removeDatabase(db);
+  consort('init', '--db', db);
+  const memberImport = seconds(() => consort('member', 'import', csv, '--db', db));
+
+  // 3. Reading and checking only.
+  const readMembers = await parseOnly(runners[0], './src/domain/member/member.schema.ts', 'MEMBER_COLUMNS', 'memberRowSchema');
+  const memberParse = readMembers(csv);
 
   // 4. Writing only: the rows that import added, copied by SQL into a fresh database of the same schema.
   removeDatabase(target);
-  execFileSync(process.execPath, [BIN, 'init', '--db', target, '-q'], { env: ENV });
-  execFileSync('sqlite3', [target, `attach '${db}' as src; insert into organisation select * from src.organisation;`]);
+  consort('init', '--db', target);
+  sqlite3(target, `attach '${db}' as src; insert into organisation select * from src.organisation;`);
   const tables = ['person', 'disclosure', 'notice', 'consent_event'];
-  const copy = [
+  const memberSql = timedSql(target, [
     'pragma foreign_keys = on;',
     'pragma cache_size = -131072;',
     `attach '${db}' as src;`,
@@ -71,22 +94,51 @@ try {
     'begin;',
     ...tables.map((t) => `insert into ${t} select * from staged_${t};`),
     'commit;',
-  ].join('\n');
-  const timed = spawnSync('sqlite3', [target], { input: copy, encoding: 'utf8' });
-  if (timed.status !== 0) throw new Error(timed.stderr);
-  const sqlOnly = timed.stdout.split('\n').filter((l) => l.startsWith('Run Time')).reduce((sum, l) => sum + Number(/real ([\d.]+)/.exec(l)[1]), 0);
-  const written = Object.fromEntries(tables.map((t) => [t, Number(execFileSync('sqlite3', [db, `select count(*) from ${t}`]).toString())]));
+  ]);
+  const written = tables.map((t) => `${sqlite3(db, `select count(*) from ${t}`).trim()} ${t}`).join(', ');
+  report(`consort bench floor: member import of ${ROWS} rows; it writes ${written}`, memberDotImport, [
+    ['consort member import', memberImport],
+    ['reading and checking the file only (no database)', memberParse],
+    ["writing the import's rows only (SQL, no JavaScript)", memberSql],
+  ]);
 
-  const row = (work, s) => ({ work, seconds: +s.toFixed(2), 'x .import': +(s / dotImport).toFixed(1) });
-  console.log(`consort bench floor: member import of ${ROWS} rows; it writes ${Object.entries(written).map(([t, n]) => `${n} ${t}`).join(', ')}`);
-  console.table([
-    row('sqlite3 .import into one table', dotImport),
-    row('consort member import', consort),
-    row('reading and checking the file only (no database)', parseOnly),
-    row("writing the import's rows only (SQL, no JavaScript)", sqlOnly),
+  // Activity import, into the database the member import made (as npm run bench does).
+  consort('document', 'add', 'bench-doc', '--title', 'Bench', '--db', db);
+  removeDatabase(people);
+  sqlite3(db, `vacuum into '${people}'`);
+  const events = await eventFiles(ROWS, ROWS, 'bench-doc');
+  sqlite3(ref, 'create table activity (email text, action text, at text, document text)');
+  const eventDotImport = seconds(() => sqlite3(ref, `.import --csv --skip 1 ${events.csv} activity`));
+  const eventImport = seconds(() => consort('activity', 'import', events.ndjson, '--db', db));
+  const readEvents = await parseOnly(runners[1], './src/domain/activity/activity.schema.ts', 'ACTIVITY_COLUMNS', 'activityRowSchema');
+  const eventParse = readEvents(events.ndjson);
+  // The same work in SQL: each event's member and document looked up (the generated addresses are
+  // their own keys), the event written, and the participation counts summed. No duplicate check.
+  removeDatabase(target);
+  sqlite3(people, `vacuum into '${target}'`);
+  const eventSql = timedSql(target, [
+    'pragma foreign_keys = on;',
+    'pragma cache_size = -131072;',
+    'create temp table staged (email text, action text, at text, document text);',
+    `.import --csv --skip 1 ${events.csv} staged`,
+    '.timer on',
+    'begin;',
+    `insert into activity (person_id, at, action, document_id, detail, recorded_at)
+       select p.id, s.at, s.action, d.id, null, '2026-01-01T00:00:00.000Z' from staged s
+       join person p on p.email_key = s.email and p.status = 'member' left join document d on d.slug = nullif(s.document, '');`,
+    `insert into participation (document_id, person_id, activities)
+       select document_id, person_id, count(*) from activity where document_id is not null group by document_id, person_id;`,
+    'commit;',
+  ]);
+  const recorded = sqlite3(target, 'select count(*) from activity').trim();
+  if (recorded !== sqlite3(db, 'select count(*) from activity').trim()) throw new Error(`the SQL recorded ${recorded} events, the import another number`);
+  report(`consort bench floor: activity import of ${ROWS} NDJSON events; it writes ${recorded} activity rows and their participation counts`, eventDotImport, [
+    ['consort activity import', eventImport],
+    ['reading and checking the file only (no database)', eventParse],
+    ['looking up, writing and counting only (SQL, no JavaScript)', eventSql],
   ]);
 } finally {
   // Nothing is left behind, even when a step fails.
-  for (const f of [ref, db, target]) removeDatabase(f);
-  rmSync(runner, { force: true });
+  for (const f of [ref, db, people, target]) removeDatabase(f);
+  for (const r of runners) rmSync(r, { force: true });
 }

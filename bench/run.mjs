@@ -1,11 +1,10 @@
 // consort's performance targets (SPEC section 7), measured side by side in one run.
 // Usage: npm run bench            (1M rows; BENCH_ROWS=100000 for a quick run)
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import os from 'node:os';
-import { writeEvents } from './generate.mjs';
-import { BIN, DATA, ENV, peopleCsv, removeDatabase } from './common.mjs';
+import { BIN, DATA, ENV, eventFiles, peopleCsv, removeDatabase } from './common.mjs';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 
@@ -91,12 +90,7 @@ const someone = `person${ROWS >> 1}@org${(ROWS >> 1) % 500}.example.org`;
 report(`member show on ${ROWS}-person database`, ...startup([process.execPath, BIN, 'member', 'show', someone, '--db', db, '--format', 'json'], NODE0), 1.5, 'ms');
 
 // 3b. activity import vs sqlite3 .import of the same events as CSV into a table of the same shape.
-const events = join(DATA, `events-${ROWS}.ndjson`);
-const eventsCsv = join(DATA, `events-${ROWS}.csv`);
-if (!existsSync(events)) {
-  await writeEvents(events + '.tmp', eventsCsv, ROWS, ROWS, 'bench-doc');
-  renameSync(events + '.tmp', events);
-}
+const { ndjson: events, csv: eventsCsv } = await eventFiles(ROWS, ROWS, 'bench-doc');
 execFileSync(process.execPath, [BIN, 'document', 'add', 'bench-doc', '--title', 'Bench', '--db', db, '-q'], { env: ENV, stdio: 'ignore' });
 const people = join(DATA, 'people.db');
 fresh(people, db)();

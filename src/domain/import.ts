@@ -88,6 +88,9 @@ export async function runImport<Row>(db: Db, stamp: Stamp, input: Input, spec: I
   // 1M people); only imports ask for it, so exports stay within their memory bound. Reading the
   // file through a memory map (up to SQLite's 2 GB limit here) saves a copy a page on the random
   // lookups an import makes into a large database: members by email, parents for foreign keys.
+  // (Measured: an activity import of 1M events into a 1M-person database, 18.5-19.4 s against
+  // 22.5-26.3 s.) The cost: a database file cut short by another process while mapped ends the
+  // import with SIGBUS instead of an error; such a file is corrupt either way.
   if (db.dialect === 'sqlite') {
     db.sqlite.pragma('cache_size = -131072');
     db.sqlite.pragma('mmap_size = 2147418112');

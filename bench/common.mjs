@@ -25,16 +25,17 @@ export async function peopleCsv(rows) {
 }
 
 /**
- * The NDJSON and CSV files of `rows` generated site events in DATA, by members of the `people`
- * generated people, half of them on the document `doc`; written the first time they are asked for.
+ * The NDJSON and CSV files of `rows` generated site events in DATA, by members among the first
+ * `rows` generated people, every other one on the document `bench-doc`; written the first time
+ * they are asked for.
  */
-export async function eventFiles(rows, people, doc) {
+export async function eventFiles(rows) {
   mkdirSync(DATA, { recursive: true });
   const ndjson = join(DATA, `events-${rows}.ndjson`);
   const csv = join(DATA, `events-${rows}.csv`);
-  if (!existsSync(ndjson)) {
+  if (!existsSync(ndjson) || !existsSync(csv)) {
     console.error(`bench: generating ${rows} events…`);
-    await writeEvents(ndjson + '.tmp', csv, rows, people, doc);
+    await writeEvents(ndjson + '.tmp', csv, rows, rows, 'bench-doc');
     renameSync(ndjson + '.tmp', ndjson);
   }
   return { ndjson, csv };

@@ -90,7 +90,7 @@ const someone = `person${ROWS >> 1}@org${(ROWS >> 1) % 500}.example.org`;
 report(`member show on ${ROWS}-person database`, ...startup([process.execPath, BIN, 'member', 'show', someone, '--db', db, '--format', 'json'], NODE0), 1.5, 'ms');
 
 // 3b. activity import vs sqlite3 .import of the same events as CSV into a table of the same shape.
-const { ndjson: events, csv: eventsCsv } = await eventFiles(ROWS, ROWS, 'bench-doc');
+const { ndjson: events, csv: eventsCsv } = await eventFiles(ROWS);
 execFileSync(process.execPath, [BIN, 'document', 'add', 'bench-doc', '--title', 'Bench', '--db', db, '-q'], { env: ENV, stdio: 'ignore' });
 const people = join(DATA, 'people.db');
 fresh(people, db)();

@@ -63,11 +63,9 @@ export interface ImportSpec<Row> {
 /** How checked rows are applied, once prepared. */
 export interface RowApplier<Row> {
   apply(row: Row, line: number): MaybePromise<RowOutcome | RowProblem>;
-  /**
-   * Bulk paths (PostgreSQL): shown the next rows before they are applied, to look them up in
-   * one query; what apply wrote may stay buffered until flush, which runs before every commit.
-   */
+  /** Bulk paths (PostgreSQL): shown the next rows before they are applied, to look them up in one query. */
   prefetch?(rows: Row[]): Promise<void>;
+  /** Writes what apply held back (a bulk path's buffered rows, summed counts); runs before every commit. */
   flush?(): MaybePromise<void>;
 }
 

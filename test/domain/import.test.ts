@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { importPeople } from '../../src/domain/member/member.import.js';
 import { importActivity } from '../../src/domain/activity/activity.service.js';
+import { TALLY_LIMIT } from '../../src/domain/activity/activity.repo.js';
 import { InputError, ConflictError, type InputProblem } from '../../src/errors.js';
 import { freshDb, stampAt, rows } from '../helpers/db.js';
 
@@ -143,23 +144,43 @@ describe('hostile input', () => {
 });
 
 describe('activity import', () => {
-  test('participation counts summed in memory are written right when they pass the tally limit between repeats', async () => {
-    // 50,250 (document, member) pairs: more than the 50,000 the import holds before writing.
+  const at = '2026-01-01T00:00:00.000Z';
+  /** `members` members and `documents` documents, written directly. */
+  async function seeded(members: number, documents: number) {
     const { db } = await freshDb();
-    const at = '2026-01-01T00:00:00.000Z';
-    const members = Array.from({ length: 250 }, (_, i) => ({ name: `M${i}`, email: `m${i}@example.org`, email_key: `m${i}@example.org`, status: 'member' as const, created_at: at, updated_at: at }));
-    await db.kysely.insertInto('person').values(members).execute();
-    const documents = Array.from({ length: 201 }, (_, i) => ({ slug: `d${i}`, title: `D${i}`, created_at: at, updated_at: at }));
-    await db.kysely.insertInto('document').values(documents).execute();
-    // Every pair once (the tally is written when it reaches its limit, in the last document), then
-    // again an hour later for the first document (its counts written already) and the last (still held).
-    const event = (m: number, d: number, hour: string) => JSON.stringify({ email: `m${m}@example.org`, action: 'edit', at: `2026-02-01T${hour}:00:00Z`, document: `d${d}` });
+    await db.kysely.insertInto('person').values(Array.from({ length: members }, (_, i) => ({ name: `M${i}`, email: `m${i}@example.org`, email_key: `m${i}@example.org`, status: 'member' as const, created_at: at, updated_at: at }))).execute();
+    await db.kysely.insertInto('document').values(Array.from({ length: documents }, (_, i) => ({ slug: `d${i}`, title: `D${i}`, created_at: at, updated_at: at }))).execute();
+    return db;
+  }
+  const event = (m: number, d: number, hour: string) => JSON.stringify({ email: `m${m}@example.org`, action: 'edit', at: `2026-02-01T${hour}:00:00Z`, document: `d${d}` });
+  const participation = async (db: Awaited<ReturnType<typeof seeded>>) =>
+    (await rows<{ activities: number; pairs: number; documents: number }>(db, 'select activities, count(*) as pairs, count(distinct document_id) as documents from participation group by activities order by activities')).map((t) => [t.activities, t.pairs, t.documents].map(Number));
+
+  test('participation counts summed in memory are written right when they pass the tally limit between repeats', async () => {
+    // 250 members on enough documents that the pairs pass the limit the import holds before writing:
+    // the tally is written at the last pair of document d(last - 1), so d(last) is still held.
+    const members = 250;
+    const documents = Math.ceil(TALLY_LIMIT / members) + 1;
+    const last = documents - 1;
+    expect(documents * members).toBeGreaterThan(TALLY_LIMIT);
+    const db = await seeded(members, documents);
+    // Every pair once, then again an hour later for d0 (its counts written already) and d(last) (still held).
     const lines: string[] = [];
-    for (let d = 0; d < 201; d++) for (let m = 0; m < 250; m++) lines.push(event(m, d, '09'));
-    for (const d of [0, 200]) for (let m = 0; m < 250; m++) lines.push(event(m, d, '10'));
+    for (let d = 0; d < documents; d++) for (let m = 0; m < members; m++) lines.push(event(m, d, '09'));
+    for (const d of [0, last]) for (let m = 0; m < members; m++) lines.push(event(m, d, '10'));
     const r = await importActivity(db, stampAt(), input('log.ndjson', lines.join('\n') + '\n'), {});
-    expect(r.counts.ADD).toBe(50_750);
-    const totals = await rows<{ activities: number; pairs: number; documents: number }>(db, 'select activities, count(*) as pairs, count(distinct document_id) as documents from participation group by activities order by activities');
-    expect(totals.map((t) => [t.activities, t.pairs, t.documents].map(Number))).toEqual([[1, 49_750, 199], [2, 500, 2]]);
+    expect(r.counts.ADD).toBe(lines.length);
+    expect(await participation(db)).toEqual([[1, (documents - 2) * members, documents - 2], [2, 2 * members, 2]]);
+  });
+
+  test('a dry run, and a file with a bad row, leave the participation counts as they were', async () => {
+    const db = await seeded(2, 1);
+    const good = [event(0, 0, '09'), event(1, 0, '09'), event(0, 0, '10')];
+    expect((await importActivity(db, stampAt(), input('a.ndjson', good.join('\n')), { dryRun: true })).counts.ADD).toBe(3);
+    expect(await participation(db)).toEqual([]);
+    await expect(importActivity(db, stampAt(), input('b.ndjson', [...good, '{"email":"nobody@example.org","action":"edit","at":"2026-02-01"}'].join('\n')), {})).rejects.toBeInstanceOf(InputError);
+    expect(await participation(db)).toEqual([]);
+    await importActivity(db, stampAt(), input('c.ndjson', good.join('\n')), {});
+    expect(await participation(db)).toEqual([[1, 1, 1], [2, 1, 1]]);
   });
 });

@@ -75,6 +75,7 @@ describe('activity import from a pipe', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('<stdin>:2: not valid JSON');
     expect(await count(db)).toBe(2);
+    expect(await counted(db)).toBe(2);
   });
 });
 

@@ -44,7 +44,7 @@ export async function selectActivity(db: Kysely<Database>, f: ActivityFilter & {
 }
 
 /** Distinct (document, member) pairs whose new activities are summed in memory before they are written. */
-const TALLY_LIMIT = 50_000;
+export const TALLY_LIMIT = 50_000;
 
 /**
  * Counts each document's new activities per member, and writes the sums (`write`) when it
@@ -85,7 +85,7 @@ export interface ActivityImportStatements {
 
 const FIND_PERSON = 'select id, status from person where email_key = ?';
 const FIND_DOCUMENT = 'select id from document where slug = ?';
-// The unique index does not treat two NULL documents as equal: an event without one is looked for first.
+// Whether an event is recorded, NULL documents compared as equal (the unique index does not).
 const EXISTS = 'select id from activity where person_id = ? and at = ? and action = ? and document_id is ? limit 1';
 
 /**
@@ -94,7 +94,7 @@ const EXISTS = 'select id from activity where person_id = ? and at = ? and actio
  */
 export function activityImportStatements(db: Db, conn: Kysely<Database>): ActivityImportStatements {
   const exists = prepare<{ id: number }>(db, conn, EXISTS);
-  const insert = prepare(db, conn, 'insert into activity (person_id, at, action, document_id, detail, recorded_at) values (?, ?, ?, ?, ?, ?) on conflict do nothing');
+  const insert = prepare(db, conn, 'insert into activity (person_id, at, action, document_id, detail, recorded_at) values (?, ?, ?, ?, ?, ?) on conflict (person_id, at, action, document_id) do nothing');
   const count = prepare(db, conn, 'insert into participation (document_id, person_id, activities) values (?, ?, ?) on conflict (document_id, person_id) do update set activities = participation.activities + excluded.activities');
   const tally = participationTally((pairs) => pairs.forEach(([d, p, n]) => count.run(d, p, n)));
   return {
@@ -115,7 +115,8 @@ const ACTIVITY: BulkColumn[] = [['person_id', 'bigint'], ['at', 'text'], ['actio
 /**
  * The same on PostgreSQL, a thousand rows at a time: the members a chunk names, and the events
  * already recorded for them, are read in one query each; new events go out as multi-row
- * inserts, and the per-document counts as one upsert per flush.
+ * inserts, and the per-document counts as one upsert each time TALLY_LIMIT pairs are held, and
+ * before each commit.
  */
 export function activityBulkStatements(db: Db, conn: Kysely<Database>): ActivityImportStatements {
   const exists = prepare<{ id: number }>(db, conn, EXISTS);

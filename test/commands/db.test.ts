@@ -26,6 +26,21 @@ describe('database', () => {
     expect((await runCli(['audit', 'verify', '--db', path])).code).toBe(0);
   });
 
+  test('P8: db check exits 3 when a participation count differs from the activity it counts', async () => {
+    const { path } = await initialised();
+    expect((await runCli(['document', 'add', 'spec', '--title', 'Spec', '--db', path])).code).toBe(0);
+    for (const at of ['2026-02-01', '2026-02-02']) expect((await runCli(['activity', 'log', 'ada@example.org', 'edit', '--document', 'spec', '--at', at, '--db', path])).code).toBe(0);
+    const sound = await runCli(['db', 'check', '--format', 'json', '--db', path]);
+    expect(sound.code).toBe(0);
+    expect(JSON.parse(sound.stdout)).toMatchObject({ ok: true, participationMismatches: 0 });
+    // Counted too high, and a count for a member with no activity on the document at all.
+    await execAt(path, "update participation set activities = 3; insert into participation (document_id, person_id, activities) select d.id, p.id, 5 from document d, person p where p.email_key = 'bo@example.org'");
+    const r = await runCli(['db', 'check', '--format', 'json', '--db', path]);
+    expect(r.code).toBe(3);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, participationMismatches: 2, problems: ['participation: 2 (document, member) counts differ from the activity recorded'] });
+    expect(r.stderr).toMatch(/database check found 1 problem\(s\): participation: 2 \(document, member\) counts differ/);
+  });
+
   test('P4: audit verify exits 3 and names the first bad entry when a row is altered', async () => {
     const { path } = await initialised();
     await tamper(path, "update audit_entry set summary = 'nothing happened' where seq = 2");

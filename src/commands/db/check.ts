@@ -6,7 +6,7 @@ import { action } from '../action.js';
 
 export function registerDbCheck(db: Command, streams: Streams) {
   db.command('check')
-    .description('run SQLite integrity and foreign-key checks and verify the audit chain; exit 3 on problems')
+    .description('run SQLite integrity and foreign-key checks, verify the audit chain and the participation counts; exit 3 on problems')
     .action(
       action(streams, async (ctx) => {
         const { checkDatabase } = await import('../../domain/db/db.service.js');
@@ -15,6 +15,7 @@ export function registerDbCheck(db: Command, streams: Streams) {
           ['ok', r.ok],
           ['integrity', r.integrity],
           ['foreign keys', r.foreignKeyViolations === 0 ? 'ok' : `${r.foreignKeyViolations} broken`],
+          ['participation', r.participationMismatches === 0 ? 'ok' : `${r.participationMismatches} differ`],
           ['file mode', r.mode],
           ['audit entries', r.audit.entries],
           ['audit head', r.audit.head],

@@ -65,22 +65,38 @@ export async function backupDatabase(db: Db, stamp: Stamp, file: string) {
 }
 
 /**
- * The audit chain, and the engine's own checks: on SQLite its integrity and foreign-key
- * checks and the file's mode (P4: readable by its owner only); PostgreSQL enforces
- * foreign keys itself, and its files are its administrators' to guard.
+ * (document, member) pairs whose participation count (P8's active participants are read from it)
+ * is not the number of activities recorded for them, either way round.
+ */
+async function participationDrift(db: Db): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    select count(*) as n from (
+      select document_id, person_id, count(*) as n from activity where document_id is not null group by document_id, person_id
+    ) a full join participation p on p.document_id = a.document_id and p.person_id = a.person_id
+    where coalesce(a.n, 0) <> coalesce(p.activities, 0)`.execute(db.kysely);
+  return Number(rows[0]!.n);
+}
+
+/**
+ * The audit chain, the participation counts against the activity they count, and the engine's
+ * own checks: on SQLite its integrity and foreign-key checks and the file's mode (P4: readable
+ * by its owner only); PostgreSQL enforces foreign keys itself, and its files are its
+ * administrators' to guard.
  */
 export async function checkDatabase(db: Db) {
   const sqlite = db.dialect === 'sqlite';
   const integrity = sqlite ? (db.sqlite.pragma('integrity_check') as Array<{ integrity_check: string }>).map((r) => r.integrity_check) : ['ok'];
   const foreignKeys = sqlite ? (db.sqlite.pragma('foreign_key_check') as unknown[]) : [];
   const audit = await verifyAudit(db);
+  const participation = await participationDrift(db);
   const problems: string[] = [];
   if (!(integrity.length === 1 && integrity[0] === 'ok')) problems.push(...integrity.map((i) => `integrity: ${i}`));
   if (foreignKeys.length) problems.push(`foreign keys: ${foreignKeys.length} broken references`);
   if (!audit.ok) problems.push(`audit: entry ${audit.firstBad!.seq}: ${audit.firstBad!.reason}`);
+  if (participation) problems.push(`participation: ${participation} (document, member) ${participation === 1 ? 'count differs' : 'counts differ'} from the activity recorded`);
   const mode = sqlite ? statSync(db.path).mode & 0o777 : null;
   const warnings = mode !== null && mode & 0o077 ? [`${db.path} is readable or writable by others (mode ${mode.toString(8).padStart(4, '0')}); chmod 600 it`] : [];
-  return { ok: problems.length === 0, problems, warnings, mode: mode === null ? null : mode.toString(8).padStart(4, '0'), integrity: integrity.join('; '), foreignKeyViolations: foreignKeys.length, audit };
+  return { ok: problems.length === 0, problems, warnings, mode: mode === null ? null : mode.toString(8).padStart(4, '0'), integrity: integrity.join('; '), foreignKeyViolations: foreignKeys.length, participationMismatches: participation, audit };
 }
 
 const TABLES = ['organisation', 'person', 'consent_event', 'document', 'activity', 'participant_override', 'disclosure', 'notice', 'export_record', 'audit_entry'] as const;

@@ -18,8 +18,9 @@ const seconds = (f) => {
 const consort = (...args) => execFileSync(process.execPath, [BIN, ...args, '-q'], { env: ENV });
 const sqlite3 = (db, text) => execFileSync('sqlite3', [db, text]).toString();
 
-/** What consort's imports set on SQLite (src/domain/import.ts), so SQL alone runs as they do. */
-const IMPORT_PRAGMAS = ['pragma foreign_keys = on;', 'pragma cache_size = -131072;', 'pragma mmap_size = 2147418112;'];
+/** What consort's imports set on SQLite (src/domain/import.ts), so SQL alone runs as they do; the activity import also maps the file. */
+const IMPORT_PRAGMAS = ['pragma foreign_keys = on;', 'pragma cache_size = -131072;'];
+const MAPPED = 'pragma mmap_size = 2147418112;';
 
 /** Seconds of the statements after `.timer on` in `script`, run by the sqlite3 CLI on `db`. */
 function timedSql(db, script) {
@@ -117,6 +118,7 @@ try {
   // their own keys), the event written, and the participation counts summed. No duplicate check.
   const eventSql = timedSql(target, [
     ...IMPORT_PRAGMAS,
+    MAPPED,
     'create temp table staged (email text, action text, at text, document text);',
     `.import --csv --skip 1 ${events.csv} staged`,
     '.timer on',

@@ -58,6 +58,15 @@ export interface ImportSpec<Row> {
   parse(fields: Record<string, unknown>, line: number, source: string): Row | RowProblem[];
   /** Prepares the import inside its transaction (`conn` is the transaction's connection). */
   prepare(conn: Kysely<Database>): Promise<RowApplier<Row>>;
+  /**
+   * SQLite: read the database file through a memory map (up to SQLite's 2 GB limit here), which
+   * saves a copy a page where each row looks up a large database at random. Measured at 1M rows:
+   * the activity import 18.5-19.4 s with it against 22.5-26.3 s without; the member import into
+   * an empty database, which mostly writes, 52-57 s against 48-49 s, so it does not ask. The
+   * cost: a file cut short by another process while mapped ends the import with SIGBUS instead
+   * of an error (such a file is corrupt either way).
+   */
+  mapped?: boolean;
 }
 
 /** How checked rows are applied, once prepared. */
@@ -83,15 +92,10 @@ const CHUNK = 1000;
 export async function runImport<Row>(db: Db, stamp: Stamp, input: Input, spec: ImportSpec<Row>, opts: ImportOptions, hooks: ImportHooks = {}): Promise<ImportReport> {
   const { format, records } = await readRecords(input, opts.format, spec.columns, hooks.onBytes);
   // A large page cache keeps the indexes a bulk import touches in memory (measured: 20% faster at
-  // 1M people); only imports ask for it, so exports stay within their memory bound. Reading the
-  // file through a memory map (up to SQLite's 2 GB limit here) saves a copy a page on the random
-  // lookups an import makes into a large database: members by email, parents for foreign keys.
-  // (Measured: an activity import of 1M events into a 1M-person database, 18.5-19.4 s against
-  // 22.5-26.3 s.) The cost: a database file cut short by another process while mapped ends the
-  // import with SIGBUS instead of an error; such a file is corrupt either way.
+  // 1M people); only imports ask for it, so exports stay within their memory bound.
   if (db.dialect === 'sqlite') {
     db.sqlite.pragma('cache_size = -131072');
-    db.sqlite.pragma('mmap_size = 2147418112');
+    if (spec.mapped) db.sqlite.pragma('mmap_size = 2147418112');
   }
   return db.kysely.connection().execute(async (conn) => {
     const counts = emptyCounts();

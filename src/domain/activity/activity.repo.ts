@@ -89,8 +89,9 @@ const FIND_DOCUMENT = 'select id from document where slug = ?';
 const EXISTS = 'select id from activity where person_id = ? and at = ? and action = ? and document_id is ? limit 1';
 
 /**
- * SQLite's statements, prepared once, a row at a time. An event with a document is left to the
- * unique index (`on conflict do nothing`, one statement); one without is looked for first.
+ * SQLite's statements, prepared once, a row at a time; SQLite only, since `record` relies on each
+ * statement answering at once. An event with a document is left to the unique index (`on conflict
+ * … do nothing`, one statement); one without is looked for first.
  */
 export function activityImportStatements(db: Db, conn: Kysely<Database>): ActivityImportStatements {
   const exists = prepare<{ id: number }>(db, conn, EXISTS);

@@ -87,6 +87,8 @@ export async function importActivity(db: Db, stamp: Stamp, input: Input, opts: I
   return runImport<ActivityRow>(db, stamp, input, {
     kind: 'activity',
     columns: ACTIVITY_COLUMNS,
+    // Every event looks up its member, and the foreign keys its member again, at random.
+    mapped: true,
     parse: rowParser(activityRowSchema),
     prepare: async (conn) => {
       const st = db.dialect === 'sqlite' ? activityImportStatements(db, conn) : activityBulkStatements(db, conn);

@@ -62,9 +62,10 @@ export interface ImportSpec<Row> {
    * SQLite: read the database file through a memory map (up to SQLite's 2 GB limit here), which
    * saves a copy a page where each row looks up a large database at random. Measured at 1M rows:
    * the activity import 18.5-19.4 s with it against 22.5-26.3 s without; the member import into
-   * an empty database, which mostly writes, 52-57 s against 48-49 s, so it does not ask. The
-   * cost: a file cut short by another process while mapped ends the import with SIGBUS instead
-   * of an error (such a file is corrupt either way).
+   * an empty database, which mostly writes, 52.2-56.8 s against 47.6-48.8 s, so it does not ask.
+   * The cost: a file cut short by another process while mapped ends the import with SIGBUS
+   * instead of an error (such a file is corrupt either way). Like the cache size, the setting
+   * lasts as long as the command's connection.
    */
   mapped?: boolean;
 }

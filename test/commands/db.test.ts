@@ -26,19 +26,30 @@ describe('database', () => {
     expect((await runCli(['audit', 'verify', '--db', path])).code).toBe(0);
   });
 
-  test('P8: db check exits 3 when a participation count differs from the activity it counts', async () => {
+  test('P8: db check exits 3 when a participation count differs from the activity it counts, either way round', async () => {
     const { path } = await initialised();
+    expect((await runCli(['member', 'add', '--name', 'Cy', '--email', 'cy@example.org', '--status', 'member', '--db', path])).code).toBe(0);
     expect((await runCli(['document', 'add', 'spec', '--title', 'Spec', '--db', path])).code).toBe(0);
-    for (const at of ['2026-02-01', '2026-02-02']) expect((await runCli(['activity', 'log', 'ada@example.org', 'edit', '--document', 'spec', '--at', at, '--db', path])).code).toBe(0);
+    const log = async (...args: string[]) => expect((await runCli(['activity', 'log', ...args, '--db', path])).code).toBe(0);
+    await log('ada@example.org', 'edit', '--document', 'spec', '--at', '2026-02-01');
+    await log('ada@example.org', 'edit', '--document', 'spec', '--at', '2026-02-02');
+    await log('cy@example.org', 'edit', '--document', 'spec', '--at', '2026-02-01');
+    // Activity without a document is counted nowhere, and is no mismatch.
+    await log('ada@example.org', 'login', '--at', '2026-02-01');
     const sound = await runCli(['db', 'check', '--format', 'json', '--db', path]);
     expect(sound.code).toBe(0);
     expect(JSON.parse(sound.stdout)).toMatchObject({ ok: true, participationMismatches: 0 });
-    // Counted too high, and a count for a member with no activity on the document at all.
-    await execAt(path, "update participation set activities = 3; insert into participation (document_id, person_id, activities) select d.id, p.id, 5 from document d, person p where p.email_key = 'bo@example.org'");
+    // Ada counted too high, Cy's count gone, and a count for Bo, who has no activity at all.
+    const id = (email: string) => `(select id from person where email_key = '${email}')`;
+    await execAt(
+      path,
+      `update participation set activities = 3 where person_id = ${id('ada@example.org')}; delete from participation where person_id = ${id('cy@example.org')};
+       insert into participation (document_id, person_id, activities) select d.id, ${id('bo@example.org')}, 5 from document d`,
+    );
     const r = await runCli(['db', 'check', '--format', 'json', '--db', path]);
     expect(r.code).toBe(3);
-    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, participationMismatches: 2, problems: ['participation: 2 (document, member) counts differ from the activity recorded'] });
-    expect(r.stderr).toMatch(/database check found 1 problem\(s\): participation: 2 \(document, member\) counts differ/);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, participationMismatches: 3, problems: ['participation: 3 (document, member) counts differ from the activity recorded'] });
+    expect(r.stderr).toMatch(/database check found 1 problem\(s\): participation: 3 \(document, member\) counts differ/);
   });
 
   test('P4: audit verify exits 3 and names the first bad entry when a row is altered', async () => {

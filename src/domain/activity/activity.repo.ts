@@ -93,7 +93,7 @@ const EXISTS = 'select id from activity where person_id = ? and at = ? and actio
  * statement answering at once. An event with a document is left to the unique index (`on conflict
  * … do nothing`, one statement); one without is looked for first.
  */
-export function activityImportStatements(db: Db, conn: Kysely<Database>): ActivityImportStatements {
+export function sqliteActivityStatements(db: Db, conn: Kysely<Database>): ActivityImportStatements {
   const exists = prepare<{ id: number }>(db, conn, EXISTS);
   const insert = prepare(db, conn, 'insert into activity (person_id, at, action, document_id, detail, recorded_at) values (?, ?, ?, ?, ?, ?) on conflict (person_id, at, action, document_id) do nothing');
   const count = prepare(db, conn, 'insert into participation (document_id, person_id, activities) values (?, ?, ?) on conflict (document_id, person_id) do update set activities = participation.activities + excluded.activities');
@@ -119,7 +119,7 @@ const ACTIVITY: BulkColumn[] = [['person_id', 'bigint'], ['at', 'text'], ['actio
  * inserts, and the per-document counts as one upsert each time TALLY_LIMIT pairs are held, and
  * before each commit.
  */
-export function activityBulkStatements(db: Db, conn: Kysely<Database>): ActivityImportStatements {
+export function postgresActivityStatements(db: Db, conn: Kysely<Database>): ActivityImportStatements {
   const exists = prepare<{ id: number }>(db, conn, EXISTS);
   const findPerson = prepare<{ id: number; status: string }>(db, conn, FIND_PERSON);
   const writer = new BulkWriter(conn);

@@ -8,7 +8,7 @@ import { emailKey } from '../email.js';
 import { runImport, type ImportHooks, type ImportOptions, type RowOutcome, type RowProblem } from '../import.js';
 import { rowParser } from '../schema.js';
 import { parseIsoTime } from '../time.js';
-import { activityBulkStatements, activityImportStatements, selectActivity, type ActivityFilter } from './activity.repo.js';
+import { postgresActivityStatements, selectActivity, sqliteActivityStatements, type ActivityFilter } from './activity.repo.js';
 import { ACTIVITY_COLUMNS, activityRowSchema, type ActivityRow } from './activity.schema.js';
 
 /** P5: the site tracks authenticated members only; anyone else's activity is refused. */
@@ -87,11 +87,12 @@ export async function importActivity(db: Db, stamp: Stamp, input: Input, opts: I
   return runImport<ActivityRow>(db, stamp, input, {
     kind: 'activity',
     columns: ACTIVITY_COLUMNS,
-    // Every event looks up its member, and the foreign keys its member again, at random.
+    // Every event reads person and document pages at random (foreign keys, members not in the
+    // cache below) and the event index at a random place.
     mapped: true,
     parse: rowParser(activityRowSchema),
     prepare: async (conn) => {
-      const st = db.dialect === 'sqlite' ? activityImportStatements(db, conn) : activityBulkStatements(db, conn);
+      const st = db.dialect === 'sqlite' ? sqliteActivityStatements(db, conn) : postgresActivityStatements(db, conn);
       return { prefetch: st.prefetch, flush: st.flush, apply: async (row, line): Promise<RowOutcome | RowProblem> => {
         let person = people.get(row.email.key);
         if (person === undefined) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { RowProblem } from './import.js';
 import { normaliseEmail } from './email.js';
-import { LONE_SURROGATE } from './text.js';
+import { cleanText } from './text.js';
 import { parseIsoTime } from './time.js';
 import { parseYesNo } from './import.js';
 
@@ -20,15 +20,18 @@ export function rowParser<T>(schema: z.ZodType<T>) {
 
 const asText = (v: unknown) => (typeof v === 'number' ? String(v) : v);
 
-/** A required free-text cell: trimmed, NFC, no NUL, bounded. */
+/**
+ * A required free-text cell, checked as every free text is (cleanText: trimmed, NFC, bounded, no
+ * NUL, no lone surrogate). A cell is one problem, its first fault, however many it has.
+ */
 export const textCell = (max: number) =>
-  z.preprocess(
-    asText,
-    z
-      .string({ error: 'required' })
-      .transform((s) => s.trim().normalize('NFC'))
-      .pipe(z.string().min(1, 'required').max(max, `longer than ${max} characters`).refine((s) => !s.includes('\0'), 'contains a NUL character').refine((s) => !LONE_SURROGATE.test(s), 'contains a lone surrogate, which is not Unicode text')),
-  );
+  z.preprocess(asText, z.string({ error: 'required' })).transform((s, ctx) => {
+    const r = cleanText(s, max);
+    if ('value' in r) return r.value;
+    // An empty cell is a missing one, as every other required cell reports it.
+    ctx.addIssue({ code: 'custom', message: s.trim() === '' ? 'required' : r.error });
+    return z.NEVER;
+  });
 
 /** An optional free-text cell: empty means absent. */
 export const optionalTextCell = (max: number) => z.preprocess((v) => (v === '' || v === null ? undefined : asText(v)), textCell(max).optional());

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { importPeople } from '../../src/domain/member/member.import.js';
 import { importActivity } from '../../src/domain/activity/activity.service.js';
 import { TALLY_LIMIT } from '../../src/domain/activity/activity.repo.js';
+import { cleanText } from '../../src/domain/text.js';
 import { InputError, ConflictError, type InputProblem } from '../../src/errors.js';
 import { freshDb, stampAt, rows } from '../helpers/db.js';
 
@@ -24,6 +25,17 @@ describe('member import', () => {
     expect(await count(db, 'organisation')).toBe(0);
     expect(await count(db, 'consent_event')).toBe(0);
     expect(await count(db, 'audit_entry')).toBe(0);
+  });
+
+  test('a cell with several faults is one problem; lengths count characters, not UTF-16 units', async () => {
+    const { db } = await freshDb();
+    const problems: InputProblem[] = [];
+    const csv = `name,email,organization\n${'😀'.repeat(300)},a@example.org,\nB,b@example.org,${'x'.repeat(201)}\0\n${'😀'.repeat(301)},c@example.org,\n`;
+    await expect(importPeople(db, stampAt(), input('p.csv', csv), {}, { onProblem: (p) => problems.push(p) })).rejects.toBeInstanceOf(InputError);
+    expect(problems.map((p) => `${p.line}: ${p.field}: ${p.reason}`)).toEqual(['3: organization: longer than 200 characters', '4: name: longer than 300 characters']);
+    // Names typed at the command line are checked the same way.
+    expect(cleanText('😀'.repeat(300))).toEqual({ value: '😀'.repeat(300) });
+    expect(cleanText('😀'.repeat(301))).toEqual({ error: 'longer than 300 characters' });
   });
 
   test('--skip-invalid writes the valid rows', async () => {

@@ -472,7 +472,9 @@ const brokenNdjson = fc.constantFrom('{not json}', '[1,2]', '"a string"', 'null'
 // ---------------------------------------------------------------- properties
 
 // A failure is reported as found, not shrunk: shrinking a dozen hostile rows takes minutes; hostile.test.ts has the minimal cases.
-const RUNS = { numRuns: Number(process.env.CONSORT_PROPERTY_RUNS ?? 25), endOnFailure: true };
+// CONSORT_PROPERTY_SEED replays a failure's seed (fast-check prints it); CONSORT_PROPERTY_RUNS runs more cases.
+const SEED = process.env.CONSORT_PROPERTY_SEED;
+const RUNS = { numRuns: Number(process.env.CONSORT_PROPERTY_RUNS ?? 25), endOnFailure: true, ...(SEED ? { seed: Number(SEED) } : {}) };
 
 describe('property (SPEC §5, P1, P6): members import then newsletter export, byte for byte', () => {
   test('every valid CSV row round-trips through csv, json and rfc5322 exports exactly', async () => {

@@ -52,17 +52,19 @@ export const TALLY_LIMIT = 50_000;
  * the same member and document many times).
  */
 function participationTally(write: (pairs: Array<[documentId: number, personId: number, activities: number]>) => MaybePromise<unknown>) {
-  let counts = new Map<string, number>();
+  let counts = new Map<string, [documentId: number, personId: number, activities: number]>();
   const flush = () => {
     if (!counts.size) return;
     const taken = counts;
     counts = new Map();
-    return write([...taken].map(([k, n]) => [...(k.split(' ').map(Number) as [number, number]), n]));
+    return write([...taken.values()]);
   };
   return {
     add(documentId: number, personId: number): MaybePromise<unknown> {
       const k = `${documentId} ${personId}`;
-      counts.set(k, (counts.get(k) ?? 0) + 1);
+      const pair = counts.get(k);
+      if (pair) pair[2]++;
+      else counts.set(k, [documentId, personId, 1]);
       return counts.size >= TALLY_LIMIT ? flush() : undefined;
     },
     flush,

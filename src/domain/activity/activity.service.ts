@@ -113,8 +113,7 @@ export async function importActivity(db: Db, stamp: Stamp, input: Input, opts: I
           if (id === null) return bad(line, 'document', `unknown document '${row.document}'`);
           documentId = id;
         }
-        let added = st.record(person.id, row.at, row.action, documentId, row.detail ?? null, stamp.at);
-        if (added instanceof Promise) added = await added;
+        const added = await st.record(person.id, row.at, row.action, documentId, row.detail ?? null, stamp.at);
         return added ? { line, action: 'ADD', key: row.email.email } : { line, action: 'SKIP', key: row.email.email, note: 'already recorded' };
       } };
     },

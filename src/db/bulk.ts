@@ -1,11 +1,25 @@
 import { sql, type Kysely } from 'kysely';
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Database } from './schema/index.js';
+import type { MaybePromise } from './statements.js';
 
 /** Rows per multi-row insert, and ids taken from a sequence at a time. */
 const ROWS = 1000;
 
 /** A column of a bulk insert: its name and PostgreSQL type. */
 export type BulkColumn = readonly [name: string, type: 'bigint' | 'integer' | 'text'];
+
+/**
+ * Where a bulk import buffers the rows it adds, on either engine: ids are handed out up front
+ * (so a child can name its parent before either is written), and the rows are written a table
+ * at a time, parents first, so foreign keys hold at every insert. `finish` writes what is left;
+ * call it before commit.
+ */
+export interface RowWriter {
+  nextId(table: string): MaybePromise<number>;
+  add(table: string, columns: readonly BulkColumn[], values: unknown[]): MaybePromise<void>;
+  finish(): MaybePromise<void>;
+}
 
 /**
  * Multi-row inserts for PostgreSQL's bulk imports, where one round trip a row would cost
@@ -16,7 +30,7 @@ export type BulkColumn = readonly [name: string, type: 'bigint' | 'integer' | 't
  * either is written. Tables are written in the order they were first used (parents first),
  * all together, so foreign keys hold at every insert.
  */
-export class BulkWriter {
+export class BulkWriter implements RowWriter {
   private readonly tables = new Map<string, { columns: readonly BulkColumn[]; rows: unknown[][] }>();
   private readonly ids = new Map<string, number[]>();
   private buffered = 0;
@@ -68,5 +82,73 @@ export class BulkWriter {
       this.ids.set(table, []);
       await sql`select setval(pg_get_serial_sequence(${table}, 'id'), (select coalesce(max(id), 0) + 1 from ${sql.table(table)}), false)`.execute(this.conn);
     }
+  }
+}
+
+/** Rows per statement of SqliteBulkWriter's multi-row inserts. */
+const ROWS_PER_STATEMENT = 100;
+
+/**
+ * SQLite's RowWriter: rows buffered per table and written a table at a time, a hundred rows a
+ * statement. Inserting each row as it comes, into table after table, costs more: each statement
+ * opens the table, its indexes and its foreign keys' parents afresh, where a run of inserts
+ * into one table finds them still in place. Measured on the rows a 1M-person member import
+ * adds besides the people (1.2M disclosures, 600k notices, 1.4M consents): their inserts took
+ * 29.4 s this way against 35.0 s a row at a time. Ids come from the table's own sequence (the
+ * largest id it ever gave, AUTOINCREMENT), read once: the write transaction is held, so no other
+ * writer takes one meanwhile, and the inserts move the sequence past the ids used.
+ */
+export class SqliteBulkWriter implements RowWriter {
+  private readonly tables = new Map<string, { columns: readonly BulkColumn[]; rows: unknown[][] }>();
+  private readonly ids = new Map<string, number>();
+  private readonly statements = new Map<string, BetterSqlite3.Statement>();
+  private buffered = 0;
+
+  constructor(private readonly sqlite: BetterSqlite3.Database) {}
+
+  nextId(table: string): number {
+    const next =
+      this.ids.get(table) ??
+      (this.sqlite
+        .prepare(`select max(coalesce((select seq from sqlite_sequence where name = ?), 0), coalesce((select max(id) from "${table}"), 0)) + 1`)
+        .pluck()
+        .get(table) as number);
+    this.ids.set(table, next + 1);
+    return next;
+  }
+
+  add(table: string, columns: readonly BulkColumn[], values: unknown[]): void {
+    let t = this.tables.get(table);
+    if (!t) this.tables.set(table, (t = { columns, rows: [] }));
+    t.rows.push(values);
+    if (++this.buffered >= ROWS) this.finish();
+  }
+
+  /** Writes every buffered row, parents first. */
+  finish(): void {
+    this.buffered = 0;
+    for (const [table, t] of this.tables) {
+      const { rows } = t;
+      t.rows = [];
+      let i = 0;
+      for (; i + ROWS_PER_STATEMENT <= rows.length; i += ROWS_PER_STATEMENT) {
+        const params: unknown[] = [];
+        for (let j = i; j < i + ROWS_PER_STATEMENT; j++) params.push(...rows[j]!);
+        this.statement(table, t.columns, ROWS_PER_STATEMENT).run(params);
+      }
+      for (; i < rows.length; i++) this.statement(table, t.columns, 1).run(rows[i]);
+    }
+  }
+
+  /** `insert into table (columns) values (…), (…)`: `n` rows, prepared once. */
+  private statement(table: string, columns: readonly BulkColumn[], n: number): BetterSqlite3.Statement {
+    const key = `${table} ${n}`;
+    let st = this.statements.get(key);
+    if (!st) {
+      const row = `(${columns.map(() => '?').join(', ')})`;
+      st = this.sqlite.prepare(`insert into "${table}" (${columns.map(([name]) => `"${name}"`).join(', ')}) values ${Array(n).fill(row).join(', ')}`);
+      this.statements.set(key, st);
+    }
+    return st;
   }
 }

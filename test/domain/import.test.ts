@@ -4,7 +4,7 @@ import { importActivity } from '../../src/domain/activity/activity.service.js';
 import { TALLY_LIMIT } from '../../src/domain/activity/activity.repo.js';
 import { cleanText } from '../../src/domain/text.js';
 import { InputError, ConflictError, type InputProblem } from '../../src/errors.js';
-import { freshDb, stampAt, rows } from '../helpers/db.js';
+import { freshDb, onPostgres, rows, runSql, stampAt } from '../helpers/db.js';
 
 function input(name: string, text: string | Buffer) {
   return { name, stream: Readable.from([Buffer.isBuffer(text) ? text : Buffer.from(text)]), isPipe: false };
@@ -70,6 +70,40 @@ describe('member import', () => {
     expect(r.counts).toMatchObject({ ADD: 0, SKIP: 1 });
     await expect(importPeople(db, stampAt(), input('b.csv', 'name,email\nA2,ADA@example.org\n'), { onDuplicate: 'fail' })).rejects.toBeInstanceOf(ConflictError);
     expect(await count(db, 'person')).toBe(1);
+  });
+
+  test('P6, P7, P9: past the rows the import buffers, every new member gets both disclosures, the notice and the consents, in order; ids are never reused', async () => {
+    const { db } = await freshDb();
+    await importPeople(db, stampAt(), input('first.csv', 'name,email,status\nFirst,first@example.org,member\n'), {});
+    const one = async (text: string) => Number(Object.values((await rows(db, text))[0]!)[0]);
+    if (!onPostgres) {
+      // A disclosure id given once and deleted since: SQLite's AUTOINCREMENT never gives it again, nor may the import.
+      await runSql(db, "insert into disclosure (id, kind, person_id, audience, due_on, state, facts, created_at) values (40, 'announcement', 1, 'public', '2026-04-01', 'planned', '{}', '2026-03-01')");
+      await runSql(db, 'delete from disclosure where id = 40');
+    }
+    // 2550 rows (the writer buffers a thousand, and writes a hundred a statement): members, a third
+    // of them without the newsletter; contacts, a fifth of them with it.
+    const n = 2550;
+    const csv = 'name,email,status,newsletter\n' + Array.from({ length: n }, (_, i) => `P ${i},p${i}@example.org,${i % 2 ? 'contact' : 'member'},${i % 2 ? (i % 5 === 1 ? 'yes' : '') : i % 3 === 0 ? 'no' : ''}`).join('\n') + '\n';
+    const r = await importPeople(db, stampAt(), input('people.csv', csv), {});
+    expect(r.counts.ADD).toBe(n);
+    const members = n / 2 + 1;
+    const withdrawn = Array.from({ length: n }, (_, i) => i).filter((i) => i % 2 === 0 && i % 3 === 0).length;
+    const subscribed = Array.from({ length: n }, (_, i) => i).filter((i) => i % 2 === 1 && i % 5 === 1).length;
+    // Each member: a planned announcement, a released directory relay and the notice naming it.
+    const complete = `select count(*) from person p
+      join disclosure a on a.person_id = p.id and a.kind = 'announcement' and a.state = 'planned' and a.due_on = '2026-03-15'
+      join disclosure d on d.person_id = p.id and d.kind = 'directory' and d.state = 'released'
+      join notice x on x.disclosure_id = d.id and x.person_id = p.id and x.role = 'subject'
+      where p.status = 'member'`;
+    expect(await one(complete)).toBe(members);
+    expect(await one('select count(*) from disclosure')).toBe(2 * members);
+    expect(await one('select count(*) from notice')).toBe(members);
+    expect(await one("select count(*) from consent_event where basis = 'membership-terms'")).toBe(2 * members);
+    expect(await one("select count(*) from consent_event where basis = 'import' and action = 'grant' and purpose = 'newsletter'")).toBe(subscribed);
+    // A withdrawal comes after the grant it withdraws.
+    expect(await one("select count(*) from consent_event w join consent_event g on g.person_id = w.person_id and g.purpose = 'newsletter' and g.action = 'grant' and g.id < w.id where w.action = 'withdraw'")).toBe(withdrawn);
+    if (!onPostgres) expect(await one("select min(d.id) from disclosure d join person p on p.id = d.person_id where p.email = 'p0@example.org'")).toBe(41);
   });
 
   test('--dry-run reports outcomes and writes nothing', async () => {

@@ -69,9 +69,9 @@ export async function selectLegalWithoutExemption(db: Kysely<Database>): Promise
 }
 
 /**
- * Prepared statements that plan what membership brings (P6, P7), for member add and the bulk
- * member import: a planned public announcement, and the members' directory relay, released
- * at once with its notice by the membership terms.
+ * Prepared statements that plan what membership brings (P6, P7) for one new member: a planned
+ * public announcement, and the members' directory relay, released at once with its notice by
+ * the membership terms. (The bulk member import writes the same rows through a RowWriter.)
  */
 export function membershipStatements(db: Db, conn: Kysely<Database>) {
   const disclosure = prepare(

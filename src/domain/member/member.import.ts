@@ -7,11 +7,10 @@ import { rowParser } from '../schema.js';
 import type { OnDuplicate } from './member.constants.js';
 import { memberImportStatements, peopleByKey } from './member.repo.js';
 import { erasedChecker, erasedHash, findErasureSalt } from './member.erase.js';
-import { BulkWriter, type BulkColumn } from '../../db/bulk.js';
+import { BulkWriter, SqliteBulkWriter, type BulkColumn, type RowWriter } from '../../db/bulk.js';
 import type { MaybePromise } from '../../db/statements.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema/index.js';
-import { membershipStatements } from '../disclosure/disclosure.repo.js';
 import { addDays } from '../disclosure/disclosure.service.js';
 import { getSetting } from '../settings/settings.service.js';
 import { currentPolicy } from '../policy/policy.service.js';
@@ -109,7 +108,7 @@ interface MemberStore {
   plan(personId: number, organisationId: number | null, facts: { name: string; email: string; organisation: string | null }): MaybePromise<void>;
   grant(personId: number, purpose: string, action: 'grant' | 'withdraw', basis: string, evidence: string): MaybePromise<unknown>;
   prefetch?(rows: MemberRow[]): Promise<void>;
-  flush?(): Promise<void>;
+  flush?(): MaybePromise<void>;
 }
 
 /** Organisations by name (case-insensitively), found or created once per import. */
@@ -126,12 +125,18 @@ function orgCache(find: (key: string) => MaybePromise<{ id: number; name: string
   };
 }
 
-/** SQLite: prepared statements, one row at a time (each answers at once). */
+/**
+ * SQLite: prepared statements, one row at a time, for the people (each answers at once, so a
+ * later row of the file finds an earlier one); what a new member adds besides goes through a
+ * SqliteBulkWriter.
+ */
 async function sqliteStore(db: Db, conn: Kysely<Database>, c: StoreContext): Promise<MemberStore> {
   const st = memberImportStatements(db, conn);
-  const membership = membershipStatements(db, conn);
+  const writer = new SqliteBulkWriter(db.sqlite);
   const { stamp } = c;
   return {
+    ...membershipWrites(writer, c),
+    flush: () => writer.finish(),
     findPerson: (key) => (st.findPerson.get(key) as { id: number } | undefined)?.id,
     wasErased: await erasedChecker(db, conn),
     org: orgCache(
@@ -140,8 +145,25 @@ async function sqliteStore(db: Db, conn: Kysely<Database>, c: StoreContext): Pro
     ),
     insertPerson: async (name, email, key, organisationId, status) => (await st.insertPerson.run(name, email, key, organisationId, status, c.source, stamp.at, stamp.at)).id,
     updatePerson: (id, name, organisationId) => st.updatePerson.run(name, organisationId, stamp.at, id),
-    plan: (personId, organisationId, facts) => membership.plan(personId, organisationId, facts, stamp.at, c.announceOn, stamp.actor),
-    grant: (personId, purpose, action, basis, evidence) => st.insertConsent.run(personId, purpose, action, stamp.at, basis, evidence, stamp.actor, c.policy, stamp.at),
+  };
+}
+
+/**
+ * What a new member adds besides the person, through either engine's writer: the planned
+ * announcement (P7), the directory relay and its notice (P6, P9); and the consents of any row.
+ * (The rows membershipStatements writes when one member is added.)
+ */
+function membershipWrites(writer: RowWriter, c: StoreContext): Pick<MemberStore, 'plan' | 'grant'> {
+  const { stamp } = c;
+  return {
+    async plan(personId, organisationId, facts) {
+      const basis = 'membership terms (P6, P7)';
+      await writer.add('disclosure', DISCLOSURE, [await writer.nextId('disclosure'), 'announcement', personId, organisationId, 'public', basis, c.announceOn, 'planned', JSON.stringify({ name: facts.name, organisation: facts.organisation }), stamp.at, null]);
+      const directory = await writer.nextId('disclosure');
+      await writer.add('disclosure', DISCLOSURE, [directory, 'directory', personId, organisationId, 'members', basis, stamp.at.slice(0, 10), 'released', JSON.stringify(facts), stamp.at, stamp.at]);
+      await writer.add('notice', NOTICE, [directory, personId, 'subject', 'membership-terms', stamp.at, stamp.actor, stamp.at]);
+    },
+    grant: (personId, purpose, action, basis, evidence) => writer.add('consent_event', CONSENT, [personId, purpose, null, action, stamp.at, basis, evidence, stamp.actor, c.policy, stamp.at]),
   };
 }
 
@@ -163,6 +185,7 @@ async function postgresStore(conn: Kysely<Database>, c: StoreContext): Promise<M
   let people = new Map<string, { id: number }>();
   let erased = new Set<string>();
   return {
+    ...membershipWrites(writer, c),
     async prefetch(rows) {
       // What earlier chunks added is written first, so the lookups see it.
       await writer.flush();
@@ -193,13 +216,5 @@ async function postgresStore(conn: Kysely<Database>, c: StoreContext): Promise<M
     },
     updatePerson: (id, name, organisationId) =>
       conn.updateTable('person').set((eb) => ({ name, organisation_id: organisationId ?? eb.ref('organisation_id'), updated_at: stamp.at })).where('id', '=', id).execute(),
-    async plan(personId, organisationId, facts) {
-      const basis = 'membership terms (P6, P7)';
-      await writer.add('disclosure', DISCLOSURE, [await writer.nextId('disclosure'), 'announcement', personId, organisationId, 'public', basis, c.announceOn, 'planned', JSON.stringify({ name: facts.name, organisation: facts.organisation }), stamp.at, null]);
-      const directory = await writer.nextId('disclosure');
-      await writer.add('disclosure', DISCLOSURE, [directory, 'directory', personId, organisationId, 'members', basis, stamp.at.slice(0, 10), 'released', JSON.stringify(facts), stamp.at, stamp.at]);
-      await writer.add('notice', NOTICE, [directory, personId, 'subject', 'membership-terms', stamp.at, stamp.actor, stamp.at]);
-    },
-    grant: (personId, purpose, action, basis, evidence) => writer.add('consent_event', CONSENT, [personId, purpose, null, action, stamp.at, basis, evidence, stamp.actor, c.policy, stamp.at]),
   };
 }

@@ -33,7 +33,8 @@ const lazyChildProcess = {
 };
 
 const { outputFiles } = await build({
-  entryPoints: { main: 'src/main.ts' },
+  // import-worker: the reader thread of a file import (src/domain/import.read.ts).
+  entryPoints: { main: 'src/main.ts', 'import-worker': 'src/domain/import.worker.ts' },
   outdir: dist,
   bundle: true,
   splitting: true,

@@ -20,6 +20,7 @@ export async function runImportCommand(
   try {
     const report = await importer(input, {
       onBytes: (n) => progress.advance(n),
+      onDetail: (m) => ctx.out.debug(m),
       onProblem: (p) => progress.log(`consort: ${formatProblem(p)}`),
       onOutcome: (r) => (showOutcome(r) ? ctx.out.data(`[${r.action}] line ${r.line}: ${r.key}${r.note ? ` (${r.note})` : ''}\n`) : undefined),
     });

@@ -1,6 +1,8 @@
 import type { Db } from '../db/connection.js';
 import { ConflictError, InputError, type InputProblem } from '../errors.js';
-import { readRecords, type Input, type InputRecord as ImportRecord } from '../io/input.js';
+import type { Input } from '../io/input.js';
+import type { ImportKind } from './import-rows.js';
+import { readImport, type ReadRecord } from './import.read.js';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema/index.js';
 import type { MaybePromise } from '../db/statements.js';
@@ -38,6 +40,8 @@ export interface ImportHooks {
   onBytes?(n: number): void;
   /** The bad row as it was read, for a rejects file. */
   onReject?(raw: string | undefined, line: number): void;
+  /** Detail for --verbose: how the input is read. */
+  onDetail?(message: string): void;
 }
 
 export interface ImportReport {
@@ -51,10 +55,12 @@ export interface ImportReport {
   batches: number;
 }
 
-/** Everything that makes one kind of import: its columns, how a row is checked, and how it is applied. */
+/**
+ * Everything that makes one kind of import: its kind (which names its columns in IMPORT_ROWS),
+ * how a row is checked (IMPORT_ROWS[kind].parse, which the reader thread runs too), and how it is applied.
+ */
 export interface ImportSpec<Row> {
-  kind: string;
-  columns: { known: readonly string[]; required: readonly string[] };
+  kind: ImportKind;
   parse(fields: Record<string, unknown>, line: number, source: string): Row | RowProblem[];
   /** Prepares the import inside its transaction (`conn` is the transaction's connection). */
   prepare(conn: Kysely<Database>): Promise<RowApplier<Row>>;
@@ -91,7 +97,7 @@ const CHUNK = 1000;
  * committing the rows before it.
  */
 export async function runImport<Row>(db: Db, stamp: Stamp, input: Input, spec: ImportSpec<Row>, opts: ImportOptions, hooks: ImportHooks = {}): Promise<ImportReport> {
-  const { format, records } = await readRecords(input, opts.format, spec.columns, hooks.onBytes);
+  const { format, records } = await readImport(input, opts.format, spec.kind, { raw: Boolean(hooks.onReject), onBytes: hooks.onBytes, onDetail: hooks.onDetail });
   // A large page cache keeps the indexes a bulk import touches in memory (measured: 20% faster at
   // 1M people); only imports ask for it, so exports stay within their memory bound.
   if (db.dialect === 'sqlite') {
@@ -162,11 +168,11 @@ export async function runImport<Row>(db: Db, stamp: Stamp, input: Input, spec: I
           else timed();
         }, batch.ms)
       : undefined;
-    /** One record: checked, then applied (its row parsed already where a chunk was read ahead). */
-    const handle = async (rec: ImportRecord, parsed: Row | RowProblem[] | undefined) => {
+    /** One record: checked (unless the reader thread or a read-ahead chunk did), then applied. */
+    const handle = async (rec: ReadRecord<Row>) => {
       rows++;
       if (rec.problem) return reject(rec.raw, rec.line, [rec.problem]);
-      const row = parsed ?? spec.parse(rec.fields!, rec.line, input.name);
+      const row = rec.parsed ?? spec.parse(rec.fields!, rec.line, input.name);
       if (Array.isArray(row)) return reject(rec.raw, rec.line, row.length ? row : [{ source: input.name, line: rec.line, reason: 'invalid row' }]);
       let outcome = applier.apply(row, rec.line);
       if (outcome instanceof Promise) outcome = await outcome;
@@ -180,11 +186,11 @@ export async function runImport<Row>(db: Db, stamp: Stamp, input: Input, spec: I
       }
     };
     /** A chunk read ahead for a bulk path: parsed, shown to prefetch, then handled in order. */
-    let chunk: ImportRecord[] = [];
+    let chunk: ReadRecord<Row>[] = [];
     const handleChunk = async () => {
-      const parsed = chunk.map((rec) => (rec.problem ? undefined : spec.parse(rec.fields!, rec.line, input.name)));
-      await applier.prefetch!(parsed.filter((p): p is Row => p !== undefined && !Array.isArray(p)));
-      for (let i = 0; i < chunk.length; i++) await handle(chunk[i]!, parsed[i]);
+      for (const rec of chunk) if (!rec.problem) rec.parsed ??= spec.parse(rec.fields!, rec.line, input.name);
+      await applier.prefetch!(chunk.flatMap((rec) => (rec.parsed === undefined || Array.isArray(rec.parsed) ? [] : [rec.parsed])));
+      for (const rec of chunk) await handle(rec);
       chunk = [];
     };
     let applier: RowApplier<Row> = { apply: () => ({ source: input.name, reason: 'not prepared' }) };
@@ -193,7 +199,7 @@ export async function runImport<Row>(db: Db, stamp: Stamp, input: Input, spec: I
       applier = await spec.prepare(conn);
       // Read ahead only where it pays and never delays a pipe's batches.
       const readAhead = Boolean(applier.prefetch) && !batch;
-      for await (const rec of records) {
+      for await (const rec of records as AsyncIterable<ReadRecord<Row>>) {
         if (readAhead) {
           chunk.push(rec);
           if (chunk.length >= CHUNK) await handleChunk();
@@ -203,7 +209,7 @@ export async function runImport<Row>(db: Db, stamp: Stamp, input: Input, spec: I
         // A timed commit that failed (the lock held past the busy timeout) is raised here, not lost in a timer.
         if (timerError) throw timerError;
         busy = true;
-        await handle(rec, undefined);
+        await handle(rec);
         busy = false;
       }
       if (chunk.length) await handleChunk();

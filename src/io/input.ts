@@ -16,6 +16,8 @@ export interface Input {
   stream: Readable;
   /** Size in bytes when known (files), for progress. */
   size?: number;
+  /** The file's path, for a file named on the command line (not stdin). */
+  path?: string;
   isPipe: boolean;
 }
 
@@ -38,7 +40,7 @@ export function openInput(file: string | undefined, streams: Streams): Input {
     throw new InputError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, [], 'check the path and its permissions');
   }
   const isPipe = !statSync(file).isFile();
-  return { name: file, stream: createReadStream(file, { highWaterMark: 1 << 16 }), size, isPipe };
+  return { name: file, path: file, stream: createReadStream(file, { highWaterMark: 1 << 16 }), size, isPipe };
 }
 
 /** Picks the record format: --format, else the file extension, else a sniff of the first byte. */

@@ -59,9 +59,12 @@ Examples:
           const report = await (await import('../import-run.js')).runImportCommand(ctx, file, () => false, (input, hooks) =>
             importActivity(db, stamp(ctx), input, { dryRun: o.dryRun, skipInvalid: o.skipInvalid, format: ctx.format, batch: input.isPipe ? { rows: batchRows, ms: 1000 } : undefined }, {
               ...hooks,
-              onReject: (raw) => {
-                if (rejects && raw !== undefined) rejects.write(raw.replace(/\r?\n$/, '') + '\n');
-              },
+              // Only with a rejects file: without one, the records' text need not be kept.
+              onReject: rejects
+                ? (raw) => {
+                    if (raw !== undefined) rejects.write(raw.replace(/\r?\n$/, '') + '\n');
+                  }
+                : undefined,
             }),
           );
           if (report.batches > 1) ctx.out.info(`committed in ${report.batches} batches`);

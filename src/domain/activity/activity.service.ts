@@ -6,10 +6,10 @@ import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { emailKey } from '../email.js';
 import { runImport, type ImportHooks, type ImportOptions, type RowOutcome, type RowProblem } from '../import.js';
-import { rowParser } from '../schema.js';
+import { IMPORT_ROWS } from '../import-rows.js';
 import { parseIsoTime } from '../time.js';
 import { postgresActivityStatements, selectActivity, sqliteActivityStatements, type ActivityFilter } from './activity.repo.js';
-import { ACTIVITY_COLUMNS, activityRowSchema, type ActivityRow } from './activity.schema.js';
+import type { ActivityRow } from './activity.schema.js';
 
 /** P5: the site tracks authenticated members only; anyone else's activity is refused. */
 export function p5Refusal(email: string, status: string): string {
@@ -86,11 +86,10 @@ export async function importActivity(db: Db, stamp: Stamp, input: Input, opts: I
   const bad = (line: number, field: string, reason: string): RowProblem => ({ source: input.name, line, field, reason });
   return runImport<ActivityRow>(db, stamp, input, {
     kind: 'activity',
-    columns: ACTIVITY_COLUMNS,
+    ...IMPORT_ROWS.activity,
     // Every event reads person and document pages at random (foreign keys, members not in the
     // cache below) and the event index at a random place.
     mapped: true,
-    parse: rowParser(activityRowSchema),
     prepare: async (conn) => {
       const st = db.dialect === 'sqlite' ? sqliteActivityStatements(db, conn) : postgresActivityStatements(db, conn);
       return { prefetch: st.prefetch, flush: st.flush, apply: async (row, line): Promise<RowOutcome | RowProblem> => {

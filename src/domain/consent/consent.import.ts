@@ -2,14 +2,14 @@ import type { Db } from '../../db/connection.js';
 import type { Input } from '../../io/input.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { runImport, type ImportHooks, type ImportOptions, type RowOutcome, type RowProblem } from '../import.js';
-import { rowParser } from '../schema.js';
+import { IMPORT_ROWS } from '../import-rows.js';
 import { currentPolicy } from '../policy/policy.service.js';
 import type { Kysely } from 'kysely';
 import { BulkWriter, type BulkColumn } from '../../db/bulk.js';
 import { peopleByKey } from '../member/member.repo.js';
 import type { Database } from '../../db/schema/index.js';
 import { prepare, type Statement } from '../../db/statements.js';
-import { CONSENT_COLUMNS, consentRowSchema, type ConsentRow } from './consent.schema.js';
+import type { ConsentRow } from './consent.schema.js';
 
 /**
  * Imports consent events (CSV or NDJSON) in one transaction. An import never turns
@@ -23,8 +23,7 @@ export async function importConsents(db: Db, stamp: Stamp, input: Input, opts: I
     input,
     {
       kind: 'consent',
-      columns: CONSENT_COLUMNS,
-      parse: rowParser(consentRowSchema),
+      ...IMPORT_ROWS.consent,
       prepare: async (conn) => {
         const st = db.dialect === 'sqlite' ? consentImportStatements(db, conn) : consentBulkStatements(db, conn);
         const { findPerson, findDocument, latest, sameEvent, insert } = st;

@@ -3,7 +3,7 @@ import type { Input } from '../../io/input.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { runImport, type ImportHooks, type ImportOptions, type RowOutcome, type RowProblem } from '../import.js';
 import { orgKey } from '../org/org.repo.js';
-import { rowParser } from '../schema.js';
+import { IMPORT_ROWS } from '../import-rows.js';
 import type { OnDuplicate } from './member.constants.js';
 import { memberImportStatements, peopleByKey } from './member.repo.js';
 import { erasedChecker, erasedHash, findErasureSalt } from './member.erase.js';
@@ -14,7 +14,7 @@ import type { Database } from '../../db/schema/index.js';
 import { addDays } from '../disclosure/disclosure.service.js';
 import { getSetting } from '../settings/settings.service.js';
 import { currentPolicy } from '../policy/policy.service.js';
-import { MEMBER_COLUMNS, memberRowSchema, type MemberRow } from './member.schema.js';
+import type { MemberRow } from './member.schema.js';
 
 export interface MemberImportOptions extends ImportOptions {
   /** Accept addresses that belonged to erased people. */
@@ -50,8 +50,7 @@ export async function importPeople(db: Db, stamp: Stamp, input: Input, opts: Mem
     input,
     {
       kind: 'member',
-      columns: MEMBER_COLUMNS,
-      parse: rowParser(memberRowSchema),
+      ...IMPORT_ROWS.member,
       prepare: async (conn) => {
         const announceOn = addDays(stamp.at, Number(await getSetting(conn, 'notice-days')));
         const context = { stamp, source, announceOn, policy: await currentPolicy(conn) };

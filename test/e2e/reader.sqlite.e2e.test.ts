@@ -1,0 +1,164 @@
+/**
+ * End-to-end, SQLite only (the reader does not depend on the engine): a named file is read and
+ * checked on a second thread (src/domain/import.read.ts). Every import gives the same exit code,
+ * output, errors, rejects and rows with that thread as without it (CONSORT_READ_WORKER=off), for
+ * good, bad, malformed and hostile files.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { consort, expectNoStack } from '../helpers/e2e.js';
+import { rowsAt, tempDir } from '../helpers/db.js';
+import { BATCH, IN_FLIGHT } from '../../src/domain/import.read.js';
+
+/** More rows than the reader may hold unread (IN_FLIGHT batches), so that it waits for the import. */
+const MANY = (IN_FLIGHT + 2) * BATCH + 17;
+const member = (i: number) => `Person ${i},p${i}@example.org,Org ${i % 7},${i % 2 ? 'member' : 'contact'},${i % 3 ? '' : 'yes'}`;
+const manyMembers = (bad: (i: number) => string | undefined = () => undefined) =>
+  'name,email,organization,status,newsletter\n' + Array.from({ length: MANY }, (_, i) => bad(i) ?? member(i)).join('\n') + '\n';
+
+/** What one import did: its exit, its output, and the rows and audit it left. */
+async function run(dir: string, name: string, content: string | Buffer, args: string[], reader: 'on' | 'off') {
+  const db = join(dir, `${reader}.db`);
+  const file = join(dir, name);
+  writeFileSync(file, content);
+  const rejects = join(dir, `rejects-${reader}.txt`);
+  const r = await consort([...args.flatMap((a) => (a === '--rejects' ? [a, rejects] : [a])), file, '--db', db], { env: { CONSORT_READ_WORKER: reader } });
+  expectNoStack(r);
+  const counts = await rowsAt(db, "select (select count(*) from person) people, (select count(*) from consent_event) consents, (select count(*) from activity) events, (select group_concat(summary, ' | ') from audit_entry where command not in ('init', 'member add', 'document add')) audit");
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr, counts, rejects: args.includes('--rejects') ? readFileSync(rejects, 'utf8') : undefined };
+}
+
+/** Runs the import both ways, in two fresh databases, and expects the same of each. */
+async function same(name: string, content: string | Buffer, args: string[], setup: string[][] = []) {
+  const dir = tempDir();
+  const results = [];
+  for (const reader of ['on', 'off'] as const) {
+    for (const s of [['init'], ...setup]) expect((await consort([...s, '--db', join(dir, `${reader}.db`)])).code).toBe(0);
+    results.push(await run(dir, name, content, args, reader));
+  }
+  expect(results[0]).toEqual(results[1]);
+  return results[0]!;
+}
+
+test('--verbose says which thread reads: a second one for a named file, unless CONSORT_READ_WORKER=off; the import\'s own for stdin', async () => {
+  const dir = tempDir();
+  const db = join(dir, 'c.db');
+  const file = join(dir, 'people.csv');
+  writeFileSync(file, 'name,email\nA,a@example.org\n');
+  expect((await consort(['init', '--db', db])).code).toBe(0);
+  const detail = async (args: string[], env: Record<string, string> = {}, input?: string) => {
+    const r = await consort(['member', 'import', ...args, '--dry-run', '--verbose', '--db', db], { env, input });
+    expect(r.code).toBe(0);
+    return r.stderr.split('\n').find((l) => l.startsWith('reading '));
+  };
+  expect(await detail([file])).toBe(`reading ${file} on a second thread`);
+  expect(await detail([file], { CONSORT_READ_WORKER: 'off' })).toBe(`reading ${file} on the import's own thread`);
+  expect(await detail(['-', '--format', 'csv'], {}, 'name,email\nA,a@example.org\n')).toBe("reading <stdin> on the import's own thread");
+});
+
+describe('a file read on the reader thread imports as one read on the import thread', () => {
+  test('many good rows, dry run and real, CSV and NDJSON', async () => {
+    const dry = await same('people.csv', manyMembers(), ['member', 'import', '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout.split('\n').filter(Boolean)).toHaveLength(MANY);
+    const real = await same('people.csv', manyMembers(), ['member', 'import']);
+    expect(real.code).toBe(0);
+    expect(real.counts).toEqual([expect.objectContaining({ people: MANY })]);
+    const ndjson = Array.from({ length: MANY }, (_, i) => JSON.stringify({ name: `P ${i}`, email: `n${i}@example.org`, status: 'member' })).join('\n');
+    expect((await same('people.ndjson', ndjson, ['member', 'import'])).counts).toEqual([expect.objectContaining({ people: MANY, consents: 2 * MANY })]);
+  });
+
+  test('bad rows in every batch, with and without --skip-invalid', async () => {
+    const content = manyMembers((i) => (i % 997 === 5 ? `Bad ${i},not-an-email,,,` : i % 1499 === 7 ? `Chief ${i},c${i}@example.org,,chief,` : undefined));
+    const refused = await same('people.csv', content, ['member', 'import']);
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toMatch(/people\.csv:7: email: /);
+    expect(refused.counts).toEqual([expect.objectContaining({ people: 0 })]);
+    const skipped = await same('people.csv', content, ['member', 'import', '--skip-invalid']);
+    expect(skipped.code).toBe(0);
+    expect(skipped.stderr).toMatch(/invalid rows skipped/);
+  });
+
+  test('a malformed record, invalid UTF-8 and an overlong record past the first batches; a bad header; an empty file', async () => {
+    const lines = manyMembers().split('\n');
+    const at = (n: number, text: string) => [...lines.slice(0, n), text, ...lines.slice(n)].join('\n');
+    const quote = await same('people.csv', at(4321, 'Open "quote,q@example.org,,,'), ['member', 'import']);
+    expect(quote.code).toBe(4);
+    expect(quote.stderr).toMatch(/people\.csv:4322: malformed CSV/);
+    // A bad row read (some 60 kB) before the invalid byte, in the reader's last batch, is reported before the error.
+    const utf8 = Buffer.concat([Buffer.from(lines.slice(0, 5900).join('\n').replace('p5100@example.org', 'p5100') + '\nBad '), Buffer.from([0xff]), Buffer.from(',u@example.org,,,\n' + lines.slice(5900).join('\n'))]);
+    const invalid = await same('people.csv', utf8, ['member', 'import']);
+    expect(invalid.code).toBe(4);
+    expect(invalid.stderr).toMatch(/people\.csv:5102: email: .*\n(.*\n)*.*people\.csv:5901: not valid UTF-8/);
+    const long = await same('people.csv', at(4500, `${'x'.repeat(1 << 20)},long@example.org,,,`), ['member', 'import', '--skip-invalid']);
+    expect(long.code).toBe(0);
+    expect(long.stderr).toMatch(/people\.csv:4501: record longer than/);
+    expect(long.counts).toEqual([expect.objectContaining({ people: MANY })]);
+    const header = await same('people.csv', 'name,mail\nA,a@example.org\n', ['member', 'import']);
+    expect(header.code).toBe(4);
+    expect(header.stderr).toMatch(/header lacks column email/);
+    expect((await same('people.csv', '', ['member', 'import'])).code).toBe(4);
+    expect((await same('people.csv', 'name,email\n', ['member', 'import', '--format', 'xml'])).code).toBe(2);
+  });
+
+  test('a BOM, CRLF and lone CR line ends, and hostile cells', async () => {
+    const crlf = '\uFEFFname,email,organization\r\n"=cmd|\' /C calc\'!A0",f@example.org,\x1b[31mred\r\n"Robert\'); drop table person;--",r@example.org,"multi\r\nline"\r\n';
+    const r = await same('people.csv', crlf, ['member', 'import']);
+    expect(r.code).toBe(0);
+    expect(r.counts).toEqual([expect.objectContaining({ people: 2 })]);
+    const cr = await same('people.csv', 'name,email\rA,a@example.org\rB,b@example.org\r', ['member', 'import', '--dry-run']);
+    expect(cr.stdout).toBe('[ADD] line 2: a@example.org (contact)\n[ADD] line 3: b@example.org (contact)\n');
+  });
+
+  test('activity import with a rejects file: the same lines rejected, the same events kept', async () => {
+    const bad = (i: number) => i % 1000 === 3;
+    const events = Array.from({ length: MANY }, (_, i) =>
+      bad(i) ? '{not json' : JSON.stringify({ email: 'ada@example.org', action: 'view', at: new Date(Date.UTC(2026, 1, 1) + i * 1000).toISOString(), document: 'spec', detail: { n: i } }),
+    ).join('\n');
+    const setup = [
+      ['member', 'add', '--name', 'Ada', '--email', 'ada@example.org', '--status', 'member'],
+      ['document', 'add', 'spec', '--title', 'Spec'],
+    ];
+    const r = await same('events.ndjson', events, ['activity', 'import', '--skip-invalid', '--rejects'], setup);
+    const rejected = Array.from({ length: MANY }, (_, i) => i).filter(bad).length;
+    expect(r.code).toBe(0);
+    expect(r.rejects).toBe('{not json\n'.repeat(rejected));
+    expect(r.counts).toEqual([expect.objectContaining({ events: MANY - rejected })]);
+  });
+});
+
+test('the reader thread holds at most IN_FLIGHT batches unread, and reads on as they are taken', async () => {
+  const dir = tempDir();
+  const file = join(dir, 'people.csv');
+  writeFileSync(file, manyMembers());
+  const script = fileURLToPath(new URL('../../dist/import-worker.js', import.meta.url));
+  const worker = new Worker(script, { workerData: { path: file, name: 'people.csv', format: undefined, kind: 'member', raw: false } });
+  const messages: Array<{ format?: string; records?: Array<{ line: number; parsed?: { email: { key: string } } }>; end?: boolean }> = [];
+  worker.on('message', (m) => messages.push(m));
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const waitFor = async (done: () => boolean) => {
+    for (let i = 0; i < 2000 && !done(); i++) await sleep(10);
+    expect(done()).toBe(true);
+  };
+  try {
+    // Nothing taken yet: the format, then IN_FLIGHT batches, and no more.
+    await waitFor(() => messages.length === 1 + IN_FLIGHT);
+    await sleep(300);
+    expect(messages[0]).toEqual({ format: 'csv' });
+    expect(messages.slice(1).map((m) => m.records!.length)).toEqual(Array(IN_FLIGHT).fill(BATCH));
+    // Each batch taken lets one more be read.
+    while (!messages.at(-1)!.end) {
+      const n = messages.length;
+      worker.postMessage(0);
+      await waitFor(() => messages.length === n + 1);
+    }
+    const records = messages.flatMap((m) => m.records ?? []);
+    expect(records).toHaveLength(MANY);
+    expect(records[0]).toMatchObject({ line: 2, parsed: { email: { key: 'p0@example.org' } } });
+    expect(records.at(-1)).toMatchObject({ line: MANY + 1, parsed: { email: { key: `p${MANY - 1}@example.org` } } });
+  } finally {
+    await worker.terminate();
+  }
+});

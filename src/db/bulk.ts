@@ -121,11 +121,17 @@ export class SqliteBulkWriter implements RowWriter {
     let t = this.tables.get(table);
     if (!t) this.tables.set(table, (t = { columns, rows: [] }));
     t.rows.push(values);
-    if (++this.buffered >= ROWS) this.finish();
+    if (++this.buffered >= ROWS) this.write();
+  }
+
+  /** Writes every buffered row; call it before commit. The next transaction reads the sequences afresh. */
+  finish(): void {
+    this.write();
+    this.ids.clear();
   }
 
   /** Writes every buffered row, parents first. */
-  finish(): void {
+  private write(): void {
     this.buffered = 0;
     for (const [table, t] of this.tables) {
       const { rows } = t;

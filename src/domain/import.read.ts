@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConsortError, InputError, type ExitCodeValue, type InputProblem } from '../errors.js';
+import { ConsortError, InputError, UsageError, type ExitCodeValue, type InputProblem } from '../errors.js';
 import { readRecords, type Input, type InputRecord, type RecordFormat } from '../io/input.js';
 import { IMPORT_ROWS, type ImportKind } from './import-rows.js';
 
@@ -31,25 +31,28 @@ interface ErrorMessage {
   exitCode?: ExitCodeValue;
   hint?: string;
   problems?: InputProblem[];
+  /** A file system error's own fields, from which its message is made (classifyError). */
   code?: string;
+  path?: string;
+  syscall?: string;
+  errno?: number;
 }
 
 type ReaderMessage = { format: RecordFormat } | { records: ReadRecord[]; bytes: number; end?: boolean } | { error: ErrorMessage };
 
 export function toMessage(err: unknown): ErrorMessage {
-  const e = err as Error & { code?: string; problems?: InputProblem[] };
-  const base = { name: e?.name ?? 'Error', message: e?.message ?? String(err), code: e?.code };
+  const e = err as Error & Omit<ErrorMessage, 'name' | 'message'>;
+  const base = { name: e?.name ?? 'Error', message: e?.message ?? String(err), code: e?.code, path: e?.path, syscall: e?.syscall, errno: e?.errno };
   return err instanceof ConsortError ? { ...base, exitCode: err.exitCode, hint: err.hint, problems: e.problems } : base;
 }
 
+/** The error the reader thread posted, as the import's own thread would have thrown it (the errors reading can raise). */
 function revive(m: ErrorMessage): Error {
   if (m.name === 'InputError') return new InputError(m.message, m.problems ?? [], m.hint);
-  if (m.exitCode !== undefined) {
-    const err = new ConsortError(m.message, m.exitCode, m.hint);
-    err.name = m.name;
-    return err;
-  }
-  return Object.assign(new Error(m.message), { code: m.code });
+  if (m.name === 'UsageError') return new UsageError(m.message, m.hint);
+  if (m.exitCode !== undefined) return new ConsortError(m.message, m.exitCode, m.hint);
+  const { code, path, syscall, errno } = m;
+  return Object.assign(new Error(m.message), Object.fromEntries(Object.entries({ code, path, syscall, errno }).filter(([, v]) => v !== undefined)));
 }
 
 /**
@@ -62,24 +65,28 @@ function workerScript(): string | undefined {
 }
 
 /**
- * An import's records, read and checked. A named file is read on a second thread, so that on a
- * machine with two cores reading and checking the file (a fifth of a 1M-row import) overlaps the
- * database work; stdin and pipes are read on the import's own thread, a row at a time, so a pipe's
- * batches are never held back. CONSORT_READ_WORKER=off reads files there too. Either way the
- * records, their line numbers and every error are the same.
+ * An import's records, read and checked. A named file (input.readerPath) is read on a second
+ * thread, so that on a machine with two cores reading and checking the file (a fifth of a 1M-row
+ * import) overlaps the database work; stdin, pipes and small files are read on the import's own
+ * thread, a row at a time, so a pipe's batches are never held back. Either way the records, their
+ * line numbers and every error are the same. `close` stops the thread; call it when the import
+ * ends, whether or not it read every record.
  */
 export async function readImport(
   input: Input,
   given: string | undefined,
   kind: ImportKind,
   options: { raw: boolean; onBytes?: (n: number) => void; onDetail?: (message: string) => void },
-): Promise<{ format: RecordFormat; records: AsyncIterable<ReadRecord> }> {
-  const script = input.path !== undefined && !input.isPipe && process.env.CONSORT_READ_WORKER !== 'off' ? workerScript() : undefined;
+): Promise<{ format: RecordFormat; records: AsyncIterable<ReadRecord>; close(): Promise<void> }> {
+  const script = input.readerPath !== undefined ? workerScript() : undefined;
   options.onDetail?.(`reading ${input.name} on ${script ? 'a second thread' : "the import's own thread"}`);
-  if (script === undefined) return readRecords(input, given, IMPORT_ROWS[kind].columns, options.onBytes);
+  if (script === undefined) return { ...(await readRecords(input, given, IMPORT_ROWS[kind].columns, options.onBytes)), close: async () => {} };
+  // This thread's stream is not read. It may still be opening the file: an error it meets then
+  // (the file unreadable, or gone) is the reader thread's to report, as the same error.
+  input.stream.on('error', () => {});
   input.stream.destroy();
   const { Worker } = await import('node:worker_threads');
-  const request: ReaderRequest = { path: input.path!, name: input.name, format: given, kind, raw: options.raw };
+  const request: ReaderRequest = { path: input.readerPath!, name: input.name, format: given, kind, raw: options.raw };
   const worker = new Worker(script, { workerData: request });
   // The thread keeps the process alive only while the import waits for it (see next): an import
   // that fails before reading a record must not be kept running by its reader.
@@ -115,11 +122,14 @@ export async function readImport(
     if ('error' in m) throw revive(m.error);
     return m;
   };
+  const close = async () => {
+    await worker.terminate();
+  };
   let first: ReaderMessage;
   try {
     first = await next();
   } catch (err) {
-    await worker.terminate();
+    await close();
     throw err;
   }
   async function* records(): AsyncGenerator<ReadRecord> {
@@ -127,14 +137,15 @@ export async function readImport(
       for (;;) {
         const m = await next();
         if (!('records' in m)) continue;
-        worker.postMessage(0);
         if (m.bytes) options.onBytes?.(m.bytes);
         yield* m.records;
+        // Taken: room for another batch.
+        worker.postMessage(0);
         if (m.end) return;
       }
     } finally {
-      await worker.terminate();
+      await close();
     }
   }
-  return { format: (first as { format: RecordFormat }).format, records: records() };
+  return { format: (first as { format: RecordFormat }).format, records: records(), close };
 }

@@ -1,7 +1,7 @@
 import type { Db } from '../db/connection.js';
 import { ConflictError, InputError, type InputProblem } from '../errors.js';
 import type { Input } from '../io/input.js';
-import type { ImportKind } from './import-rows.js';
+import { IMPORT_ROWS, type ImportKind } from './import-rows.js';
 import { readImport, type ReadRecord } from './import.read.js';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema/index.js';
@@ -56,12 +56,11 @@ export interface ImportReport {
 }
 
 /**
- * Everything that makes one kind of import: its kind (which names its columns in IMPORT_ROWS),
- * how a row is checked (IMPORT_ROWS[kind].parse, which the reader thread runs too), and how it is applied.
+ * Everything that makes one kind of import: its kind, which names its columns and how a row is
+ * checked (IMPORT_ROWS, which the reader thread reads them from too), and how a row is applied.
  */
 export interface ImportSpec<Row> {
   kind: ImportKind;
-  parse(fields: Record<string, unknown>, line: number, source: string): Row | RowProblem[];
   /** Prepares the import inside its transaction (`conn` is the transaction's connection). */
   prepare(conn: Kysely<Database>): Promise<RowApplier<Row>>;
   /**
@@ -97,7 +96,8 @@ const CHUNK = 1000;
  * committing the rows before it.
  */
 export async function runImport<Row>(db: Db, stamp: Stamp, input: Input, spec: ImportSpec<Row>, opts: ImportOptions, hooks: ImportHooks = {}): Promise<ImportReport> {
-  const { format, records } = await readImport(input, opts.format, spec.kind, { raw: Boolean(hooks.onReject), onBytes: hooks.onBytes, onDetail: hooks.onDetail });
+  const parse = IMPORT_ROWS[spec.kind].parse as (fields: Record<string, unknown>, line: number, source: string) => Row | RowProblem[];
+  const { format, records, close } = await readImport(input, opts.format, spec.kind, { raw: Boolean(hooks.onReject), onBytes: hooks.onBytes, onDetail: hooks.onDetail });
   // A large page cache keeps the indexes a bulk import touches in memory (measured: 20% faster at
   // 1M people); only imports ask for it, so exports stay within their memory bound.
   if (db.dialect === 'sqlite') {
@@ -172,7 +172,7 @@ export async function runImport<Row>(db: Db, stamp: Stamp, input: Input, spec: I
     const handle = async (rec: ReadRecord<Row>) => {
       rows++;
       if (rec.problem) return reject(rec.raw, rec.line, [rec.problem]);
-      const row = rec.parsed ?? spec.parse(rec.fields!, rec.line, input.name);
+      const row = rec.parsed ?? parse(rec.fields!, rec.line, input.name);
       if (Array.isArray(row)) return reject(rec.raw, rec.line, row.length ? row : [{ source: input.name, line: rec.line, reason: 'invalid row' }]);
       let outcome = applier.apply(row, rec.line);
       if (outcome instanceof Promise) outcome = await outcome;
@@ -188,7 +188,7 @@ export async function runImport<Row>(db: Db, stamp: Stamp, input: Input, spec: I
     /** A chunk read ahead for a bulk path: parsed, shown to prefetch, then handled in order. */
     let chunk: ReadRecord<Row>[] = [];
     const handleChunk = async () => {
-      for (const rec of chunk) if (!rec.problem) rec.parsed ??= spec.parse(rec.fields!, rec.line, input.name);
+      for (const rec of chunk) if (!rec.problem) rec.parsed ??= parse(rec.fields!, rec.line, input.name);
       await applier.prefetch!(chunk.flatMap((rec) => (rec.parsed === undefined || Array.isArray(rec.parsed) ? [] : [rec.parsed])));
       for (const rec of chunk) await handle(rec);
       chunk = [];
@@ -243,7 +243,7 @@ export async function runImport<Row>(db: Db, stamp: Stamp, input: Input, spec: I
     } finally {
       if (timer) clearInterval(timer);
     }
-  });
+  }).finally(close);
 }
 
 function emptyCounts(): Record<RowAction, number> {
@@ -252,15 +252,4 @@ function emptyCounts(): Record<RowAction, number> {
 
 function describe(counts: Record<RowAction, number>): string {
   return Object.entries(counts).filter(([, n]) => n).map(([a, n]) => `${a.toLowerCase()} ${n}`).join(', ') || 'nothing to do';
-}
-
-/** Reads a yes/no cell: yes/no/true/false/1/0, any case; empty is undefined. */
-export function parseYesNo(v: unknown): boolean | undefined | 'invalid' {
-  if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v === 'boolean') return v;
-  if (typeof v === 'number') return v === 1 ? true : v === 0 ? false : 'invalid';
-  const s = String(v).trim().toLowerCase();
-  if (['yes', 'true', '1', 'y'].includes(s)) return true;
-  if (['no', 'false', '0', 'n'].includes(s)) return false;
-  return s === '' ? undefined : 'invalid';
 }

@@ -3,7 +3,6 @@ import type { RowProblem } from './import.js';
 import { normaliseEmail } from './email.js';
 import { cleanText } from './text.js';
 import { parseIsoTime } from './time.js';
-import { parseYesNo } from './import.js';
 
 /** Turns zod issues into `file:line: field: reason` problems. */
 export function zodProblems(error: z.ZodError, source: string, line: number): RowProblem[] {
@@ -66,3 +65,14 @@ export const timeCell = z.preprocess((v) => (v === '' || v === null ? undefined 
   }
   return t;
 });
+
+/** Reads a yes/no cell: yes/no/true/false/1/0, any case; empty is undefined. */
+export function parseYesNo(v: unknown): boolean | undefined | 'invalid' {
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'number') return v === 1 ? true : v === 0 ? false : 'invalid';
+  const s = String(v).trim().toLowerCase();
+  if (['yes', 'true', '1', 'y'].includes(s)) return true;
+  if (['no', 'false', '0', 'n'].includes(s)) return false;
+  return s === '' ? undefined : 'invalid';
+}

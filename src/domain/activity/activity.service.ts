@@ -6,7 +6,6 @@ import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { emailKey } from '../email.js';
 import { runImport, type ImportHooks, type ImportOptions, type RowOutcome, type RowProblem } from '../import.js';
-import { IMPORT_ROWS } from '../import-rows.js';
 import { parseIsoTime } from '../time.js';
 import { postgresActivityStatements, selectActivity, sqliteActivityStatements, type ActivityFilter } from './activity.repo.js';
 import type { ActivityRow } from './activity.schema.js';
@@ -86,7 +85,6 @@ export async function importActivity(db: Db, stamp: Stamp, input: Input, opts: I
   const bad = (line: number, field: string, reason: string): RowProblem => ({ source: input.name, line, field, reason });
   return runImport<ActivityRow>(db, stamp, input, {
     kind: 'activity',
-    ...IMPORT_ROWS.activity,
     // Every event reads person and document pages at random (foreign keys, members not in the
     // cache below) and the event index at a random place.
     mapped: true,

@@ -2,7 +2,6 @@ import type { Db } from '../../db/connection.js';
 import type { Input } from '../../io/input.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { runImport, type ImportHooks, type ImportOptions, type RowOutcome, type RowProblem } from '../import.js';
-import { IMPORT_ROWS } from '../import-rows.js';
 import { currentPolicy } from '../policy/policy.service.js';
 import type { Kysely } from 'kysely';
 import { BulkWriter, type BulkColumn } from '../../db/bulk.js';
@@ -23,7 +22,6 @@ export async function importConsents(db: Db, stamp: Stamp, input: Input, opts: I
     input,
     {
       kind: 'consent',
-      ...IMPORT_ROWS.consent,
       prepare: async (conn) => {
         const st = db.dialect === 'sqlite' ? consentImportStatements(db, conn) : consentBulkStatements(db, conn);
         const { findPerson, findDocument, latest, sameEvent, insert } = st;

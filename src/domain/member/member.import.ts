@@ -3,7 +3,6 @@ import type { Input } from '../../io/input.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { runImport, type ImportHooks, type ImportOptions, type RowOutcome, type RowProblem } from '../import.js';
 import { orgKey } from '../org/org.repo.js';
-import { IMPORT_ROWS } from '../import-rows.js';
 import type { OnDuplicate } from './member.constants.js';
 import { memberImportStatements, peopleByKey } from './member.repo.js';
 import { erasedChecker, erasedHash, findErasureSalt } from './member.erase.js';
@@ -50,7 +49,6 @@ export async function importPeople(db: Db, stamp: Stamp, input: Input, opts: Mem
     input,
     {
       kind: 'member',
-      ...IMPORT_ROWS.member,
       prepare: async (conn) => {
         const announceOn = addDays(stamp.at, Number(await getSetting(conn, 'notice-days')));
         const context = { stamp, source, announceOn, policy: await currentPolicy(conn) };

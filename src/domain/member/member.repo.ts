@@ -54,10 +54,5 @@ export function memberImportStatements(db: Db, conn: Kysely<Database>) {
       "insert into organisation (name, name_key, domain, membership, joined_on, contact_person_id, created_at, updated_at) values (?, ?, null, 'non-member', null, null, ?, ?)",
       { returnsId: true },
     ),
-    insertConsent: prepare(
-      db,
-      conn,
-      'insert into consent_event (person_id, purpose, document_id, action, at, basis, evidence, actor, policy_version, recorded_at) values (?, ?, null, ?, ?, ?, ?, ?, ?, ?)',
-    ),
   };
 }

@@ -14,7 +14,7 @@ const port = parentPort!;
 const request = workerData as ReaderRequest;
 let credit = IN_FLIGHT;
 let wake: (() => void) | undefined;
-// Each message back is one batch read: room for another.
+// Each message back is one batch the import has taken: room for another.
 port.on('message', () => {
   credit++;
   wake?.();

@@ -1,8 +1,8 @@
 /**
  * End-to-end, SQLite only (the reader does not depend on the engine): a named file is read and
  * checked on a second thread (src/domain/import.read.ts). Every import gives the same exit code,
- * output, errors, rejects and rows with that thread as without it (CONSORT_READ_WORKER=off), for
- * good, bad, malformed and hostile files.
+ * output, errors, rejects and rows with that thread (CONSORT_READ_WORKER=on, whatever the file's
+ * size) as without it (off), for good, bad, malformed and hostile files.
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, chownSync, readFileSync, writeFileSync } from 'node:fs';
@@ -44,14 +44,16 @@ async function same(name: string, content: string | Buffer, args: string[], setu
   return results[0]!;
 }
 
-test('--verbose says which thread reads: a second one for a named file of 64 KiB or more, unless CONSORT_READ_WORKER=off; the import\'s own for a smaller file and stdin', async () => {
+test('--verbose says which thread reads: a second one for a named file of READER_THREAD_BYTES or more, or any with CONSORT_READ_WORKER=on; the import\'s own for a smaller file, with off, and for stdin', async () => {
   const dir = tempDir();
   const db = join(dir, 'c.db');
   const big = join(dir, 'people.csv');
-  writeFileSync(big, manyMembers());
-  expect(manyMembers().length).toBeGreaterThanOrEqual(READER_THREAD_BYTES);
+  const header = 'name,email,organization,status,newsletter\n';
+  const rows = Math.ceil(READER_THREAD_BYTES / member(0).length);
+  writeFileSync(big, header + Array.from({ length: rows }, (_, i) => member(i)).join('\n') + '\n');
   const small = join(dir, 'small.csv');
-  writeFileSync(small, 'name,email\nA,a@example.org\n');
+  writeFileSync(small, manyMembers());
+  expect(manyMembers().length).toBeLessThan(READER_THREAD_BYTES);
   expect((await consort(['init', '--db', db])).code).toBe(0);
   const detail = async (args: string[], env: Record<string, string> = {}, input?: string) => {
     const r = await consort(['member', 'import', ...args, '--dry-run', '--verbose', '--db', db], { env, input });
@@ -61,6 +63,7 @@ test('--verbose says which thread reads: a second one for a named file of 64 KiB
   expect(await detail([big])).toBe(`reading ${big} on a second thread`);
   expect(await detail([big], { CONSORT_READ_WORKER: 'off' })).toBe(`reading ${big} on the import's own thread`);
   expect(await detail([small])).toBe(`reading ${small} on the import's own thread`);
+  expect(await detail([small], { CONSORT_READ_WORKER: 'on' })).toBe(`reading ${small} on a second thread`);
   expect(await detail(['-', '--format', 'csv'], {}, manyMembers())).toBe("reading <stdin> on the import's own thread");
 });
 
@@ -84,7 +87,7 @@ test('a file that cannot be opened is one clear error, read on either thread', a
   writeFileSync(file, manyMembers());
   if (asNobody) chownSync(file, 65534, 65534);
   chmodSync(file, 0o000);
-  const on = await run(['member', 'import', file, '--db', db]);
+  const on = await run(['member', 'import', file, '--db', db], { CONSORT_READ_WORKER: 'on' });
   const off = await run(['member', 'import', file, '--db', db], { CONSORT_READ_WORKER: 'off' });
   expectOneLineError({ ...on, signal: null }, off.code!);
   expect(on.stderr).toContain(file);

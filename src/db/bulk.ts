@@ -21,6 +21,34 @@ export interface RowWriter {
   finish(): MaybePromise<void>;
 }
 
+/** The rows a writer holds, per table, in the order the tables were first used (parents first). */
+abstract class RowBuffer {
+  private readonly tables = new Map<string, { columns: readonly BulkColumn[]; rows: unknown[][] }>();
+  private buffered = 0;
+
+  /** Buffers one row; writes everything buffered once a thousand rows are held. */
+  add(table: string, columns: readonly BulkColumn[], values: unknown[]): MaybePromise<void> {
+    let t = this.tables.get(table);
+    if (!t) this.tables.set(table, (t = { columns, rows: [] }));
+    t.rows.push(values);
+    return ++this.buffered >= ROWS ? this.flush() : undefined;
+  }
+
+  /** Writes every buffered row, parents first. */
+  abstract flush(): MaybePromise<void>;
+
+  /** Takes the buffered rows, table by table, parents first: rows added while they are written go to the next flush, never twice. */
+  protected take(): Array<[table: string, columns: readonly BulkColumn[], rows: unknown[][]]> {
+    this.buffered = 0;
+    const taken: Array<[string, readonly BulkColumn[], unknown[][]]> = [];
+    for (const [table, t] of this.tables) {
+      if (t.rows.length) taken.push([table, t.columns, t.rows]);
+      t.rows = [];
+    }
+    return taken;
+  }
+}
+
 /**
  * Multi-row inserts for PostgreSQL's bulk imports, where one round trip a row would cost
  * more than the insert: rows are buffered per table and written a thousand at a time, as
@@ -30,12 +58,12 @@ export interface RowWriter {
  * either is written. Tables are written in the order they were first used (parents first),
  * all together, so foreign keys hold at every insert.
  */
-export class BulkWriter implements RowWriter {
-  private readonly tables = new Map<string, { columns: readonly BulkColumn[]; rows: unknown[][] }>();
+export class BulkWriter extends RowBuffer implements RowWriter {
   private readonly ids = new Map<string, number[]>();
-  private buffered = 0;
 
-  constructor(private readonly conn: Kysely<Database>) {}
+  constructor(private readonly conn: Kysely<Database>) {
+    super();
+  }
 
   /** The next id of `table`'s identity column. */
   async nextId(table: string): Promise<number> {
@@ -48,24 +76,11 @@ export class BulkWriter implements RowWriter {
     return pool.pop()!;
   }
 
-  /** Buffers one row; writes everything buffered once a table holds a thousand rows. */
-  async add(table: string, columns: readonly BulkColumn[], values: unknown[]): Promise<void> {
-    let t = this.tables.get(table);
-    if (!t) this.tables.set(table, (t = { columns, rows: [] }));
-    t.rows.push(values);
-    if (++this.buffered >= ROWS) await this.flush();
-  }
-
   /** Writes every buffered row, parents first; call it before reading what was added. */
   async flush(): Promise<void> {
-    this.buffered = 0;
-    for (const [table, t] of this.tables) {
-      // Taken before the await: rows added meanwhile go to the next flush, never twice.
-      const rows = t.rows;
-      if (!rows.length) continue;
-      t.rows = [];
-      const arrays = t.columns.map(([, type], i) => sql`${rows.map((r) => r[i])}::${sql.raw(type)}[]`);
-      await sql`insert into ${sql.table(table)} (${sql.join(t.columns.map(([name]) => sql.id(name)))}) select * from unnest(${sql.join(arrays)})`.execute(this.conn);
+    for (const [table, columns, rows] of this.take()) {
+      const arrays = columns.map(([, type], i) => sql`${rows.map((r) => r[i])}::${sql.raw(type)}[]`);
+      await sql`insert into ${sql.table(table)} (${sql.join(columns.map(([name]) => sql.id(name)))}) select * from unnest(${sql.join(arrays)})`.execute(this.conn);
     }
   }
 
@@ -98,13 +113,13 @@ const ROWS_PER_STATEMENT = 100;
  * largest id it ever gave, AUTOINCREMENT), read once: the write transaction is held, so no other
  * writer takes one meanwhile, and the inserts move the sequence past the ids used.
  */
-export class SqliteBulkWriter implements RowWriter {
-  private readonly tables = new Map<string, { columns: readonly BulkColumn[]; rows: unknown[][] }>();
+export class SqliteBulkWriter extends RowBuffer implements RowWriter {
   private readonly ids = new Map<string, number>();
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
-  private buffered = 0;
 
-  constructor(private readonly sqlite: BetterSqlite3.Database) {}
+  constructor(private readonly sqlite: BetterSqlite3.Database) {
+    super();
+  }
 
   nextId(table: string): number {
     const next =
@@ -117,32 +132,21 @@ export class SqliteBulkWriter implements RowWriter {
     return next;
   }
 
-  add(table: string, columns: readonly BulkColumn[], values: unknown[]): void {
-    let t = this.tables.get(table);
-    if (!t) this.tables.set(table, (t = { columns, rows: [] }));
-    t.rows.push(values);
-    if (++this.buffered >= ROWS) this.write();
-  }
-
   /** Writes every buffered row; call it before commit. The next transaction reads the sequences afresh. */
   finish(): void {
-    this.write();
+    this.flush();
     this.ids.clear();
   }
 
-  /** Writes every buffered row, parents first. */
-  private write(): void {
-    this.buffered = 0;
-    for (const [table, t] of this.tables) {
-      const { rows } = t;
-      t.rows = [];
+  flush(): void {
+    for (const [table, columns, rows] of this.take()) {
       let i = 0;
       for (; i + ROWS_PER_STATEMENT <= rows.length; i += ROWS_PER_STATEMENT) {
         const params: unknown[] = [];
         for (let j = i; j < i + ROWS_PER_STATEMENT; j++) params.push(...rows[j]!);
-        this.statement(table, t.columns, ROWS_PER_STATEMENT).run(params);
+        this.statement(table, columns, ROWS_PER_STATEMENT).run(params);
       }
-      for (; i < rows.length; i++) this.statement(table, t.columns, 1).run(rows[i]);
+      for (; i < rows.length; i++) this.statement(table, columns, 1).run(rows[i]);
     }
   }
 

@@ -133,18 +133,14 @@ export async function readImport(
     throw err;
   }
   async function* records(): AsyncGenerator<ReadRecord> {
-    try {
-      for (;;) {
-        const m = await next();
-        if (!('records' in m)) continue;
-        if (m.bytes) options.onBytes?.(m.bytes);
-        yield* m.records;
-        // Taken: room for another batch.
-        worker.postMessage(0);
-        if (m.end) return;
-      }
-    } finally {
-      await close();
+    for (;;) {
+      const m = await next();
+      if (!('records' in m)) continue;
+      if (m.bytes) options.onBytes?.(m.bytes);
+      yield* m.records;
+      // Taken: room for another batch.
+      worker.postMessage(0);
+      if (m.end) return;
     }
   }
   return { format: (first as { format: RecordFormat }).format, records: records(), close };

@@ -42,15 +42,16 @@ export function openInput(file: string | undefined, streams: Streams): Input {
     return { name: '<stdin>', stream: streams.stdin, isPipe: !isFile, size: isFile ? fstatSync(0).size : undefined };
   }
   let size: number;
+  let isPipe: boolean;
   try {
     const st = statSync(file);
     if (st.isDirectory()) throw new InputError(`cannot read ${file}: it is a directory`, [], 'give a file, or - for standard input');
     size = st.size;
+    isPipe = !st.isFile();
   } catch (err) {
     if (err instanceof InputError) throw err;
     throw new InputError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, [], 'check the path and its permissions');
   }
-  const isPipe = !statSync(file).isFile();
   const thread = streams.env.CONSORT_READ_WORKER;
   const readerPath = !isPipe && thread !== 'off' && (thread === 'on' || size >= READER_THREAD_BYTES) ? file : undefined;
   return { name: file, readerPath, stream: createReadStream(file, { highWaterMark: 1 << 16 }), size, isPipe };

@@ -7,6 +7,7 @@ import * as m0005 from './0005-participation.js';
 import * as m0006 from './0006-privacy-rights.js';
 import * as m0007 from './0007-activity-index.js';
 import * as m0008 from './0008-audit-head.js';
+import * as m0009 from './0009-activity-null-document.js';
 
 /** Every migration, in order; a static list so the bundle needs no file-system scan. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0006-privacy-rights': m0006,
   '0007-activity-index': m0007,
   '0008-audit-head': m0008,
+  '0009-activity-null-document': m0009,
 };

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
-import { tempDir, newDatabase, onPostgres, rowsAt, execAt } from '../helpers/db.js';
+import { tempDir, newDatabase, onPostgres, rowsAt, execAt, rejection, BEFORE_0009 } from '../helpers/db.js';
 
 const MARKER = 'zq-secret-activity-marker';
 
@@ -97,8 +97,8 @@ describe('activity import', () => {
     const { db, run } = await setup();
     await run('activity', 'log', 'ada@example.org', 'comment', '--at', '2026-02-10');
     await run('activity', 'log', 'ada@example.org', 'edit', '--document', 'spec', '--at', '2026-02-01');
-    // The database as 0006 left it: the index back, 0007 (and 0008) not applied.
-    await execAt(db, "create index activity_person_at on activity (person_id, at); drop table audit_head; delete from kysely_migration where name in ('0007-activity-index', '0008-audit-head')");
+    // The database as 0006 left it: the index back, 0007 (and 0008, 0009) not applied.
+    await execAt(db, `${BEFORE_0009} create index activity_person_at on activity (person_id, at); drop table audit_head; delete from kysely_migration where name in ('0007-activity-index', '0008-audit-head')`);
     expect((await run('member', 'list')).code).toBe(8);
     const migrated = await run('db', 'migrate');
     expect(migrated.code).toBe(0);
@@ -109,6 +109,25 @@ describe('activity import', () => {
     expect((await rowsAt<{ name: string }>(db, indexes)).map((r) => r.name)).toEqual(['activity_document_person', 'activity_event_unique']);
     const listed = JSON.parse((await run('activity', 'list', '--member', 'ada@example.org', '--format', 'json')).stdout);
     expect(listed.map((a: { action: string; at: string }) => `${a.at.slice(0, 10)} ${a.action}`)).toEqual(['2026-02-01 edit', '2026-02-10 comment']);
+  });
+  test('0009: events without a document logged twice by hand before it keep their first; the index then refuses a second', async () => {
+    const { dir, db, run } = await setup();
+    const event = (detail: string) =>
+      `insert into activity (person_id, at, action, document_id, detail, recorded_at) select id, '2026-02-01T08:00:00.000Z', 'login', null, '${detail}', '2026-02-01T08:00:00.000Z' from person where email_key = 'ada@example.org';`;
+    // Only the bare document_id index is there (as 0008 left it), so SQL typed by hand can write the pair.
+    await execAt(db, `${BEFORE_0009} ${event('{"n":1}')} ${event('{"n":2}')}`);
+    expect(await rowsAt(db, "select detail from activity where action = 'login' order by id")).toEqual([{ detail: '{"n":1}' }, { detail: '{"n":2}' }]);
+    const migrated = await run('db', 'migrate');
+    expect(migrated.code).toBe(0);
+    expect(await rowsAt(db, "select detail from activity where action = 'login'")).toEqual([{ detail: '{"n":1}' }]);
+    expect(await rejection(execAt(db, event('{"n":3}')))).toMatch(/unique|UNIQUE/);
+    // The import finds it by the index alone: already recorded, and one without a document is new.
+    const file = join(dir, 'log.ndjson');
+    writeFileSync(file, '{"email":"ada@example.org","action":"login","at":"2026-02-01T08:00:00Z"}\n{"email":"ada@example.org","action":"login","at":"2026-02-01T08:00:01Z"}\n');
+    const again = await run('activity', 'import', file);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(/added 1, skipped 1/);
+    expect(await rowsAt(db, "select at from activity where action = 'login' order by at")).toEqual([{ at: '2026-02-01T08:00:00.000Z' }, { at: '2026-02-01T08:00:01.000Z' }]);
   });
 });
 

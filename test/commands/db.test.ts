@@ -1,6 +1,6 @@
 import { runCli } from '../helpers/cli.js';
 import { auditHash, type AuditFields } from '../../src/domain/audit/audit.repo.js';
-import { execAt, newDatabase, onPostgres, rowsAt, tempDir, rejection } from '../helpers/db.js';
+import { execAt, newDatabase, onPostgres, rowsAt, tempDir, rejection, BEFORE_0009 } from '../helpers/db.js';
 
 async function initialised() {
   const dir = tempDir();
@@ -114,7 +114,7 @@ describe('database', () => {
 
   test('0008: a database with audit entries migrates, its head the last entry, and a cut is then seen', async () => {
     const { path } = await initialised();
-    await execAt(path, "drop table audit_head; delete from kysely_migration where name = '0008-audit-head'");
+    await execAt(path, `${BEFORE_0009} drop table audit_head; delete from kysely_migration where name = '0008-audit-head'`);
     expect((await runCli(['member', 'list', '--db', path])).code).toBe(8);
     expect((await runCli(['db', 'migrate', '--db', path])).code).toBe(0);
     // The migration found the head at entry 3; db migrate's own entry (4) then moved it.
@@ -153,7 +153,7 @@ describe('database', () => {
   test('db stats and config', async () => {
     const { path } = await initialised();
     const stats = JSON.parse((await runCli(['db', 'stats', '--format', 'json', '--db', path])).stdout);
-    expect(stats).toMatchObject({ schema: '0008-audit-head', tables: { person: 2 }, people: { member: 1, contact: 1 } });
+    expect(stats).toMatchObject({ schema: '0009-activity-null-document', tables: { person: 2 }, people: { member: 1, contact: 1 } });
     expect((await runCli(['config', 'get', 'notice-days', '--db', path])).stdout).toBe('14\n');
     expect((await runCli(['config', 'set', 'notice-days', '21', '--db', path])).code).toBe(0);
     expect((await runCli(['config', 'get', 'notice-days', '--db', path])).stdout).toBe('21\n');

@@ -192,6 +192,11 @@ export async function execAt(location: string, text: string): Promise<void> {
   }
 }
 
+/** SQL that puts a database back as 0008 left it: the unique event index on the bare document_id. */
+export const BEFORE_0009 =
+  'drop index activity_event_unique; create unique index activity_event_unique on activity (person_id, at, action, document_id); ' +
+  "delete from kysely_migration where name = '0009-activity-null-document';";
+
 /**
  * The message a promise is rejected with ('' if it resolves). Errors made by the native SQLite
  * driver may come from another test file's realm, which Jest's rejects.toThrow does not see as errors.

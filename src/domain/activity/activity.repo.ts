@@ -87,24 +87,22 @@ export interface ActivityImportStatements {
 
 const FIND_PERSON = 'select id, status from person where email_key = ?';
 const FIND_DOCUMENT = 'select id from document where slug = ?';
-// Whether an event is recorded, NULL documents compared as equal (the unique index does not).
+// Whether an event is recorded (PostgreSQL, for a member no chunk prefetched).
 const EXISTS = 'select id from activity where person_id = ? and at = ? and action = ? and document_id is ? limit 1';
 
 /**
  * SQLite's statements, prepared once, a row at a time; SQLite only, since `record` relies on each
- * statement answering at once. An event with a document is left to the unique index (`on conflict
- * … do nothing`, one statement); one without is looked for first.
+ * statement answering at once. Whether the event is recorded already is left to the unique event
+ * index (`on conflict … do nothing`), which compares events without a document as equal (0009).
  */
 export function sqliteActivityStatements(db: Db, conn: Kysely<Database>): ActivityImportStatements {
-  const exists = prepare<{ id: number }>(db, conn, EXISTS);
-  const insert = prepare(db, conn, 'insert into activity (person_id, at, action, document_id, detail, recorded_at) values (?, ?, ?, ?, ?, ?) on conflict (person_id, at, action, document_id) do nothing');
+  const insert = prepare(db, conn, 'insert into activity (person_id, at, action, document_id, detail, recorded_at) values (?, ?, ?, ?, ?, ?) on conflict (person_id, at, action, coalesce(document_id, 0)) do nothing');
   const count = prepare(db, conn, 'insert into participation (document_id, person_id, activities) values (?, ?, ?) on conflict (document_id, person_id) do update set activities = participation.activities + excluded.activities');
   const tally = participationTally((pairs) => pairs.forEach(([d, p, n]) => count.run(d, p, n)));
   return {
     findPerson: prepare(db, conn, FIND_PERSON),
     findDocument: prepare(db, conn, FIND_DOCUMENT),
     record(personId, at, action, documentId, detail, recordedAt) {
-      if (documentId === null && exists.get(personId, at, action, null)) return false;
       if (!(insert.run(personId, at, action, documentId, detail, recordedAt) as { changes: number }).changes) return false;
       if (documentId !== null) tally.add(documentId, personId);
       return true;

@@ -1,3 +1,6 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
 /**
  * A module that starts a bundle of its own (the import's reader thread, bench:floor's reader)
  * may be the first to import any of the row schemas: no import cycle may run through them.
@@ -9,4 +12,32 @@ test('schema.ts imported first loads every import\'s row schema', async () => {
   expect(typeof rowParser).toBe('function');
   expect(Object.keys(IMPORT_ROWS)).toEqual(['member', 'activity', 'consent']);
   expect(IMPORT_ROWS.member.parse({ name: 'A', email: 'a@example.org' }, 2, 'x.csv')).toMatchObject({ name: 'A', status: 'contact' });
+});
+
+/**
+ * A module in an import cycle may run before a module it imports has finished (the schema cycle
+ * above broke bench:floor that way), so src/ has none. The static imports are those esbuild
+ * bundles (type-only imports are not); a dynamic import() runs later, so it makes no cycle.
+ */
+test('no static import cycle runs through src/ or db/', async () => {
+  const { build } = await import('esbuild');
+  const entryPoints = ['src', 'db'].flatMap((dir) => readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => join(dir, f)));
+  const { metafile } = await build({ entryPoints, bundle: true, write: false, metafile: true, platform: 'node', format: 'esm', packages: 'external', outdir: 'unused', logLevel: 'silent' });
+  const imports = new Map(Object.entries(metafile.inputs).map(([file, input]) => [file, input.imports.filter((i) => i.kind === 'import-statement').map((i) => i.path)]));
+  expect(imports.get('src/domain/import.ts')).toContain('src/domain/import.read.ts');
+  const cycles: string[] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const path: string[] = [];
+  const visit = (file: string) => {
+    state.set(file, 'open');
+    path.push(file);
+    for (const next of imports.get(file) ?? []) {
+      if (state.get(next) === 'open') cycles.push([...path.slice(path.indexOf(next)), next].join(' -> '));
+      else if (!state.has(next)) visit(next);
+    }
+    path.pop();
+    state.set(file, 'done');
+  };
+  for (const file of imports.keys()) if (!state.has(file)) visit(file);
+  expect(cycles).toEqual([]);
 });

@@ -11,7 +11,7 @@ export function registerDocumentParticipants(document: Command, streams: Streams
     .addHelpText('after', '\nExample:\n  consort document participants qti-3 --format csv > qti-3-participants.csv')
     .action(
       action(streams, async (ctx, [slug]) => {
-        const { documentParticipants } = await import('../../domain/document/document.service.js');
+        const { documentParticipants } = await import('../../domain/document/document.participants.js');
         const format = listFormat(ctx.out, ctx.format);
         const r = await documentParticipants((await ctx.db()).kysely, slug!, { all: true });
         const rows = r.people.map((p) => ({ name: p.name, email: p.email, organisation: p.organisation, activities: p.activities, participant: p.participant, how: p.how, consent: p.consent, credited: p.credited, reason: p.reason || null }));

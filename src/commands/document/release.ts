@@ -15,7 +15,8 @@ export function registerDocumentRelease(document: Command, streams: Streams) {
     .addHelpText('after', '\nExample:\n  consort document release qti-3 --yes && consort credits export qti-3 --format markdown')
     .action(
       action<{ again?: boolean; force?: boolean; reason?: string }>(streams, async (ctx, [slug], o) => {
-        const { releaseDocument, documentParticipants, creditsOf } = await import('../../domain/document/document.service.js');
+        const { releaseDocument } = await import('../../domain/document/document.service.js');
+        const { documentParticipants, creditsOf } = await import('../../domain/document/document.participants.js');
         const { checkDisclosures, refreshDisclosures, untoldIn } = await import('../../domain/disclosure/disclosure.service.js');
         const { p9Gate } = await import('../../domain/disclosure/gate.js');
         const db = await ctx.db();

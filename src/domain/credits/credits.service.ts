@@ -1,7 +1,7 @@
 import type { Db } from '../../db/connection.js';
 import type { DataSink } from '../../io/sink.js';
 import type { Stamp } from '../audit/audit.service.js';
-import { creditsOf, documentParticipants } from '../document/document.service.js';
+import { creditsOf, documentParticipants } from '../document/document.participants.js';
 import { sortCredits, type CreditFacts } from '../document/document.rules.js';
 import { deliverExport } from '../export/export.service.js';
 import { renderCredits, type CreditFormat } from './credits.render.js';

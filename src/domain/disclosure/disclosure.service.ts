@@ -5,7 +5,7 @@ import { inTransaction } from '../../db/transaction.js';
 import { NotFoundError, UsageError } from '../../errors.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
-import { documentParticipants } from '../document/document.service.js';
+import { documentParticipants } from '../document/document.participants.js';
 import { creditFactsJson } from '../document/document.rules.js';
 import { latestConsent } from '../consent/consent.repo.js';
 import { getSetting } from '../settings/settings.service.js';

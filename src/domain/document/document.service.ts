@@ -1,6 +1,4 @@
-import type { Kysely } from 'kysely';
 import type { Db } from '../../db/connection.js';
-import type { Database } from '../../db/schema/index.js';
 import { inTransaction } from '../../db/transaction.js';
 import { ConflictError, InputError, NotFoundError, UsageError } from '../../errors.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
@@ -10,44 +8,18 @@ import { getSetting } from '../settings/settings.service.js';
 import { cleanText } from '../text.js';
 import { parseIsoDate } from '../time.js';
 import { findDocument, selectCandidates } from './document.repo.js';
+import { creditsOf, documentParticipants, documentView, requireDocument, type DocumentView } from './document.participants.js';
 import { syncCreditDisclosures } from '../disclosure/disclosure.service.js';
 import { p9Gate } from '../disclosure/gate.js';
-import { creditFactsJson, judgeParticipant, sortCredits, type CreditFacts, type Participant } from './document.rules.js';
+import { creditFactsJson, judgeParticipant } from './document.rules.js';
 
 const SLUG = /^[a-z0-9][a-z0-9._-]{0,99}$/;
-
-/** A document as listed and shown. */
-export interface DocumentView {
-  slug: string;
-  title: string;
-  status: 'draft' | 'scheduled' | 'released';
-  release_on: string | null;
-  released_at: string | null;
-  edition: number;
-  created_at: string;
-}
-
-const view = (d: { slug: string; title: string; status: string; release_on: string | null; released_at: string | null; edition: number; created_at: string }): DocumentView => ({
-  slug: d.slug,
-  title: d.title,
-  status: d.status as DocumentView['status'],
-  release_on: d.release_on,
-  released_at: d.released_at,
-  edition: Number(d.edition),
-  created_at: d.created_at,
-});
 
 function checkDate(raw: string, flag: string, today: string): string {
   const d = parseIsoDate(raw);
   if (!d) throw new UsageError(`${flag} is not a date (YYYY-MM-DD): '${raw}'`, `e.g. ${flag} 2026-06-30`);
   if (d < today) throw new UsageError(`${flag} ${d} is in the past`, 'a release is scheduled for today or later');
   return d;
-}
-
-async function requireDocument(db: Kysely<Database>, slug: string) {
-  const doc = await findDocument(db, slug);
-  if (!doc) throw new NotFoundError(`no document '${slug}'`, 'see consort document list');
-  return doc;
 }
 
 /** Adds a document: draft, or scheduled when a release date is given. */
@@ -61,12 +33,12 @@ export async function addDocument(db: Db, stamp: Stamp, input: { slug: string; t
     if (await findDocument(trx, slug)) throw new ConflictError(`document '${slug}' already exists`, `see consort document show ${slug}`);
     await trx.insertInto('document').values({ slug, title: title.value, status: releaseOn ? 'scheduled' : 'draft', release_on: releaseOn, released_at: null, created_at: stamp.at, updated_at: stamp.at }).execute();
     await appendAuditEntry(trx, { ...stamp, summary: `added document ${slug}${releaseOn ? ` scheduled for ${releaseOn}` : ''}` });
-    return view((await findDocument(trx, slug))!);
+    return documentView((await findDocument(trx, slug))!);
   });
 }
 
 export async function listDocuments(db: Db): Promise<DocumentView[]> {
-  return (await db.kysely.selectFrom('document').selectAll().orderBy('slug').execute()).map(view);
+  return (await db.kysely.selectFrom('document').selectAll().orderBy('slug').execute()).map(documentView);
 }
 
 export async function showDocument(db: Db, slug: string) {
@@ -75,7 +47,7 @@ export async function showDocument(db: Db, slug: string) {
   const people = (await selectCandidates(db.kysely, Number(doc.id), threshold)).map((c) => judgeParticipant(c, threshold));
   // After release, the credited are those of the frozen list, not who would be credited now.
   const frozen = doc.status === 'released' ? Number((await db.kysely.selectFrom('disclosure').select((eb) => eb.fn.countAll<number>().as('n')).where('document_id', '=', doc.id).where('kind', '=', 'credit').where('state', '=', 'released').where('edition', '=', doc.edition).executeTakeFirstOrThrow()).n) : undefined;
-  return { ...view(doc), participants: people.filter((p) => p.participant).length, credited: frozen ?? people.filter((p) => p.credited).length };
+  return { ...documentView(doc), participants: people.filter((p) => p.participant).length, credited: frozen ?? people.filter((p) => p.credited).length };
 }
 
 /** draft → scheduled, or a scheduled document moved to another date; a released one is refused (exit 6). */
@@ -86,20 +58,8 @@ export async function scheduleDocument(db: Db, stamp: Stamp, slug: string, on: s
     // A released document scheduled again is its next edition: its credits are planned, noticed and released anew.
     await trx.updateTable('document').set({ status: 'scheduled', release_on: date, updated_at: stamp.at }).where('id', '=', doc.id).execute();
     await appendAuditEntry(trx, { ...stamp, summary: `scheduled document ${slug}${doc.status === 'released' ? ` edition ${Number(doc.edition) + 1}` : ''} for ${date} (was ${doc.status}${doc.release_on ? ` for ${doc.release_on}` : ''})` });
-    return view((await findDocument(trx, slug))!);
+    return documentView((await findDocument(trx, slug))!);
   });
-}
-
-/**
- * The candidates of a document judged by the rules of P8: those who can be
- * participants (enough activity, or changed by hand), or with `all` everyone with
- * any activity (for the participants listing, which explains who is below the threshold).
- */
-export async function documentParticipants(db: Kysely<Database>, slug: string, opts: { all?: boolean } = {}): Promise<{ document: DocumentView; threshold: number; people: Participant[] }> {
-  const doc = await requireDocument(db, slug);
-  const threshold = Number(await getSetting(db, 'participation-threshold'));
-  const people = (await selectCandidates(db, Number(doc.id), opts.all ? 0 : threshold)).map((c) => judgeParticipant(c, threshold));
-  return { document: view(doc), threshold, people };
 }
 
 /** Adds or removes a participant by hand; a removal sticks even if more activity arrives. */
@@ -114,11 +74,6 @@ export async function overrideParticipant(db: Db, stamp: Stamp, slug: string, em
     await appendAuditEntry(trx, { ...stamp, summary: `participant person #${person.id} ${kind} by hand on document ${slug}` });
     return { document: slug, email: person.email, change: kind };
   });
-}
-
-/** The people a release credits now, sorted, with the facts each credit releases. */
-export function creditsOf(people: Participant[]): Array<CreditFacts & { personId: number; organisationId: number | null }> {
-  return sortCredits(people.filter((p) => p.credited).map((p) => ({ name: p.name, email: p.email, company: p.organisation, personId: p.personId, organisationId: p.organisationId })));
 }
 
 /**

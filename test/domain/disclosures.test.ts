@@ -95,3 +95,26 @@ describe('P9: a release waits for the notices', () => {
     expect(audit[0]!.summary).toMatch(/release of spec.*reason: printer deadline/);
   });
 });
+
+describe('P9: a notice is dated between its disclosure and now', () => {
+  test('P9: recordNotices refuses a time before the disclosure was planned, for one disclosure and for all pending; nothing recorded', async () => {
+    const { db } = await freshDb();
+    await addPerson(db, stampAt(DAY0), { name: 'Ann', email: 'ann@example.org', status: 'member' });
+    await addPerson(db, stampAt(day(2)), { name: 'Ben', email: 'ben@example.org', status: 'member' });
+    const notices = async () => (await rows<{ n: number }>(db, "select count(*) as n from notice where role = 'subject' and channel <> 'membership-terms'"))[0]!.n;
+    const one = await recordNotices(db, stampAt(day(3)), { email: 'ann@example.org', disclosure: 1, at: '2001-01-01T00:00:00Z' }).catch((e) => e);
+    expect(one).toBeInstanceOf(UsageError);
+    expect(one.exitCode).toBe(2);
+    expect(`${one.message} (${one.hint})`).toBe(`--at 2001-01-01T00:00:00.000Z is before disclosure #1 was planned (a notice cannot come before what it tells of: the earliest allowed time is ${DAY0})`);
+    // All pending: Ben's announcement (#3) was planned on day 2, so day 1 is too early for it, though not for Ann's.
+    const all = await recordNotices(db, stampAt(day(3)), { allPending: true, at: day(1) }).catch((e) => e);
+    expect(all).toBeInstanceOf(UsageError);
+    expect(all.message).toBe(`--at ${day(1)} is before disclosure #3 was planned`);
+    expect(all.hint).toMatch(new RegExp(`earliest allowed time is ${day(2)}$`));
+    await expect(recordNotices(db, stampAt(day(3)), { allPending: true, at: day(4) })).rejects.toThrow(/is in the future/);
+    expect(await notices()).toBe(0);
+    expect((await check(db, day(3))).problems.map((p) => `${p.code} ${p.subject}`)).toEqual(['subject-not-informed ann@example.org', 'subject-not-informed ben@example.org']);
+    expect(await recordNotices(db, stampAt(day(3)), { allPending: true, at: day(2) })).toHaveLength(2);
+    expect(await notices()).toBe(2);
+  });
+});

@@ -33,6 +33,28 @@ describe('P1: a contact is on the newsletter only after an explicit newsletter c
     await importPeople(db, stampAt(), input('c.csv', 'name,email,organization,status,newsletter\nA,a@example.org,,contact,\nB,b@example.org,,contact,yes\nC,c@example.org,,,no\n'), {});
     expect(await newsletter(db)).toBe('b@example.org\n');
   });
+
+  test('a member who becomes a contact or former leaves the newsletter, unless they asked for it themselves', async () => {
+    const { db } = await freshDb();
+    await addPerson(db, stampAt(), { name: 'Mem', email: 'mem@example.org', status: 'member' });
+    await addPerson(db, stampAt(), { name: 'Old', email: 'old@example.org', status: 'member' });
+    await addPerson(db, stampAt(), { name: 'Keen', email: 'keen@example.org', status: 'member' });
+    await recordConsent(db, stampAt('2026-03-02T00:00:00Z'), { email: 'keen@example.org', purpose: 'newsletter', action: 'grant', basis: 'request' });
+    expect(await newsletter(db)).toBe('mem@example.org\nold@example.org\nkeen@example.org\n');
+    const left = stampAt('2026-03-03T00:00:00Z');
+    expect((await updatePerson(db, left, 'mem@example.org', { status: 'contact' })).withdrawn).toEqual(['newsletter', 'directory']);
+    expect((await updatePerson(db, left, 'old@example.org', { status: 'former' })).withdrawn).toEqual(['newsletter', 'directory']);
+    expect((await updatePerson(db, left, 'keen@example.org', { status: 'former' })).withdrawn).toEqual(['directory']);
+    expect(await newsletter(db)).toBe('keen@example.org\n');
+    const c = await showConsents(db, 'mem@example.org');
+    expect(c.current.map((s) => [s.purpose, s.state, s.basis])).toEqual([
+      ['directory', 'withdraw', 'membership-terms'],
+      ['newsletter', 'withdraw', 'membership-terms'],
+    ]);
+    // Rejoining grants them again (their withdrawal was the membership's end, not their wish); a name change is no change of membership.
+    expect((await updatePerson(db, stampAt('2026-03-04T00:00:00Z'), 'mem@example.org', { status: 'member' })).granted).toEqual(['newsletter', 'directory']);
+    expect((await updatePerson(db, stampAt('2026-03-04T00:00:00Z'), 'keen@example.org', { name: 'Keen Again' })).withdrawn).toEqual([]);
+  });
 });
 
 describe('P6: becoming a member records newsletter and directory consents by the membership terms', () => {

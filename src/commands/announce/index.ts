@@ -11,27 +11,32 @@ export function registerAnnounce(program: Command, streams: Streams) {
     .command('export')
     .option('--through <date>', 'announcements due on or before DATE (default today)')
     .option('--publish', 'release them: they become frozen disclosures (asks on a terminal; --yes elsewhere)')
-    .option('--force', 'with --publish: publish even if someone was not told (P9), with --reason')
+    .option('--force', 'with --publish: publish even if someone was not told, or their notice period has not ended (P9), with --reason')
     .option('--reason <text>', 'why --force (audited)')
     .option('-o, --output <file>', 'write to FILE atomically')
     .description('new members (name and organisation, never email) and member organisations whose announcement is due: --format markdown (default), json or text')
-    .addHelpText('after', '\nWithout --publish it is a draft. --publish refuses (exit 7, P9) while anyone concerned was not told.\n\nExample:\n  consort announce export --through 2026-04-30 --publish --yes > announcement.md')
+    .addHelpText('after', '\nWithout --publish it is a draft. --publish refuses (exit 7, P9) while anyone concerned was not told, or was told fewer than notice-days ago, or their announcement is not due yet.\n\nExample:\n  consort announce export --through 2026-04-30 --publish --yes > announcement.md')
     .action(
       action<{ through?: string; publish?: boolean; force?: boolean; reason?: string; output?: string }>(streams, async (ctx, _args, o) => {
-        const { exportAnnouncement, ANNOUNCE_FORMATS } = await import('../../domain/announce/announce.service.js');
+        const { exportAnnouncement, earlyAnnouncements, announcementThrough, ANNOUNCE_FORMATS } = await import('../../domain/announce/announce.service.js');
         const format = pickFormat(ctx.format, ANNOUNCE_FORMATS, 'markdown');
+        const today = ctx.now().slice(0, 10);
+        const through = announcementThrough(o.through, today);
         const db = await ctx.db();
         if (o.publish) {
           // The same warnings as disclosures check, for the announcements, before anything happens.
           const { checkDisclosures, untoldIn } = await import('../../domain/disclosure/disclosure.service.js');
-          const { p9Gate } = await import('../../domain/disclosure/gate.js');
-          const through = o.through ?? ctx.now().slice(0, 10);
-          const check = await checkDisclosures(db.kysely, ctx.now().slice(0, 10), 100000);
+          const { p9Gate, p9NoticePeriodGate } = await import('../../domain/disclosure/gate.js');
+          const check = await checkDisclosures(db.kysely, today, 100000);
           const mine = check.problems.filter((x) => x.kind === 'announcement' && x.due_on <= through);
           for (const p of mine) ctx.out.warn(`${p.code}: ${p.message}`);
-          // Refuse before asking (the service checks again inside its transaction).
+          // Refuse before asking (the service checks again inside its transaction): no one
+          // untold, and no one announced before the end of the notice period they were given.
+          const early = await earlyAnnouncements(db.kysely, through, today);
           if (!o.force) await p9Gate(db.kysely, stamp(ctx), `announcement through ${through}`, untoldIn(mine));
+          if (!o.force) await p9NoticePeriodGate(db.kysely, stamp(ctx), `announcement through ${through}`, early);
           if (o.force && !o.reason?.trim()) throw new UsageError('--force needs --reason', 'say why the announcement cannot wait for the notices');
+          for (const e of early) ctx.out.warn(`${e.who}: the notice period ends ${e.notBefore}; publishing before it (--force)`);
           if (!(await ctx.confirm('Publish the announcement and release these disclosures?'))) return ctx.out.info('not published');
         }
         const sink = await outputSink(ctx.out, o.output);

@@ -10,7 +10,7 @@ export function registerMemberUpdate(member: Command, streams: Streams) {
     .option('--name <name>', 'new name')
     .option('--email <email>', 'new email address')
     .option('--org <org>', "organisation ('' for none; created as a non-member if new)")
-    .option('--status <status>', 'member, contact or former; becoming a member grants newsletter and directory unless withdrawn (P6)')
+    .option('--status <status>', 'member, contact or former; becoming a member grants newsletter and directory unless withdrawn (P6); leaving withdraws what membership alone granted (P1)')
     .description('change a person')
     .addHelpText('after', '\nExample:\n  consort member update alan@example.org --status member')
     .action(
@@ -18,7 +18,7 @@ export function registerMemberUpdate(member: Command, streams: Streams) {
         const { updatePerson } = await import('../../domain/member/member.service.js');
         const { personFields } = await import('../../domain/member/member.render.js');
         const r = await updatePerson(await ctx.db(), stamp(ctx), email!, o);
-        ctx.out.info(`updated ${r.person.email}${r.granted.length ? ` (granted ${r.granted.join(', ')})` : ''}`);
+        ctx.out.info(`updated ${r.person.email}${r.granted.length ? ` (granted ${r.granted.join(', ')})` : ''}${r.withdrawn.length ? ` (withdrew ${r.withdrawn.join(', ')}: granted by membership, which ended)` : ''}`);
         if (r.keptWithdrawn.length) ctx.out.warn(`${r.keptWithdrawn.join(', ')} left withdrawn: membership does not override a withdrawal`);
         await renderRecord(ctx.out, ctx.format, r.person, personFields(r.person));
       }),

@@ -1,16 +1,21 @@
 import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import type { Db } from '../../db/connection.js';
+import type { Database } from '../../db/schema/index.js';
 import { inTransaction } from '../../db/transaction.js';
 import { UsageError } from '../../errors.js';
 import type { DataSink } from '../../io/sink.js';
+import { markdownText } from '../../io/markdown.js';
 import { safeJson } from '../../io/sanitize.js';
 import type { Stamp } from '../audit/audit.service.js';
-import { selectDisclosures, toDisclosureRow } from '../disclosure/disclosure.repo.js';
-import { p9Gate } from '../disclosure/gate.js';
+import { selectDisclosures, toDisclosureRow, type DisclosureRow } from '../disclosure/disclosure.repo.js';
+import { addDays } from '../disclosure/disclosure.service.js';
+import { p9Gate, p9NoticePeriodGate, type Early } from '../disclosure/gate.js';
 import { recordExport } from '../export/export.repo.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import { parseIsoDate } from '../time.js';
 import { latestConsent } from '../consent/consent.repo.js';
+import { getSetting } from '../settings/settings.service.js';
 
 export const ANNOUNCE_FORMATS = ['markdown', 'json', 'text'] as const;
 export type AnnounceFormat = (typeof ANNOUNCE_FORMATS)[number];
@@ -28,32 +33,69 @@ function render(format: AnnounceFormat, through: string, people: Entry[], orgs: 
   if (format === 'json') return safeJson({ through, organisations: orgs.map((o) => o.organisation), members: people.map((p) => ({ name: p.name, organisation: p.organisation })) }, 2) + '\n';
   const person = (p: Entry) => `${p.name}${p.organisation ? ` (${p.organisation})` : ''}`;
   if (format === 'text') return [...orgs.map((o) => `organisation\t${o.organisation}`), ...people.map((p) => `member\t${person(p)}`)].map((l) => l.replace(/\r?\n/g, ' ') + '\n').join('');
-  const md = (s: string) => s.replace(/[\\`*_[\]<>|~]/g, '\\$&').replace(/\r?\n/g, ' ');
+  const mdPerson = (p: Entry) => `${markdownText(String(p.name))}${p.organisation ? ` (${markdownText(p.organisation)})` : ''}`;
   return [
     `# New members of the consortium (through ${through})\n\n`,
-    orgs.length ? `## Member organisations\n\n${orgs.map((o) => `- ${md(o.organisation!)}\n`).join('')}\n` : '',
-    people.length ? `## Members\n\n${people.map((p) => `- ${md(person(p))}\n`).join('')}` : '',
+    orgs.length ? `## Member organisations\n\n${orgs.map((o) => `- ${markdownText(o.organisation!)}\n`).join('')}\n` : '',
+    people.length ? `## Members\n\n${people.map((p) => `- ${mdPerson(p)}\n`).join('')}` : '',
   ].join('');
+}
+
+/** The last due date an announcement covers: `--through DATE`, else today. */
+export function announcementThrough(raw: string | undefined, today: string): string {
+  const through = raw === undefined ? today : parseIsoDate(raw);
+  if (!through) throw new UsageError(`--through is not a date (YYYY-MM-DD): '${raw}'`, 'e.g. --through 2026-12-31');
+  return through;
+}
+
+/** Planned announcements due through `through`: those to announce, and the ids of those left out (consent withdrawn). */
+async function plannedAnnouncements(trx: Kysely<Database>, through: string): Promise<{ due: DisclosureRow[]; withdrawn: Set<number> }> {
+  const rows = (await selectDisclosures(trx).where('x.kind', '=', 'announcement').where('x.state', '=', 'planned').where('x.due_on', '<=', through).execute()).map(toDisclosureRow);
+  const withdrawn = new Set<number>();
+  for (const d of rows.filter((r) => r.person_id !== null)) {
+    const c = await latestConsent(trx, d.person_id!, 'announcement', null);
+    if (c?.action === 'withdraw') withdrawn.add(d.id);
+  }
+  return { due: rows.filter((r) => !withdrawn.has(r.id)), withdrawn };
+}
+
+/**
+ * P9: the announcements whose people were told but may not be published today. The notice
+ * promised the due date, and time to object until then, so each is published no earlier than
+ * its due date, nor than `notice-days` after its person (or, organisation-level, its contact
+ * person) was first told. Those never told are p9Gate's.
+ */
+async function tooEarly(trx: Kysely<Database>, due: DisclosureRow[], today: string): Promise<Early[]> {
+  const days = Number(await getSetting(trx, 'notice-days'));
+  const early: Early[] = [];
+  for (const d of due) {
+    const noticed = d.person_id !== null ? d.subject_noticed_at : d.contact_noticed_at;
+    if (!noticed) continue;
+    const periodEnds = addDays(noticed, days);
+    const notBefore = periodEnds > d.due_on ? periodEnds : d.due_on;
+    if (notBefore > today) early.push({ disclosure: d.id, who: d.person_id !== null ? d.email! : `${d.contact_email} for ${d.organisation}`, notBefore });
+  }
+  return early;
+}
+
+/** The announcements through `through` that publishing today would release too early (P9), for a check before asking. */
+export async function earlyAnnouncements(db: Kysely<Database>, through: string, today: string): Promise<Early[]> {
+  return tooEarly(db, (await plannedAnnouncements(db, through)).due, today);
 }
 
 /**
  * The public announcement of new members and member organisations due through
- * `through` (P7). With `publish`: P9 first (everyone concerned told, or --force with
- * a reason), then the disclosures become released and frozen. A member who
- * withdrew the announcement consent is left out (and, on publishing, cancelled).
+ * `through` (P7). With `publish`: P9 first (everyone concerned told, and the
+ * notice period they were given over, or --force with a reason), then the
+ * disclosures become released and frozen. A member who withdrew the
+ * announcement consent is left out (and, on publishing, cancelled).
  */
 export async function exportAnnouncement(db: Db, stamp: Stamp, opts: { through?: string; format: AnnounceFormat; publish?: boolean; force?: boolean; reason?: string }, sink: DataSink) {
-  const through = opts.through === undefined ? stamp.at.slice(0, 10) : parseIsoDate(opts.through);
-  if (!through) throw new UsageError(`--through is not a date (YYYY-MM-DD): '${opts.through}'`);
+  const today = stamp.at.slice(0, 10);
+  const through = announcementThrough(opts.through, today);
   try {
     const result = await inTransaction(db, async (trx) => {
-      const rows = (await selectDisclosures(trx).where('x.kind', '=', 'announcement').where('x.state', '=', 'planned').where('x.due_on', '<=', through).execute()).map(toDisclosureRow);
-      const withdrawn = new Set<number>();
-      for (const d of rows.filter((r) => r.person_id !== null)) {
-        const c = await latestConsent(trx, d.person_id!, 'announcement', null);
-        if (c?.action === 'withdraw') withdrawn.add(d.id);
-      }
-      const due = rows.filter((r) => !withdrawn.has(r.id));
+      const { due, withdrawn } = await plannedAnnouncements(trx, through);
       const people = due.filter((d) => d.person_id !== null).map((d) => JSON.parse(d.facts) as Entry);
       const orgs = due.filter((d) => d.person_id === null).map((d) => JSON.parse(d.facts) as Entry);
       const text = render(opts.format, through, people, orgs);
@@ -62,7 +104,9 @@ export async function exportAnnouncement(db: Db, stamp: Stamp, opts: { through?:
         const uninformed = due
           .filter((d) => (d.person_id !== null ? !d.subject_noticed_at : !d.contact_noticed_at))
           .map((d) => ({ disclosure: d.id, who: d.person_id !== null ? d.email! : d.contact_email ? `${d.contact_email} for ${d.organisation}` : `${d.organisation} (no contact person)` }));
-        await p9Gate(trx, stamp, `announcement through ${through}`, uninformed, opts.force ? { reason: opts.reason } : undefined);
+        const force = opts.force ? { reason: opts.reason } : undefined;
+        await p9Gate(trx, stamp, `announcement through ${through}`, uninformed, force);
+        await p9NoticePeriodGate(trx, stamp, `announcement through ${through}`, await tooEarly(trx, due, today), force);
         for (const d of due) await trx.updateTable('disclosure').set({ state: 'released', released_at: stamp.at }).where('id', '=', d.id).execute();
         for (const id of withdrawn) await trx.updateTable('disclosure').set({ state: 'cancelled', cancelled_at: stamp.at }).where('id', '=', id).execute();
         await appendAuditEntry(trx, { ...stamp, summary: `published the announcement through ${through}: ${due.length} disclosures released${withdrawn.size ? `, ${withdrawn.size} cancelled (consent withdrawn)` : ''}` });

@@ -30,7 +30,7 @@ export async function consentHistory(db: Kysely<Database>, personId: number): Pr
 
 /** The latest event of one (person, purpose, scope): the current state. */
 export async function latestConsent(db: Kysely<Database>, personId: number, purpose: Purpose, documentId: number | null) {
-  let q = db.selectFrom('consent_event').select(['action', 'at']).where('person_id', '=', personId).where('purpose', '=', purpose);
+  let q = db.selectFrom('consent_event').select(['action', 'at', 'basis']).where('person_id', '=', personId).where('purpose', '=', purpose);
   q = documentId === null ? q.where('document_id', 'is', null) : q.where('document_id', '=', documentId);
   return q.orderBy('at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
 }

@@ -1,15 +1,10 @@
 import { csvLine } from '../../io/csv.js';
+import { markdownEmail, markdownText } from '../../io/markdown.js';
 import { safeJson } from '../../io/sanitize.js';
 import type { CreditFacts } from '../document/document.rules.js';
 
 export const CREDIT_FORMATS = ['text', 'markdown', 'csv', 'json', 'cff'] as const;
 export type CreditFormat = (typeof CREDIT_FORMATS)[number];
-
-/** Escapes text so Markdown shows it literally. */
-function markdownText(s: string): string {
-  // Only what formats inline: emphasis, code, links, HTML, tables; line starts cannot occur inside an item.
-  return s.replace(/[\\`*_[\]<>|~]/g, '\\$&').replace(/\r?\n/g, ' ');
-}
 
 /** A YAML scalar: a JSON string is a valid YAML double-quoted scalar. */
 const yaml = (s: string) => JSON.stringify(s);
@@ -30,7 +25,7 @@ export function renderCredits(format: CreditFormat, title: string, credits: Cred
       return [
         '## Acknowledgements\n\n',
         `The following people contributed to *${markdownText(title)}* and agreed to be credited:\n\n`,
-        ...credits.map((c) => `- ${markdownText(c.name)}${c.company ? `, ${markdownText(c.company)}` : ''} <${c.email}>\n`),
+        ...credits.map((c) => `- ${markdownText(c.name)}${c.company ? `, ${markdownText(c.company)}` : ''} ${markdownEmail(c.email)}\n`),
       ].join('');
     case 'csv':
       return csvLine(['name', 'email', 'company']) + credits.map((c) => csvLine([c.name, c.email, c.company])).join('');

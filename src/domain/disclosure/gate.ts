@@ -22,3 +22,25 @@ export async function p9Gate(trx: Kysely<Database>, stamp: Stamp, what: string, 
   if (!force.reason?.trim()) throw new UsageError('--force needs --reason', 'say why the release cannot wait for the notices');
   await appendAuditEntry(trx, { ...stamp, summary: `P9 override for ${what}: released without notice to ${uninformed.length} (${uninformed.map((u) => (u.disclosure === null ? u.who : `#${u.disclosure}`)).join(', ')}); reason: ${force.reason.trim()}` });
 }
+
+/** A disclosure whose date, or the end of the notice period its person was given, has not come. */
+export interface Early {
+  disclosure: number;
+  who: string;
+  /** The first day it may be released: its due date, and at least `notice-days` after the notice. */
+  notBefore: string;
+}
+
+/**
+ * P9, the other half: a notice promises time to object, so a release before the end of that
+ * notice period is refused as one without notice is, unless forced with a reason, which is
+ * audited in the same transaction.
+ */
+export async function p9NoticePeriodGate(trx: Kysely<Database>, stamp: Stamp, what: string, early: Early[], force?: { reason?: string }): Promise<void> {
+  if (!early.length) return;
+  const latest = early.reduce((max, e) => (e.notBefore > max ? e.notBefore : max), early[0]!.notBefore);
+  const names = early.map((e) => `${e.who}: not before ${e.notBefore}`).join(', ');
+  if (!force) throw new PolicyError('P9', `${what}: the notice period of ${early.length} ${early.length === 1 ? 'person' : 'people'} has not ended (${names})`, `wait until ${latest}, or pass --force --reason TEXT`);
+  if (!force.reason?.trim()) throw new UsageError('--force needs --reason', 'say why the release cannot wait for the end of the notice period');
+  await appendAuditEntry(trx, { ...stamp, summary: `P9 override for ${what}: released before the end of the notice period for ${early.length} (${early.map((e) => `#${e.disclosure} not before ${e.notBefore}`).join(', ')}); reason: ${force.reason.trim()}` });
+}

@@ -56,13 +56,30 @@ export async function grantMembershipTerms(db: Kysely<Database>, stamp: Stamp, p
   const keptWithdrawn: string[] = [];
   for (const purpose of MEMBERSHIP_PURPOSES) {
     const latest = await latestConsent(db, personId, purpose, null);
-    if (latest?.action === 'withdraw') keptWithdrawn.push(purpose);
+    // A withdrawal on the membership terms was the end of an earlier membership, not the person's wish.
+    if (latest?.action === 'withdraw' && latest.basis !== 'membership-terms') keptWithdrawn.push(purpose);
     else if (latest?.action !== 'grant') {
       await insertConsentEvent(db, { person_id: personId, purpose, document_id: null, action: 'grant', at: stamp.at, basis: 'membership-terms', evidence: 'requested membership', actor: stamp.actor, recorded_at: stamp.at });
       granted.push(purpose);
     }
   }
   return { granted, keptWithdrawn };
+}
+
+/**
+ * Leaving membership ends what membership alone granted (P1: a contact is on the newsletter only
+ * by their own consent): each purpose whose latest event is a grant on the membership terms is
+ * withdrawn on the same basis. A grant the person asked for, or staff recorded, stays.
+ */
+export async function endMembershipTerms(db: Kysely<Database>, stamp: Stamp, personId: number): Promise<string[]> {
+  const withdrawn: string[] = [];
+  for (const purpose of MEMBERSHIP_PURPOSES) {
+    const latest = await latestConsent(db, personId, purpose, null);
+    if (latest?.action !== 'grant' || latest.basis !== 'membership-terms') continue;
+    await insertConsentEvent(db, { person_id: personId, purpose, document_id: null, action: 'withdraw', at: stamp.at, basis: 'membership-terms', evidence: 'membership ended', actor: stamp.actor, recorded_at: stamp.at });
+    withdrawn.push(purpose);
+  }
+  return withdrawn;
 }
 
 /** Adds one person; a member gets the membership consents (P6), a contact the newsletter only if asked (P1). */
@@ -139,11 +156,13 @@ export async function updatePerson(db: Db, stamp: Stamp, email: string, change: 
     }
     if (change.org !== undefined) values.organisation_id = change.org.trim() === '' ? null : (await ensureOrg(trx, stamp, change.org)).id;
     let membership: { granted: string[]; keptWithdrawn: string[] } | undefined;
+    let ended: string[] = [];
     if (change.status !== undefined) {
       values.status = checkStatus(change.status, ['member', 'contact', 'former']);
       if (values.status === 'member' && person.status !== 'member') {
         membership = await grantMembershipTerms(trx, stamp, person.id);
       }
+      if (values.status !== 'member' && person.status === 'member') ended = await endMembershipTerms(trx, stamp, person.id);
     }
     const fields = Object.keys(values).filter((k) => k !== 'email_key');
     if (!fields.length) throw new UsageError('nothing to change', 'pass --name, --email, --org or --status');
@@ -153,8 +172,8 @@ export async function updatePerson(db: Db, stamp: Stamp, email: string, change: 
       // Someone who has left is not announced as a new member.
       await trx.updateTable('disclosure').set({ state: 'cancelled', cancelled_at: stamp.at }).where('person_id', '=', person.id).where('kind', '=', 'announcement').where('state', '=', 'planned').execute();
     }
-    await appendAuditEntry(trx, { ...stamp, summary: `updated person #${person.id}: ${fields.join(', ')}${membership?.granted.length ? `; granted ${membership.granted.join(', ')}` : ''}` });
+    await appendAuditEntry(trx, { ...stamp, summary: `updated person #${person.id}: ${fields.join(', ')}${membership?.granted.length ? `; granted ${membership.granted.join(', ')}` : ''}${ended.length ? `; withdrew ${ended.join(', ')} (membership ended)` : ''}` });
     const updated = (await trx.selectFrom('person').select('email').where('id', '=', person.id).executeTakeFirstOrThrow()).email;
-    return { person: (await findPersonByEmail(trx, updated))!, granted: membership?.granted ?? [], keptWithdrawn: membership?.keptWithdrawn ?? [] };
+    return { person: (await findPersonByEmail(trx, updated))!, granted: membership?.granted ?? [], keptWithdrawn: membership?.keptWithdrawn ?? [], withdrawn: ended };
   });
 }

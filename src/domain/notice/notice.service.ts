@@ -73,6 +73,18 @@ export interface NoticeSelection {
   at?: string;
 }
 
+/** The disclosures of `pending` planned after `at`, last planned first. */
+async function plannedAfter(trx: Kysely<Database>, pending: PendingNotice[], at: string): Promise<Array<{ id: number; created_at: string }>> {
+  const ids = [...new Set(pending.map((p) => p.disclosure))];
+  const found: Array<{ id: number; created_at: string }> = [];
+  // By id, in chunks within every database's limit on bound parameters.
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await trx.selectFrom('disclosure').select(['id', 'created_at']).where('id', 'in', ids.slice(i, i + 500)).where('created_at', '>', at).execute();
+    found.push(...rows.map((r) => ({ id: Number(r.id), created_at: r.created_at })));
+  }
+  return found.sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : b.id - a.id));
+}
+
 /** Records notices as given: of one disclosure (to EMAIL), of a document's credits or of every pending one (to EMAIL, or to everyone concerned). */
 export async function recordNotices(db: Db, stamp: Stamp, s: NoticeSelection) {
   const chosen = [s.disclosure !== undefined, s.document !== undefined, Boolean(s.allPending)].filter(Boolean).length;
@@ -80,7 +92,7 @@ export async function recordNotices(db: Db, stamp: Stamp, s: NoticeSelection) {
   if (!s.email && s.disclosure !== undefined) throw new UsageError('missing EMAIL', 'name who was informed of the disclosure');
   const at = s.at === undefined ? stamp.at : parseIsoTime(s.at);
   if (!at) throw new UsageError(`--at is not an ISO 8601 time: '${s.at}'`, 'e.g. --at 2026-01-31T09:00:00Z');
-  if (at > stamp.at) throw new UsageError(`--at ${at} is in the future`);
+  if (at > stamp.at) throw new UsageError(`--at ${at} is in the future`, `a notice is recorded once given: give --at ${stamp.at} or earlier`);
   const channel = (s.channel ?? 'email').trim();
   if (!channel || channel.length > 50) throw new UsageError('--channel must be 1 to 50 characters');
   return inTransaction(db, async (trx) => {
@@ -102,6 +114,13 @@ export async function recordNotices(db: Db, stamp: Stamp, s: NoticeSelection) {
     // Nothing pending is normal for a pipeline's --all-pending; for one disclosure it is a mistake.
     if (!pending.length && s.disclosure !== undefined) throw new NotFoundError(`no pending notice of disclosure #${s.disclosure}${s.email ? ` to ${s.email}` : ''}`, 'see consort notice pending');
     if (!pending.length) return [];
+    // A notice cannot come before what it tells of: a mistyped year must not satisfy P9.
+    const planned = await plannedAfter(trx, pending, at);
+    if (planned.length) {
+      const last = planned[0]!;
+      const which = planned.length === 1 ? `disclosure #${last.id} was planned` : `${planned.length} of the disclosures were planned (${planned.slice(0, 5).map((d) => `#${d.id}`).join(', ')}${planned.length > 5 ? ', …' : ''})`;
+      throw new UsageError(`${s.at === undefined ? 'the notice time' : '--at'} ${at} is before ${which}`, `a notice cannot come before what it tells of: the earliest allowed time is ${last.created_at}`);
+    }
     const days = Number(await getSetting(trx, 'notice-days'));
     for (const p of pending) {
       await trx.insertInto('notice').values({ disclosure_id: p.disclosure, person_id: p.personId, role: p.role, channel, at, actor: stamp.actor, recorded_at: stamp.at }).execute();

@@ -14,6 +14,9 @@ export const RESEARCH_FORMATS = ['csv', 'json'] as const;
 const MEASURES = ['people', 'members', 'activities'] as const;
 type Measure = (typeof MEASURES)[number];
 
+/** One group's counts, as the database gives them. */
+type Counts = { group: string } & Record<Measure, number>;
+
 /** One row of counts; a suppressed cell is null and named in `suppressed`. */
 export interface ResearchRow {
   group: string;
@@ -24,7 +27,7 @@ export interface ResearchRow {
 }
 
 /** Counts per group, from the database (erased people are gone). */
-async function counts(db: Db, by: ResearchBy): Promise<Array<{ group: string } & Record<Measure, number>>> {
+async function counts(db: Db, by: ResearchBy): Promise<Counts[]> {
   const acts = sql`(select count(*) from activity a where a.person_id = p.id)`;
   const q =
     by === 'document'
@@ -41,29 +44,71 @@ async function counts(db: Db, by: ResearchBy): Promise<Array<{ group: string } &
 }
 
 /**
- * Suppresses (P3) whole rows: any row with a count from 1 to minCell - 1 is hidden
- * entirely, since its other columns would give it back (members are never more than
- * people); and where exactly one row is hidden, the next smallest row is too, or the
- * total minus the shown rows would give it back.
+ * The hidden cells a reader can work out exactly, taking every column's total as known (the
+ * org, status and month groupings print the same totals, so hiding one here would not keep it
+ * back): the one hidden cell above 0 of a column that is not yet known is its total minus all
+ * the rest; and where a row's people equal its members (the member row of --by status, always),
+ * knowing one gives the other.
  */
-export function suppress(rows: Array<{ group: string } & Record<Measure, number>>, minCell: number): { rows: ResearchRow[]; total: ResearchRow } {
-  const out: ResearchRow[] = rows.map((r) => ({ ...r, suppressed: [] }));
-  const small = (r: ResearchRow) => MEASURES.some((m) => r[m]! > 0 && r[m]! < minCell);
-  const hide = (r: ResearchRow) => {
-    for (const m of MEASURES) r[m] = null;
-    r.suppressed = [...MEASURES];
-  };
-  const size = (r: ResearchRow) => r.people ?? 0;
-  for (const r of out) if (small(r)) hide(r);
-  if (out.filter((r) => r.suppressed.length).length === 1) {
-    const next = out.filter((r) => !r.suppressed.length && MEASURES.some((m) => r[m]! > 0)).sort((a, b) => size(a) - size(b))[0];
-    if (next) hide(next);
+function workedOut(rows: Counts[], hidden: boolean[]): Array<Set<Measure>> {
+  const known = rows.map(() => new Set<Measure>());
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const m of MEASURES) {
+      const open = rows.flatMap((r, i) => (hidden[i] && r[m] > 0 && !known[i]!.has(m) ? [i] : []));
+      if (open.length === 1) {
+        known[open[0]!]!.add(m);
+        changed = true;
+      }
+    }
+    rows.forEach((r, i) => {
+      if (hidden[i] && r.people === r.members && known[i]!.has('people') !== known[i]!.has('members')) {
+        known[i]!.add('people').add('members');
+        changed = true;
+      }
+    });
   }
+  return known;
+}
+
+/**
+ * Suppresses (P3). Rows are hidden whole: a row with any count from 1 to minCell - 1 goes,
+ * since its other columns would give it back (members are never more than people). Then, as
+ * the totals are known (see workedOut), every column must keep its hidden cells to itself:
+ * either they are all 0, or at least two are above 0 (one alone is the total minus the shown
+ * rows, whatever its size), the ones that cannot be worked out add up to at least minCell, and
+ * none that can be worked out is below minCell. Until every column is so, one more row is
+ * hidden: the shown row above 0 in the most failing columns, the smallest first. A total is
+ * suppressed when it is below minCell, or when its column still fails with no row left to hide.
+ */
+export function suppress(rows: Counts[], minCell: number): { rows: ResearchRow[]; total: ResearchRow } {
+  const hidden = rows.map((r) => MEASURES.some((m) => r[m] > 0 && r[m] < minCell));
+  const failing = (): Measure[] => {
+    const known = workedOut(rows, hidden);
+    return MEASURES.filter((m) => {
+      const cells = rows.flatMap((r, i) => (hidden[i] && r[m] > 0 ? [{ n: r[m], known: known[i]!.has(m) }] : []));
+      const open = cells.reduce((s, c) => s + (c.known ? 0 : c.n), 0);
+      return cells.length === 1 || (open > 0 && open < minCell) || cells.some((c) => c.known && c.n < minCell);
+    });
+  };
+  for (let fail = failing(); ; fail = failing()) {
+    const covers = (r: Counts) => fail.filter((m) => r[m] > 0).length;
+    const next = rows
+      .map((r, i) => ({ r, i }))
+      .filter(({ r, i }) => !hidden[i] && covers(r) > 0)
+      .sort((a, b) => covers(b.r) - covers(a.r) || a.r.people - b.r.people)[0];
+    if (!next) break;
+    hidden[next.i] = true;
+  }
+  const out: ResearchRow[] = rows.map((r, i) =>
+    hidden[i] ? { group: r.group, people: null, members: null, activities: null, suppressed: [...MEASURES] } : { ...r, suppressed: [] },
+  );
   const sum = (m: Measure) => rows.reduce((s, r) => s + r[m], 0);
   const total: ResearchRow = { group: 'total', people: sum('people'), members: sum('members'), activities: sum('activities'), suppressed: [] };
+  const fail = failing();
   for (const m of MEASURES) {
     // A total below the threshold singles people out as much as a cell would.
-    if (total[m]! > 0 && total[m]! < minCell) {
+    if ((total[m]! > 0 && total[m]! < minCell) || fail.includes(m)) {
       total[m] = null;
       total.suppressed.push(m);
     }

@@ -21,7 +21,10 @@ export interface GlobalOptions {
 
 /** Where the database lives: --db, else CONSORT_DB, else $XDG_DATA_HOME/consort/consort.db; a postgres:// URL selects PostgreSQL. */
 export function resolveDbTarget(flag: string | undefined, env: Record<string, string | undefined>): DbTarget {
-  const given = flag || env.CONSORT_DB;
+  // Given but empty (`--db "$UNSET"` in a cron line) is a mistake, never a reason to fall back to another database.
+  if (flag !== undefined && !flag.trim()) throw new UsageError('--db is empty', 'give a path or a postgres:// URL, or leave --db out');
+  if (flag === undefined && env.CONSORT_DB !== undefined && !env.CONSORT_DB.trim()) throw new UsageError('CONSORT_DB is set but empty', 'give it a path or a postgres:// URL, or unset it');
+  const given = flag ?? env.CONSORT_DB;
   if (given) return parseDbTarget(given, (p) => resolve(p));
   const data = env.XDG_DATA_HOME || join(env.HOME || homedir(), '.local', 'share');
   return { dialect: 'sqlite', path: join(data, 'consort', 'consort.db') };
@@ -125,8 +128,10 @@ export class Context {
   }
 
   private busyTimeout(): number | undefined {
-    const v = Number(this.streams.env.CONSORT_BUSY_TIMEOUT_MS);
-    return Number.isFinite(v) && v >= 0 && this.streams.env.CONSORT_BUSY_TIMEOUT_MS ? v : undefined;
+    const raw = this.streams.env.CONSORT_BUSY_TIMEOUT_MS;
+    if (raw === undefined || raw === '') return undefined;
+    if (!/^\d+$/.test(raw.trim())) throw new UsageError(`CONSORT_BUSY_TIMEOUT_MS is not a number of milliseconds: '${raw}'`, 'e.g. CONSORT_BUSY_TIMEOUT_MS=10000');
+    return Number(raw);
   }
 
   /** Prompts are allowed only when stdin and stdout are terminals and --no-input was not given. */

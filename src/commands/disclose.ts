@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Streams } from '../io/output.js';
-import { outputSink } from '../io/sink.js';
+import { OUTPUT_OPTION_HELP, outputSink } from '../io/sink.js';
 import { action, stamp } from './action.js';
 
 export function registerDisclose(program: Command, streams: Streams) {
@@ -10,7 +10,7 @@ export function registerDisclose(program: Command, streams: Streams) {
     .option('--to <recipient>', 'who receives the data')
     .option('--legal-basis <text>', 'the law or order that mandates it (required: P2)')
     .option('--no-notice-reason <text>', 'why the person is not told (e.g. the order forbids it); else a notice is pending')
-    .option('-o, --output <file>', 'write the package to FILE atomically')
+    .option('-o, --output <file>', OUTPUT_OPTION_HELP)
     .description("the only way data goes to a third party (P2): prints the person's data package as JSON and records a released legal disclosure")
     .addHelpText('after', '\nWithout --legal-basis it is refused (exit 7, P2).\n\nExample:\n  consort disclose ada@example.org --to "District Court of Example" --legal-basis "order 2026/123" -o package.json')
     .action(

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -58,6 +58,9 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
     const dir = dirname(path);
     if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
     closeSync(openSync(path, 'wx', 0o600));
+  } else if (!options.create && statSync(path).size === 0) {
+    // SQLite would take an empty file for a new database and write its header into it.
+    throw new DatabaseError(`${path} is an empty file, not a consort database`, 'create one with consort init');
   }
   let sqlite: BetterSqlite3.Database;
   try {
@@ -65,6 +68,8 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('synchronous = FULL');
+    // What a change removes (an erased name, an old address) is overwritten, not left readable in free space.
+    sqlite.pragma('secure_delete = ON');
   } catch (err) {
     throw classifyError(err, path) ?? err;
   }

@@ -262,6 +262,8 @@ export async function* readCsv(input: Input, stream: AsyncIterable<Buffer | stri
         const optional = known.filter((k) => !required.includes(k));
         if (missing.length) throw new InputError(`${input.name}:${line}: header lacks column ${missing.join(', ')}`, [], `the header must name ${required.join(',')}${optional.length ? ` and may name ${optional.join(',')}` : ''}`);
         if (unknown.length) throw new InputError(`${input.name}:${line}: unknown column ${unknown.join(', ')}`, [], `the columns are: ${known.join(',')}`);
+        const twice = [...new Set(header.filter((h, i) => header!.indexOf(h) !== i))];
+        if (twice.length) throw new InputError(`${input.name}:${line}: column ${twice.join(', ')} named twice`, [], 'name each column once (names are compared ignoring case)');
         continue;
       }
       if (record.length !== header.length) {

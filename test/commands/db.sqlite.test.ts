@@ -1,5 +1,5 @@
 /** The database file itself, SQLite only: where it is, what it is, its mode, its backup. */
-import { chmodSync, existsSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { runCli } from '../helpers/cli.js';
@@ -73,6 +73,63 @@ describe('the database file', () => {
     const check = new Database(path);
     expect(check.prepare("select count(*) as n from sqlite_master where name = 'person'").get()).toEqual({ n: 0 });
     check.close();
+  });
+
+  test('an empty file is not a database: a command leaves it empty (exit 8); init takes it, mode 0600 (P4)', async () => {
+    const path = join(tempDir(), 'empty.db');
+    writeFileSync(path, '', { mode: 0o644 });
+    chmodSync(path, 0o644);
+    for (const argv of [['member', 'list'], ['newsletter', 'export']]) {
+      const r = await runCli([...argv, '--db', path]);
+      expect(r).toMatchObject({ code: 8, stdout: '' });
+      expect(r.stderr).toBe(`consort: ${path} is an empty file, not a consort database (create one with consort init)\n`);
+    }
+    expect(statSync(path).size).toBe(0);
+    expect((await runCli(['init', '--db', path])).code).toBe(0);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect((await runCli(['member', 'list', '--db', path])).code).toBe(0);
+  });
+
+  test('init refuses a SQLite database of something else (exit 6) and adds nothing to it', async () => {
+    const path = join(tempDir(), 'notes.db');
+    const other = new Database(path);
+    other.exec("create table notes (t text); insert into notes values ('keep me')");
+    other.close();
+    chmodSync(path, 0o644);
+    const r = await runCli(['init', '--db', path]);
+    expect(r.code).toBe(6);
+    expect(r.stderr).toBe(`consort: ${path} is a SQLite database of something else (it has tables, none of them consort's) (choose another --db PATH)\n`);
+    const check = new Database(path);
+    expect(check.prepare("select name from sqlite_master where type = 'table'").all()).toEqual([{ name: 'notes' }]);
+    check.close();
+    expect(statSync(path).mode & 0o777).toBe(0o644);
+  });
+
+  test('--db or CONSORT_DB given but empty is a usage error, never the default database', async () => {
+    const dir = tempDir();
+    expect((await runCli(['init'], { env: { XDG_DATA_HOME: dir } })).code).toBe(0);
+    const flag = await runCli(['newsletter', 'export', '--db', ''], { env: { XDG_DATA_HOME: dir } });
+    expect(flag).toEqual({ code: 2, stdout: '', stderr: 'consort: --db is empty (give a path or a postgres:// URL, or leave --db out)\n' });
+    const env = await runCli(['member', 'list'], { env: { XDG_DATA_HOME: dir, CONSORT_DB: '' } });
+    expect(env).toEqual({ code: 2, stdout: '', stderr: 'consort: CONSORT_DB is set but empty (give it a path or a postgres:// URL, or unset it)\n' });
+    expect((await runCli(['member', 'list', '--db', join(dir, 'consort', 'consort.db')], { env: { CONSORT_DB: '' } })).code).toBe(0);
+  });
+
+  test('CONSORT_BUSY_TIMEOUT_MS must be a number of milliseconds', async () => {
+    const { path } = await initialised();
+    const r = await runCli(['member', 'list', '--db', path], { env: { CONSORT_BUSY_TIMEOUT_MS: 'abc' } });
+    expect(r).toEqual({ code: 2, stdout: '', stderr: "consort: CONSORT_BUSY_TIMEOUT_MS is not a number of milliseconds: 'abc' (e.g. CONSORT_BUSY_TIMEOUT_MS=10000)\n" });
+    expect((await runCli(['member', 'list', '--db', path], { env: { CONSORT_BUSY_TIMEOUT_MS: '250' } })).code).toBe(0);
+  });
+
+  test('erasure leaves the name and address nowhere in the database file (free space is overwritten)', async () => {
+    const { path } = await initialised();
+    await runCli(['member', 'update', 'ada@example.org', '--name', 'Zanzibar Quixote-Marker', '--db', path]);
+    expect((await runCli(['member', 'erase', 'ada@example.org', '--reason', 'request', '--yes', '--db', path])).code).toBe(0);
+    const bytes = readFileSync(path);
+    for (const s of ['Zanzibar Quixote-Marker', 'ada@example.org', 'Ada']) expect(bytes.includes(Buffer.from(s))).toBe(false);
+    expect(existsSync(path + '-wal') ? readFileSync(path + '-wal').includes(Buffer.from('Zanzibar')) : false).toBe(false);
+    expect(bytes.includes(Buffer.from('bo@example.org'))).toBe(true);
   });
 
   test('a file that is not a database is exit 8, one line, no stack trace', async () => {

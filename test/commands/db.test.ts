@@ -109,7 +109,12 @@ describe('database', () => {
     expect(await rowsAt(other, "select id from person where email = 'cy@example.org'")).toEqual([]);
 
     await execAt(other, 'delete from audit_head');
-    expect((await runCli(['audit', 'verify', '--db', other])).stderr).toMatch(/audit_head\) is missing/);
+    const headless = await runCli(['audit', 'verify', '--format', 'json', '--db', other]);
+    expect(headless.stderr).toMatch(/audit_head\) is missing/);
+    expect(JSON.parse(headless.stdout)).toMatchObject({ ok: false, first_bad: { seq: expect.any(Number), reason: expect.stringMatching(/audit_head\) is missing/) } });
+    const noHead = await runCli(['member', 'add', '--name', 'Cy', '--email', 'cy@example.org', '--db', other]);
+    expect(noHead.code).toBe(8);
+    expect(noHead.stderr).toBe("consort: the audit log's record of its last entry (audit_head) is missing; nothing was changed (run consort audit verify, and restore the database from a backup)\n");
   });
 
   test('0008: a database with audit entries migrates, its head the last entry, and a cut is then seen', async () => {

@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { runCli } from '../helpers/cli.js';
@@ -97,6 +97,39 @@ describe('newsletter export', () => {
     expect(readFileSync(out, 'utf8')).toBe('a@example.org\n');
     expect(statSync(out).mode & 0o777).toBe(0o600);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  test('-o into a named pipe writes into it, and leaves it a pipe; -o through a symbolic link replaces the file it names', async () => {
+    const { db, dir } = await dbWithPeople([{ name: 'A', email: 'a@example.org', status: 'member' }]);
+    const fifo = join(dir, 'list.fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const reader = spawn('cat', [fifo]);
+    let read = '';
+    reader.stdout.on('data', (c: Buffer) => (read += c.toString()));
+    const closed = new Promise((resolve) => reader.on('close', resolve));
+    const r = await runCli(['newsletter', 'export', '-o', fifo, '--db', db]);
+    await closed;
+    expect(r.code).toBe(0);
+    expect(read).toBe('a@example.org\n');
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+
+    mkdirSync(join(dir, 'real'));
+    writeFileSync(join(dir, 'real', 'list.txt'), 'old\n');
+    symlinkSync(join('real', 'list.txt'), join(dir, 'link.txt'));
+    expect((await runCli(['newsletter', 'export', '-o', join(dir, 'link.txt'), '--db', db])).code).toBe(0);
+    expect(lstatSync(join(dir, 'link.txt')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, 'real', 'list.txt'), 'utf8')).toBe('a@example.org\n');
+
+    symlinkSync(join(dir, 'nowhere', 'x.txt'), join(dir, 'dangling.txt'));
+    const dangling = await runCli(['newsletter', 'export', '-o', join(dir, 'dangling.txt'), '--db', db]);
+    expect(dangling.code).toBe(2);
+    expect(dangling.stderr).toMatch(/^consort: cannot write .*dangling\.txt: it is a symbolic link that leads nowhere/);
+  });
+
+  test('-o with an empty file name is a usage error, not stdout', async () => {
+    const { db } = await dbWithPeople([{ name: 'A', email: 'a@example.org', status: 'member' }]);
+    expect(await runCli(['newsletter', 'export', '-o', '', '--db', db])).toEqual({ code: 2, stdout: '', stderr: 'consort: -o needs a file name (leave -o out to write to stdout)\n' });
   });
 
   test('-o into a missing directory is a usage error and writes nothing', async () => {

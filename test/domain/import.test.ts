@@ -131,6 +131,8 @@ describe('member import', () => {
     await expect(importPeople(db, stampAt(), input('q.csv', 'name,email\n"A,a@example.org\n'), {})).rejects.toThrow(/q\.csv:\d+: malformed CSV/);
     await expect(importPeople(db, stampAt(), input('h.csv', 'fullname,mail\nA,a@example.org\n'), {})).rejects.toThrow(/header lacks column name, email/);
     await expect(importPeople(db, stampAt(), input('e.csv', ''), {})).rejects.toThrow(/empty input/);
+    // A column named twice would leave which value counts to chance (the last, silently).
+    await expect(importPeople(db, stampAt(), input('d.csv', 'name,email,Name\nA,a@example.org,B\n'), {})).rejects.toThrow(/^d\.csv:1: column name named twice$/);
     expect(await count(db, 'person')).toBe(0);
   });
 

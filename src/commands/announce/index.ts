@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { pickFormat } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
-import { outputSink } from '../../io/sink.js';
+import { OUTPUT_OPTION_HELP, outputSink } from '../../io/sink.js';
 import { action, stamp } from '../action.js';
 
 export function registerAnnounce(program: Command, streams: Streams) {
@@ -13,7 +13,7 @@ export function registerAnnounce(program: Command, streams: Streams) {
     .option('--publish', 'release them: they become frozen disclosures (asks on a terminal; --yes elsewhere)')
     .option('--force', 'with --publish: publish even if someone was not told, or their notice period has not ended (P9), with --reason')
     .option('--reason <text>', 'why --force (audited)')
-    .option('-o, --output <file>', 'write to FILE atomically')
+    .option('-o, --output <file>', OUTPUT_OPTION_HELP)
     .description('new members (name and organisation, never email) and member organisations whose announcement is due: --format markdown (default), json or text')
     .addHelpText('after', '\nWithout --publish it is a draft. --publish refuses (exit 7, P9) while anyone concerned was not told, or was told fewer than notice-days ago, or their announcement is not due yet.\n\nExample:\n  consort announce export --through 2026-04-30 --publish --yes > announcement.md')
     .action(

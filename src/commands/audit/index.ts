@@ -37,7 +37,9 @@ export function registerAudit(program: Command, streams: Streams) {
       action(streams, async (ctx) => {
         const { verifyAudit } = await import('../../domain/audit/audit.service.js');
         const v = await verifyAudit(await ctx.db());
-        await renderRecord(ctx.out, ctx.format, v, [['ok', v.ok], ['entries', v.entries], ['head', v.head], ['first bad', v.firstBad ? `entry ${v.firstBad.seq}: ${v.firstBad.reason}` : 'none']]);
+        // JSON field names are snake_case, as in every other command's JSON.
+        const record = { ok: v.ok, entries: v.entries, head: v.head, first_bad: v.firstBad ?? null };
+        await renderRecord(ctx.out, ctx.format, record, [['ok', v.ok], ['entries', v.entries], ['head', v.head], ['first bad', v.firstBad ? `entry ${v.firstBad.seq}: ${v.firstBad.reason}` : 'none']]);
         if (!v.ok) throw new CheckFailedError(`audit chain broken at entry ${v.firstBad!.seq}: ${v.firstBad!.reason}`, 'restore from a backup and investigate');
       }),
     );

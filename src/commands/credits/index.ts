@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { pickFormat } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
-import { outputSink } from '../../io/sink.js';
+import { OUTPUT_OPTION_HELP, outputSink } from '../../io/sink.js';
 import { action, stamp } from '../action.js';
 
 export function registerCredits(program: Command, streams: Streams) {
@@ -9,7 +9,7 @@ export function registerCredits(program: Command, streams: Streams) {
   credits
     .command('export')
     .argument('<slug>')
-    .option('-o, --output <file>', 'write to FILE atomically')
+    .option('-o, --output <file>', OUTPUT_OPTION_HELP)
     .description('the credit list: the frozen list of the latest release, or before release a preview (noted on stderr)')
     .addHelpText(
       'after',

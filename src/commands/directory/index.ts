@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
 import { pickFormat } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
-import { outputSink } from '../../io/sink.js';
+import { OUTPUT_OPTION_HELP, outputSink } from '../../io/sink.js';
 import { action, stamp } from '../action.js';
 
 export function registerDirectory(program: Command, streams: Streams) {
   const directory = program.command('directory').description('the members-only directory (P6)');
   directory
     .command('export')
-    .option('-o, --output <file>', 'write to FILE atomically')
+    .option('-o, --output <file>', OUTPUT_OPTION_HELP)
     .description('name, email and organisation of current members, for members only: --format csv (default), tsv, json, ndjson')
     .addHelpText('after', '\nContacts and former members are never in it.\n\nExample:\n  consort directory export -o /srv/members-only/directory.csv')
     .action(

@@ -2,13 +2,13 @@ import type { Command } from 'commander';
 import { pickFormat } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
 import { startProgress } from '../../io/progress.js';
-import { outputSink } from '../../io/sink.js';
+import { OUTPUT_OPTION_HELP, outputSink } from '../../io/sink.js';
 import { action, stamp } from '../action.js';
 
 export function registerNewsletterExport(newsletter: Command, streams: Streams) {
   newsletter
     .command('export')
-    .option('-o, --output <file>', 'write to FILE atomically (temporary file, then rename; mode 0600)')
+    .option('-o, --output <file>', OUTPUT_OPTION_HELP)
     .description('everyone whose latest newsletter consent is a grant: members who have not unsubscribed, contacts who asked')
     .addHelpText(
       'after',

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { listFormat, pickFormat, renderList } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
-import { outputSink } from '../../io/sink.js';
+import { OUTPUT_OPTION_HELP, outputSink } from '../../io/sink.js';
 import { action, positiveInt, stamp } from '../action.js';
 
 export function registerNotice(program: Command, streams: Streams) {
@@ -28,7 +28,7 @@ export function registerNotice(program: Command, streams: Streams) {
     );
   notice
     .command('export')
-    .option('-o, --output <file>', 'write to FILE atomically')
+    .option('-o, --output <file>', OUTPUT_OPTION_HELP)
     .description('drafts of every pending notice for a mailer: --format mbox (default), ndjson or csv')
     .addHelpText('after', '\nmbox holds RFC 5322 messages (From, To, Subject, Date, Message-ID; UTF-8 bodies in base64).\nDrafts are not notices: after sending, run consort notice record --all-pending.\n\nExample:\n  consort notice export -o drafts.mbox && send-mbox drafts.mbox && consort notice record --all-pending')
     .action(

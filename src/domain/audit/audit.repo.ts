@@ -29,6 +29,7 @@ export async function appendAuditEntry(db: Kysely<Database>, entry: Omit<AuditFi
   const seq = Number(head?.seq ?? 0) + 1;
   const prev_hash = head?.hash ?? GENESIS_HASH;
   const beyond = await db.selectFrom('audit_entry').select('seq').where('seq', '>=', seq).limit(1).executeTakeFirst();
+  if (beyond && !head) throw new DatabaseError(`the audit log's record of its last entry (audit_head) is missing; nothing was changed`, 'run consort audit verify, and restore the database from a backup');
   if (beyond) throw new DatabaseError(`the audit log goes on past the last entry consort wrote (entry ${Number(beyond.seq)}); nothing was changed`, 'run consort audit verify, and restore the database from a backup');
   const full = { ...entry, seq };
   const hash = auditHash(prev_hash, full);

@@ -10,14 +10,23 @@ import { ConflictError, UsageError } from '../../errors.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import { verifyAudit, type Stamp } from '../audit/audit.service.js';
 
-/** Creates and migrates a new database; refuses one that already holds a schema. */
-export async function initDatabase(ctx: Context, stamp: Stamp, opts: { allowExisting?: boolean } = {}) {
+/**
+ * Creates and migrates a new database; refuses one that already holds a schema, and a SQLite
+ * file that holds tables of anything else. An empty file given to it becomes the database, mode 0600 (P4).
+ */
+export async function initDatabase(ctx: Context, stamp: Stamp) {
   const t = ctx.dbTarget;
   // A PostgreSQL database is made by its administrators; init fills an empty one.
   const existed = t.dialect === 'postgres' || (existsSync(t.path) && statSync(t.path).size > 0);
   const db = await ctx.rawDb(true);
-  if (existed && (await schemaState(db)).state !== 'empty' && !opts.allowExisting) {
+  if (existed && (await schemaState(db)).state !== 'empty') {
     throw new ConflictError(`a database already exists at ${ctx.dbPath}`, 'use it, or choose another --db PATH');
+  }
+  if (db.dialect === 'sqlite') {
+    if (existed && db.sqlite.prepare("select 1 from sqlite_master where type = 'table' limit 1").get()) {
+      throw new ConflictError(`${ctx.dbPath} is a SQLite database of something else (it has tables, none of them consort's)`, 'choose another --db PATH');
+    }
+    await chmod(db.path, 0o600);
   }
   const migrations = await migrateToLatest(db, { create: true });
   await inTransaction(db, (trx) => appendAuditEntry(trx, { ...stamp, summary: `initialised database (schema ${migrations.join(', ') || 'current'})` }));

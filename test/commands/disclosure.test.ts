@@ -309,7 +309,7 @@ describe('P9: a notice cannot be dated before what it tells of', () => {
     const { run } = await setup();
     const old = await run(['notice', 'record', 'ada@example.org', '--disclosure', '2', '--at', '2001-01-01T00:00:00Z']);
     expect(old.code).toBe(2);
-    expect(old.stderr).toBe('consort: --at 2001-01-01T00:00:00.000Z is before disclosure #2 was planned (a notice cannot come before what it tells of: the earliest allowed time is 2026-03-01T10:00:00.000Z)\n');
+    expect(old.stderr).toBe('consort: --at 2001-01-01T00:00:00.000Z is before disclosure #2 could be told of (a notice cannot come before what it tells of: the earliest allowed time is 2026-03-01T10:00:00.000Z)\n');
     expect(JSON.parse((await run(['notice', 'pending', '--format', 'json'])).stdout).map((n: { to: string }) => n.to)).toContain('ada@example.org');
     expect((await run(['disclosures', 'check'])).code).toBe(3);
     const publish = await run(['announce', 'export', '--through', '2026-12-31', '--publish', '--yes'], { CONSORT_NOW: '2026-04-01T10:00:00Z' });
@@ -326,18 +326,19 @@ describe('P9: a notice cannot be dated before what it tells of', () => {
     const { run } = await setup();
     const all = await run(['notice', 'record', '--all-pending', '--at', '2026-02-01T00:00:00Z']);
     expect(all.code).toBe(2);
-    expect(all.stderr).toBe('consort: --at 2026-02-01T00:00:00.000Z is before 3 of the disclosures were planned (#4, #2, #1) (a notice cannot come before what it tells of: the earliest allowed time is 2026-03-01T10:00:00.000Z)\n');
+    expect(all.stderr).toBe('consort: --at 2026-02-01T00:00:00.000Z is before 3 of the disclosures could be told of (#4, #2, #1) (a notice cannot come before what it tells of: the earliest allowed time is 2026-03-01T10:00:00.000Z)\n');
     expect(JSON.parse((await run(['notice', 'pending', '--format', 'json'])).stdout)).toHaveLength(3);
-    // A credit planned on 2026-03-05 (the first command that looked at the document after Bo qualified).
-    await run(['document', 'add', 'spec', '--title', 'Spec', '--release-on', '2026-04-30']);
-    for (const d of ['2026-02-01', '2026-02-02', '2026-02-03']) await run(['activity', 'log', 'bo@example.org', 'edit', '--document', 'spec', '--at', d]);
-    await run(['consent', 'grant', 'bo@example.org', 'credit']);
+    // A credit is planned only when a command next looks at the document (here 2026-03-05), but Bo
+    // could be told of it (a letter) once the document and Bo were there (2026-03-02).
+    await run(['document', 'add', 'spec', '--title', 'Spec', '--release-on', '2026-04-30'], { CONSORT_NOW: '2026-03-02T10:00:00Z' });
+    for (const d of ['2026-03-02T11:00:00Z', '2026-03-02T12:00:00Z', '2026-03-02T13:00:00Z']) await run(['activity', 'log', 'bo@example.org', 'edit', '--document', 'spec', '--at', d], { CONSORT_NOW: '2026-03-03T10:00:00Z' });
+    await run(['consent', 'grant', 'bo@example.org', 'credit'], { CONSORT_NOW: '2026-03-03T10:00:00Z' });
     const later = { CONSORT_NOW: '2026-03-06T10:00:00Z' };
     expect((await run(['disclosures', 'list', '--kind', 'credit'], { CONSORT_NOW: '2026-03-05T09:00:00Z' })).code).toBe(0);
-    const doc = await run(['notice', 'record', 'bo@example.org', '--document', 'spec', '--at', '2026-03-04T12:00:00Z'], later);
+    const doc = await run(['notice', 'record', 'bo@example.org', '--document', 'spec', '--at', '2026-03-02T09:00:00Z'], later);
     expect(doc.code).toBe(2);
-    expect(doc.stderr).toMatch(/^consort: --at 2026-03-04T12:00:00.000Z is before disclosure #\d+ was planned \(.*the earliest allowed time is 2026-03-05T09:00:00.000Z\)\n$/);
-    expect((await run(['notice', 'record', 'bo@example.org', '--document', 'spec', '--at', '2026-03-05T09:00:00Z'], later)).code).toBe(0);
+    expect(doc.stderr).toMatch(/^consort: --at 2026-03-02T09:00:00.000Z is before disclosure #\d+ could be told of \(.*the earliest allowed time is 2026-03-02T10:00:00.000Z\)\n$/);
+    expect((await run(['notice', 'record', 'bo@example.org', '--document', 'spec', '--at', '2026-03-04T12:00:00Z'], later)).code).toBe(0);
     // Within what it covers, --all-pending accepts a time after every one of them was planned.
     expect((await run(['notice', 'record', '--all-pending', '--at', '2026-03-02T08:00:00Z'], later)).code).toBe(0);
     expect((await run(['disclosures', 'check'], later)).code).toBe(0);

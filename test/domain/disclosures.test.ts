@@ -105,11 +105,11 @@ describe('P9: a notice is dated between its disclosure and now', () => {
     const one = await recordNotices(db, stampAt(day(3)), { email: 'ann@example.org', disclosure: 1, at: '2001-01-01T00:00:00Z' }).catch((e) => e);
     expect(one).toBeInstanceOf(UsageError);
     expect(one.exitCode).toBe(2);
-    expect(`${one.message} (${one.hint})`).toBe(`--at 2001-01-01T00:00:00.000Z is before disclosure #1 was planned (a notice cannot come before what it tells of: the earliest allowed time is ${DAY0})`);
+    expect(`${one.message} (${one.hint})`).toBe(`--at 2001-01-01T00:00:00.000Z is before disclosure #1 could be told of (a notice cannot come before what it tells of: the earliest allowed time is ${DAY0})`);
     // All pending: Ben's announcement (#3) was planned on day 2, so day 1 is too early for it, though not for Ann's.
     const all = await recordNotices(db, stampAt(day(3)), { allPending: true, at: day(1) }).catch((e) => e);
     expect(all).toBeInstanceOf(UsageError);
-    expect(all.message).toBe(`--at ${day(1)} is before disclosure #3 was planned`);
+    expect(all.message).toBe(`--at ${day(1)} is before disclosure #3 could be told of`);
     expect(all.hint).toMatch(new RegExp(`earliest allowed time is ${day(2)}$`));
     await expect(recordNotices(db, stampAt(day(3)), { allPending: true, at: day(4) })).rejects.toThrow(/is in the future/);
     expect(await notices()).toBe(0);

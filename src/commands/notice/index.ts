@@ -49,7 +49,7 @@ export function registerNotice(program: Command, streams: Streams) {
     .option('--document <slug>', "of a document's credits")
     .option('--all-pending', 'of every pending notice (of EMAIL, or of everyone)')
     .option('--channel <channel>', 'how: email, letter, phone, meeting…', 'email')
-    .option('--at <time>', 'when (ISO 8601; default now): a notice given earlier, not before its disclosure was planned')
+    .option('--at <time>', 'when (ISO 8601; default now): a notice given earlier, not before what it tells of was there')
     .description('record that people were told')
     .addHelpText('after', '\nExamples:\n  consort notice record ada@example.org --document qti-3 --channel email\n  consort notice record --all-pending')
     .action(

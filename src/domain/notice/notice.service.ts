@@ -73,16 +73,29 @@ export interface NoticeSelection {
   at?: string;
 }
 
-/** The disclosures of `pending` planned after `at`, last planned first. */
-async function plannedAfter(trx: Kysely<Database>, pending: PendingNotice[], at: string): Promise<Array<{ id: number; created_at: string }>> {
+/**
+ * The disclosures of `pending` that `at` is too early for, latest first, with the earliest time
+ * each could have been told of: when it was planned; for a credit, which consort plans only
+ * when it next looks at the document, when both the document and the person were there.
+ */
+async function toldTooEarly(trx: Kysely<Database>, pending: PendingNotice[], at: string): Promise<Array<{ id: number; earliest: string }>> {
   const ids = [...new Set(pending.map((p) => p.disclosure))];
-  const found: Array<{ id: number; created_at: string }> = [];
+  const found: Array<{ id: number; earliest: string }> = [];
   // By id, in chunks within every database's limit on bound parameters.
   for (let i = 0; i < ids.length; i += 500) {
-    const rows = await trx.selectFrom('disclosure').select(['id', 'created_at']).where('id', 'in', ids.slice(i, i + 500)).where('created_at', '>', at).execute();
-    found.push(...rows.map((r) => ({ id: Number(r.id), created_at: r.created_at })));
+    const rows = await trx
+      .selectFrom('disclosure as x')
+      .leftJoin('person as p', 'p.id', 'x.person_id')
+      .leftJoin('document as d', 'd.id', 'x.document_id')
+      .select(['x.id', 'x.kind', 'x.created_at', 'p.created_at as person_created', 'd.created_at as document_created'])
+      .where('x.id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const r of rows) {
+      const earliest = r.kind === 'credit' ? [r.person_created ?? '', r.document_created ?? ''].reduce((a, b) => (a > b ? a : b)) : r.created_at;
+      if (earliest > at) found.push({ id: Number(r.id), earliest });
+    }
   }
-  return found.sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : b.id - a.id));
+  return found.sort((a, b) => (a.earliest < b.earliest ? 1 : a.earliest > b.earliest ? -1 : b.id - a.id));
 }
 
 /** Records notices as given: of one disclosure (to EMAIL), of a document's credits or of every pending one (to EMAIL, or to everyone concerned). */
@@ -115,11 +128,11 @@ export async function recordNotices(db: Db, stamp: Stamp, s: NoticeSelection) {
     if (!pending.length && s.disclosure !== undefined) throw new NotFoundError(`no pending notice of disclosure #${s.disclosure}${s.email ? ` to ${s.email}` : ''}`, 'see consort notice pending');
     if (!pending.length) return [];
     // A notice cannot come before what it tells of: a mistyped year must not satisfy P9.
-    const planned = await plannedAfter(trx, pending, at);
-    if (planned.length) {
-      const last = planned[0]!;
-      const which = planned.length === 1 ? `disclosure #${last.id} was planned` : `${planned.length} of the disclosures were planned (${planned.slice(0, 5).map((d) => `#${d.id}`).join(', ')}${planned.length > 5 ? ', …' : ''})`;
-      throw new UsageError(`${s.at === undefined ? 'the notice time' : '--at'} ${at} is before ${which}`, `a notice cannot come before what it tells of: the earliest allowed time is ${last.created_at}`);
+    const early = await toldTooEarly(trx, pending, at);
+    if (early.length) {
+      const last = early[0]!;
+      const which = early.length === 1 ? `disclosure #${last.id} could be told of` : `${early.length} of the disclosures could be told of (${early.slice(0, 5).map((d) => `#${d.id}`).join(', ')}${early.length > 5 ? ', …' : ''})`;
+      throw new UsageError(`${s.at === undefined ? 'the notice time' : '--at'} ${at} is before ${which}`, `a notice cannot come before what it tells of: the earliest allowed time is ${last.earliest}`);
     }
     const days = Number(await getSetting(trx, 'notice-days'));
     for (const p of pending) {

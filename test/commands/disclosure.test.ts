@@ -38,6 +38,31 @@ describe('P6: the members-only directory', () => {
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({ state: 'released', audience: 'members', notice: 'informed 2026-03-01T10:00:00.000Z' });
   });
+
+  test('P6: rejoining with the directory consent withdrawn records no directory disclosure nor its notice; with it granted again, one', async () => {
+    const { run } = await setup();
+    const directory = async () => JSON.parse((await run(['disclosures', 'list', '--kind', 'directory', '--person', 'bo@example.org', '--format', 'json'])).stdout) as Array<{ id: number; state: string; released_at: string }>;
+    const notices = async () => JSON.parse((await run(['member', 'report', 'bo@example.org', '--format', 'json'])).stdout).notices.length;
+    expect(await directory()).toHaveLength(1);
+    await run(['consent', 'withdraw', 'bo@example.org', 'directory']);
+    await run(['member', 'update', 'bo@example.org', '--status', 'former'], { CONSORT_NOW: '2026-03-05T10:00:00Z' });
+    const told = await notices();
+    const rejoined = await run(['member', 'update', 'bo@example.org', '--status', 'member'], { CONSORT_NOW: '2026-03-06T10:00:00Z' });
+    expect(rejoined.code).toBe(0);
+    expect(rejoined.stderr).toContain('consort: warning: directory left withdrawn: membership does not override a withdrawal\n');
+    // Only the directory relay of the first membership, which was released before the withdrawal.
+    expect((await directory()).map((d) => [d.state, d.released_at])).toEqual([['released', '2026-03-01T10:00:00.000Z']]);
+    expect(await notices()).toBe(told);
+    expect(JSON.parse((await run(['directory', 'export', '--format', 'json'])).stdout).map((p: { email: string }) => p.email)).toEqual(['ada@example.org']);
+    // The rest of what membership brings is unchanged: a new announcement is planned (P7).
+    expect(JSON.parse((await run(['disclosures', 'list', '--kind', 'announcement', '--person', 'bo@example.org', '--state', 'planned', '--format', 'json'])).stdout)).toHaveLength(1);
+
+    // Someone who left on the membership terms alone (no withdrawal of their own) is relayed again on rejoining.
+    await run(['member', 'update', 'ada@example.org', '--status', 'former'], { CONSORT_NOW: '2026-03-05T10:00:00Z' });
+    await run(['member', 'update', 'ada@example.org', '--status', 'member'], { CONSORT_NOW: '2026-03-06T10:00:00Z' });
+    const ada = JSON.parse((await run(['disclosures', 'list', '--kind', 'directory', '--person', 'ada@example.org', '--format', 'json'])).stdout);
+    expect(ada.map((d: { state: string; notice: string }) => [d.state, d.notice])).toEqual([['released', 'informed 2026-03-01T10:00:00.000Z'], ['released', 'informed 2026-03-06T10:00:00.000Z']]);
+  });
 });
 
 describe('P7: the public announcement', () => {
@@ -69,6 +94,34 @@ describe('P7: the public announcement', () => {
     const after = JSON.parse((await run(['disclosures', 'list', '--kind', 'announcement', '--format', 'json'])).stdout);
     expect(after.map((d: { state: string }) => d.state).sort()).toEqual(['cancelled', 'cancelled', 'released', 'released']);
     expect((await run(['announce', 'export', '--through', '2026-03-31', '--format', 'json'])).stdout).toMatch(/"organisations": \[\]/);
+  });
+
+  test('P7: an organisation that stops being a member has its planned announcement cancelled, audited; joining again plans a new one', async () => {
+    const { run } = await setup();
+    const announcements = async () => JSON.parse((await run(['disclosures', 'list', '--kind', 'announcement', '--format', 'json'])).stdout).filter((d: { person_id: number | null }) => d.person_id === null) as Array<{ id: number; state: string; cancelled_at: string | null; organisation: string }>;
+    await run(['notice', 'record', '--all-pending']);
+    const [planned] = await announcements();
+    expect(planned).toMatchObject({ organisation: 'Engines Ltd', state: 'planned', cancelled_at: null });
+
+    const left = await run(['org', 'update', 'engines ltd', '--non-member'], { CONSORT_NOW: '2026-03-02T10:00:00Z' });
+    expect(left.code).toBe(0);
+    expect(await announcements()).toEqual([expect.objectContaining({ id: planned!.id, state: 'cancelled', cancelled_at: '2026-03-02T10:00:00.000Z' })]);
+    expect((await run(['audit', 'list', '--format', 'json'])).stdout).toMatch(/"summary":"updated organisation #1: membership; cancelled 1 planned announcement \(no longer a member\)"/);
+    // Not announced, draft or published, once the notice period is over.
+    const draft = await run(['announce', 'export'], { CONSORT_NOW: '2026-03-20T10:00:00Z' });
+    expect(draft.stdout).not.toContain('## Member organisations');
+    expect(draft.stdout).not.toContain('- Engines Ltd\n');
+    const published = await run(['announce', 'export', '--publish', '--yes', '--format', 'json'], { CONSORT_NOW: '2026-03-20T10:00:00Z' });
+    expect(published.code).toBe(0);
+    expect(JSON.parse(published.stdout).organisations).toEqual([]);
+    expect((await announcements())[0]).toMatchObject({ state: 'cancelled' });
+
+    // A member again: a new announcement is planned, as org update --member always did; the cancelled one stays.
+    expect((await run(['org', 'update', 'Engines Ltd', '--member'], { CONSORT_NOW: '2026-03-21T10:00:00Z' })).code).toBe(0);
+    expect((await announcements()).map((d) => [d.id === planned!.id, d.state])).toEqual([[true, 'cancelled'], [false, 'planned']]);
+    // A non-member made a non-member again, or a member org that stays one, cancels nothing.
+    expect((await run(['org', 'update', 'Engines Ltd', '--member'])).code).toBe(0);
+    expect((await announcements()).map((d) => d.state)).toEqual(['cancelled', 'planned']);
   });
 
   test('--publish --force needs a reason, and the override is audited', async () => {

@@ -87,4 +87,33 @@ describe('member erase', () => {
     expect((await run('member', 'import', file, '--allow-erased')).code).toBe(0);
     expect((await run('member', 'show', 'ada@example.org')).code).toBe(0);
   });
+
+  test('erasure rule: member update --email to an erased address is refused (exit 6) as member add is, nothing changed, unless --allow-erased', async () => {
+    const db = await newDatabase();
+    const run = (...argv: string[]) => runCli([...argv, '--db', db]);
+    await run('init');
+    await run('member', 'add', '--name', 'Gone', '--email', 'gone@example.org');
+    await run('member', 'add', '--name', 'Other', '--email', 'other@example.org');
+    await run('member', 'erase', 'gone@example.org', '--reason', 'request', '--yes');
+    const audit = async () => JSON.parse((await run('audit', 'list', '--format', 'json')).stdout).length;
+    const before = { person: (await run('member', 'show', 'other@example.org', '--format', 'json')).stdout, orgs: (await run('org', 'list', '--format', 'json')).stdout, audit: await audit() };
+
+    // In another case, with other changes alongside: refused as a whole.
+    const refused = await run('member', 'update', 'other@example.org', '--email', 'GONE@example.org', '--name', 'Changed', '--org', 'New Org', '--status', 'member');
+    expect(refused.code).toBe(6);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toBe('consort: this address belonged to a person who was erased (if they came back of their own accord, pass --allow-erased)\n');
+    expect((await run('member', 'show', 'other@example.org', '--format', 'json')).stdout).toBe(before.person);
+    expect((await run('org', 'list', '--format', 'json')).stdout).toBe(before.orgs);
+    expect(JSON.parse((await run('disclosures', 'list', '--format', 'json')).stdout)).toEqual([]);
+    expect(await audit()).toBe(before.audit);
+    expect((await run('member', 'show', 'gone@example.org')).code).toBe(5);
+
+    const allowed = await run('member', 'update', 'other@example.org', '--email', 'GONE@example.org', '--allow-erased', '--format', 'json');
+    expect(allowed.code).toBe(0);
+    expect(JSON.parse(allowed.stdout)).toMatchObject({ name: 'Other', email: 'GONE@example.org' });
+    // Their own address in another case is no return of anyone: not refused.
+    expect((await run('member', 'update', 'gone@example.org', '--email', 'Gone@Example.org')).code).toBe(0);
+    expect((await run('audit', 'verify')).code).toBe(0);
+  });
 });

@@ -1,12 +1,13 @@
 import { logActivity } from '../../src/domain/activity/activity.service.js';
 import { recordConsent } from '../../src/domain/consent/consent.service.js';
-import { checkDisclosures, refreshDisclosures, PROBLEM_CODES } from '../../src/domain/disclosure/disclosure.service.js';
+import { checkDisclosures, planMembership, refreshDisclosures, PROBLEM_CODES } from '../../src/domain/disclosure/disclosure.service.js';
 import { addDocument, releaseDocument } from '../../src/domain/document/document.service.js';
-import { addPerson } from '../../src/domain/member/member.service.js';
+import { addPerson, updatePerson } from '../../src/domain/member/member.service.js';
 import { recordNotices, pendingNotices } from '../../src/domain/notice/notice.service.js';
 import { addOrg, updateOrg } from '../../src/domain/org/org.service.js';
 import type { Db } from '../../src/db/connection.js';
 import { PolicyError, UsageError } from '../../src/errors.js';
+import { inTransaction } from '../../src/db/transaction.js';
 import { freshDb, stampAt, rows } from '../helpers/db.js';
 
 const DAY0 = '2026-03-01T10:00:00.000Z';
@@ -116,5 +117,30 @@ describe('P9: a notice is dated between its disclosure and now', () => {
     expect((await check(db, day(3))).problems.map((p) => `${p.code} ${p.subject}`)).toEqual(['subject-not-informed ann@example.org', 'subject-not-informed ben@example.org']);
     expect(await recordNotices(db, stampAt(day(3)), { allPending: true, at: day(2) })).toHaveLength(2);
     expect(await notices()).toBe(2);
+  });
+});
+
+describe('P6: no directory relay for someone whose directory consent is withdrawn', () => {
+  test('P6: planMembership records the directory disclosure and its notice only while the directory consent is not withdrawn', async () => {
+    const { db } = await freshDb();
+    await addPerson(db, stampAt(DAY0), { name: 'Dee', email: 'dee@example.org', org: 'Org', status: 'member' });
+    const id = Number((await rows<{ id: number }>(db, "select id from person where email_key = 'dee@example.org'"))[0]!.id);
+    const relays = () => rows<{ state: string; created_at: string }>(db, "select state, created_at from disclosure where person_id = ? and kind = 'directory' order by id", id);
+    const termsNotices = async () => (await rows<{ n: number }>(db, "select count(*) as n from notice where person_id = ? and channel = 'membership-terms'", id))[0]!.n;
+    expect(await relays()).toEqual([{ state: 'released', created_at: DAY0 }]);
+    await recordConsent(db, stampAt(day(1)), { email: 'dee@example.org', purpose: 'directory', action: 'withdraw' });
+    expect(await inTransaction(db, (trx) => planMembership(db, trx, stampAt(day(2)), id))).toEqual({ directory: false });
+    expect(await relays()).toHaveLength(1);
+    expect(await termsNotices()).toBe(1);
+    // Through updatePerson: leaving and rejoining keeps the withdrawal, and so records no relay.
+    await updatePerson(db, stampAt(day(3)), 'dee@example.org', { status: 'former' });
+    expect(await updatePerson(db, stampAt(day(4)), 'dee@example.org', { status: 'member' })).toMatchObject({ keptWithdrawn: ['directory'] });
+    expect(await relays()).toHaveLength(1);
+    expect(await termsNotices()).toBe(1);
+    // Granted again, the next planning relays them.
+    await recordConsent(db, stampAt(day(5)), { email: 'dee@example.org', purpose: 'directory', action: 'grant' });
+    expect(await inTransaction(db, (trx) => planMembership(db, trx, stampAt(day(6)), id))).toEqual({ directory: true });
+    expect((await relays()).map((r) => r.created_at)).toEqual([DAY0, day(6)]);
+    expect(await termsNotices()).toBe(2);
   });
 });

@@ -6,7 +6,7 @@ import { exportNewsletter } from '../../src/domain/newsletter/newsletter.service
 import type { NewsletterFormat } from '../../src/domain/newsletter/newsletter.render.js';
 import type { Db } from '../../src/db/connection.js';
 import type { DataSink } from '../../src/io/sink.js';
-import { freshDb, stampAt } from '../helpers/db.js';
+import { freshDb, rows, stampAt } from '../helpers/db.js';
 
 /** Collects a newsletter export in memory. */
 async function newsletter(db: Db, format: NewsletterFormat = 'lines'): Promise<string> {
@@ -46,6 +46,8 @@ describe('P1: a contact is on the newsletter only after an explicit newsletter c
     expect((await updatePerson(db, left, 'old@example.org', { status: 'former' })).withdrawn).toEqual(['newsletter', 'directory']);
     expect((await updatePerson(db, left, 'keen@example.org', { status: 'former' })).withdrawn).toEqual(['directory']);
     expect(await newsletter(db)).toBe('keen@example.org\n');
+    // P7: none of them is announced as a new member any more, contact or former.
+    expect(await rows<{ state: string }>(db, "select state from disclosure where kind = 'announcement' order by id")).toEqual([{ state: 'cancelled' }, { state: 'cancelled' }, { state: 'cancelled' }]);
     const c = await showConsents(db, 'mem@example.org');
     expect(c.current.map((s) => [s.purpose, s.state, s.basis])).toEqual([
       ['directory', 'withdraw', 'membership-terms'],

@@ -11,10 +11,11 @@ export function registerMemberUpdate(member: Command, streams: Streams) {
     .option('--email <email>', 'new email address')
     .option('--org <org>', "organisation ('' for none; created as a non-member if new)")
     .option('--status <status>', 'member, contact or former; becoming a member grants newsletter and directory unless withdrawn (P6); leaving withdraws what membership alone granted (P1)')
+    .option('--allow-erased', 'accept a new --email that belonged to an erased person (they came back)')
     .description('change a person')
     .addHelpText('after', '\nExample:\n  consort member update alan@example.org --status member')
     .action(
-      action<{ name?: string; email?: string; org?: string; status?: string }>(streams, async (ctx, [email], o) => {
+      action<{ name?: string; email?: string; org?: string; status?: string; allowErased?: boolean }>(streams, async (ctx, [email], o) => {
         const { updatePerson } = await import('../../domain/member/member.service.js');
         const { personFields } = await import('../../domain/member/member.render.js');
         const r = await updatePerson(await ctx.db(), stamp(ctx), email!, o);

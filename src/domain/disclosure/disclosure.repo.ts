@@ -82,9 +82,10 @@ export function membershipStatements(db: Db, conn: Kysely<Database>) {
   );
   const notice = prepare(db, conn, "insert into notice (disclosure_id, person_id, role, channel, at, actor, recorded_at) values (?, ?, 'subject', 'membership-terms', ?, ?, ?)");
   return {
-    /** Plans the announcement and records the directory relay of a new member. */
-    async plan(personId: number, organisationId: number | null, facts: { name: string; email: string; organisation: string | null }, at: string, announceOn: string, actor: string) {
+    /** Plans the announcement and, unless told not to (directory consent withdrawn), records the directory relay of a new member. */
+    async plan(personId: number, organisationId: number | null, facts: { name: string; email: string; organisation: string | null }, at: string, announceOn: string, actor: string, relay: { directory: boolean }) {
       await disclosure.run('announcement', personId, organisationId, 'public', announceOn, 'planned', JSON.stringify({ name: facts.name, organisation: facts.organisation }), at, null);
+      if (!relay.directory) return;
       const dir = await disclosure.run('directory', personId, organisationId, 'members', at.slice(0, 10), 'released', JSON.stringify(facts), at, at);
       await notice.run(dir.id, personId, at, actor, at);
     },

@@ -24,9 +24,13 @@ async function noticeDays(db: Kysely<Database>): Promise<number> {
 /**
  * What becoming a member brings (P6, P7): a public announcement planned
  * `notice-days` ahead, so the member can be told first; and the directory relay,
- * released at once, its notice recorded by the membership terms.
+ * released at once, its notice recorded by the membership terms. Run after the
+ * membership consents are granted: someone whose `directory` consent is still
+ * withdrawn (grantMembershipTerms kept it so) is not listed by `directory export`,
+ * so nothing is relayed and no directory disclosure or notice is recorded.
+ * Returns whether the directory relay was recorded.
  */
-export async function planMembership(db: Db, trx: Kysely<Database>, stamp: Stamp, personId: number): Promise<void> {
+export async function planMembership(db: Db, trx: Kysely<Database>, stamp: Stamp, personId: number): Promise<{ directory: boolean }> {
   const p = await trx
     .selectFrom('person as p')
     .leftJoin('organisation as o', 'o.id', 'p.organisation_id')
@@ -34,7 +38,10 @@ export async function planMembership(db: Db, trx: Kysely<Database>, stamp: Stamp
     .where('p.id', '=', personId)
     .executeTakeFirstOrThrow();
   const organisationId = p.organisation_id === null ? null : Number(p.organisation_id);
-  await membershipStatements(db, trx).plan(personId, organisationId, { name: p.name, email: p.email, organisation: p.organisation }, stamp.at, addDays(stamp.at, await noticeDays(trx)), stamp.actor);
+  // The same test as directory export's: the latest blanket directory event decides.
+  const directory = (await latestConsent(trx, personId, 'directory', null))?.action !== 'withdraw';
+  await membershipStatements(db, trx).plan(personId, organisationId, { name: p.name, email: p.email, organisation: p.organisation }, stamp.at, addDays(stamp.at, await noticeDays(trx)), stamp.actor, { directory });
+  return { directory };
 }
 
 /** Plans the public announcement of an organisation's membership (P7); its notice goes to the contact person. */
@@ -44,6 +51,23 @@ export async function planOrganisationAnnouncement(trx: Kysely<Database>, stamp:
     .insertInto('disclosure')
     .values({ kind: 'announcement', person_id: null, organisation_id: organisationId, audience: 'public', basis: 'membership terms (P7)', due_on: addDays(stamp.at, await noticeDays(trx)), state: 'planned', facts: JSON.stringify({ organisation: o.name }), created_at: stamp.at })
     .execute();
+}
+
+/**
+ * Cancels the planned public announcement of an organisation that is no longer a member (P7):
+ * it is not to be announced as a member organisation. Released ones stay, as history.
+ * Returns how many were cancelled.
+ */
+export async function cancelOrganisationAnnouncement(trx: Kysely<Database>, stamp: Stamp, organisationId: number): Promise<number> {
+  const r = await trx
+    .updateTable('disclosure')
+    .set({ state: 'cancelled', cancelled_at: stamp.at })
+    .where('organisation_id', '=', organisationId)
+    .where('person_id', 'is', null)
+    .where('kind', '=', 'announcement')
+    .where('state', '=', 'planned')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
 }
 
 /**

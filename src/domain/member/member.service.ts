@@ -139,9 +139,14 @@ export interface PersonUpdate {
   email?: string;
   org?: string;
   status?: string;
+  /** Accept a new address that belonged to an erased person. */
+  allowErased?: boolean;
 }
 
-/** Changes a person's name, email, organisation or status; becoming a member records P6's consents. */
+/**
+ * Changes a person's name, email, organisation or status; becoming a member records P6's consents.
+ * A new address that belonged to an erased person is refused as member add refuses it (exit 6).
+ */
 export async function updatePerson(db: Db, stamp: Stamp, email: string, change: PersonUpdate) {
   return inTransaction(db, async (trx) => {
     const person = await findPersonByEmail(trx, email);
@@ -152,6 +157,8 @@ export async function updatePerson(db: Db, stamp: Stamp, email: string, change: 
       const next = checkEmail(change.email);
       const other = await trx.selectFrom('person').select('id').where('email_key', '=', next.key).executeTakeFirst();
       if (other && Number(other.id) !== person.id) throw new ConflictError(`a person with email ${next.email} already exists`);
+      // Only an address new to the person is checked: a change of case of their own is no return of anyone.
+      if (!other) await assertNotErased(db, trx, next.key, change.allowErased);
       Object.assign(values, { email: next.email, email_key: next.key });
     }
     if (change.org !== undefined) values.organisation_id = change.org.trim() === '' ? null : (await ensureOrg(trx, stamp, change.org)).id;
@@ -168,8 +175,8 @@ export async function updatePerson(db: Db, stamp: Stamp, email: string, change: 
     if (!fields.length) throw new UsageError('nothing to change', 'pass --name, --email, --org or --status');
     await trx.updateTable('person').set({ ...values, updated_at: stamp.at }).where('id', '=', person.id).execute();
     if (membership) await planMembership(db, trx, stamp, person.id);
-    if (values.status === 'former' && person.status === 'member') {
-      // Someone who has left is not announced as a new member.
+    if (values.status !== undefined && values.status !== 'member' && person.status === 'member') {
+      // Someone who has left (a former member, or a contact again) is not announced as a new member.
       await trx.updateTable('disclosure').set({ state: 'cancelled', cancelled_at: stamp.at }).where('person_id', '=', person.id).where('kind', '=', 'announcement').where('state', '=', 'planned').execute();
     }
     await appendAuditEntry(trx, { ...stamp, summary: `updated person #${person.id}: ${fields.join(', ')}${membership?.granted.length ? `; granted ${membership.granted.join(', ')}` : ''}${ended.length ? `; withdrew ${ended.join(', ')} (membership ended)` : ''}` });

@@ -5,7 +5,7 @@ import { inTransaction } from '../../db/transaction.js';
 import { ConflictError, InputError, NotFoundError } from '../../errors.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
-import { planOrganisationAnnouncement } from '../disclosure/disclosure.service.js';
+import { cancelOrganisationAnnouncement, planOrganisationAnnouncement } from '../disclosure/disclosure.service.js';
 import { emailKey } from '../email.js';
 import { cleanText } from '../text.js';
 import { findOrgByName, orgKey, selectOrgs } from './org.repo.js';
@@ -105,7 +105,10 @@ export interface OrgUpdate {
   contact?: string;
 }
 
-/** Changes an organisation's name, domain, membership or contact person, audited. */
+/**
+ * Changes an organisation's name, domain, membership or contact person, audited. Becoming a
+ * member plans its public announcement (P7); ceasing to be one cancels the planned one.
+ */
 export async function updateOrg(db: Db, stamp: Stamp, current: string, change: OrgUpdate): Promise<Organisation> {
   return inTransaction(db, async (trx) => {
     const org = await findOrgByName(trx, current);
@@ -128,7 +131,8 @@ export async function updateOrg(db: Db, stamp: Stamp, current: string, change: O
     if (!fields.length) throw new InputError('nothing to change', [], 'pass --name, --domain, --member, --non-member or --contact');
     await trx.updateTable('organisation').set({ ...values, updated_at: stamp.at }).where('id', '=', org.id).execute();
     if (change.member && org.membership !== 'member') await planOrganisationAnnouncement(trx, stamp, Number(org.id));
-    await appendAuditEntry(trx, { ...stamp, summary: `updated organisation #${org.id}: ${fields.join(', ')}` });
+    const cancelled = change.member === false && org.membership === 'member' ? await cancelOrganisationAnnouncement(trx, stamp, Number(org.id)) : 0;
+    await appendAuditEntry(trx, { ...stamp, summary: `updated organisation #${org.id}: ${fields.join(', ')}${cancelled ? `; cancelled ${cancelled} planned announcement${cancelled === 1 ? '' : 's'} (no longer a member)` : ''}` });
     return toOrg(await selectOrgs(trx).where('o.id', '=', Number(org.id)).executeTakeFirstOrThrow());
   });
 }

@@ -130,7 +130,8 @@ export class Context {
   private busyTimeout(): number | undefined {
     const raw = this.streams.env.CONSORT_BUSY_TIMEOUT_MS;
     if (raw === undefined || raw === '') return undefined;
-    if (!/^\d+$/.test(raw.trim())) throw new UsageError(`CONSORT_BUSY_TIMEOUT_MS is not a number of milliseconds: '${raw}'`, 'e.g. CONSORT_BUSY_TIMEOUT_MS=10000');
+    // At most 2^31 - 1 ms (about 24 days), the most a timer (and SQLite's busy handler) takes.
+    if (!/^\d+$/.test(raw.trim()) || Number(raw) > 2 ** 31 - 1) throw new UsageError(`CONSORT_BUSY_TIMEOUT_MS is not a number of milliseconds: '${raw}'`, 'a whole number up to 2147483647, e.g. CONSORT_BUSY_TIMEOUT_MS=10000');
     return Number(raw);
   }
 

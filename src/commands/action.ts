@@ -42,7 +42,7 @@ export function action<O = Record<string, any>>(streams: Streams, handler: (ctx:
 /** Parses a positive whole number option. */
 export function positiveInt(flag: string) {
   return (v: string): number => {
-    if (!/^\d+$/.test(v) || Number(v) < 1) {
+    if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) {
       throw new InvalidArgumentError(`${flag} must be a positive whole number`);
     }
     return Number(v);

@@ -55,9 +55,7 @@ export interface OpenOptions {
 export function openDb(path: string, options: OpenOptions = {}): Db {
   if (!existsSync(path)) {
     if (!options.create) throw new DatabaseError(`no database at ${path}`, 'create one with consort init, or pass --db PATH');
-    const dir = dirname(path);
-    if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
-    closeSync(openSync(path, 'wx', 0o600));
+    createFile(path);
   } else if (!options.create && statSync(path).size === 0) {
     // SQLite would take an empty file for a new database and write its header into it.
     throw new DatabaseError(`${path} is an empty file, not a consort database`, 'create one with consort init');
@@ -65,7 +63,9 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
   let sqlite: BetterSqlite3.Database;
   try {
     sqlite = new BetterSqlite3(path, { fileMustExist: true, timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS, nativeBinding: sqliteAddon() });
-    sqlite.pragma('journal_mode = WAL');
+    // A SQLite database of something else stays as it is (WAL would rewrite its header): the
+    // schema check that follows refuses it.
+    if (isConsortOrEmpty(sqlite)) sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('synchronous = FULL');
     // What a change removes (an erased name, an old address) is overwritten, not left readable in free space.
@@ -89,6 +89,32 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
       else sqlite.close();
     },
   };
+}
+
+/** Creates the file (0600), and its directory (0700) if missing: an unusable path is a clear error, not a crash. */
+function createFile(path: string): void {
+  try {
+    const dir = dirname(path);
+    if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
+    closeSync(openSync(path, 'wx', 0o600));
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why: Record<string, string> = {
+      EEXIST: 'it is a symbolic link that leads nowhere',
+      ENOTDIR: 'a part of the path is not a directory',
+      ENAMETOOLONG: 'the name is too long',
+      EACCES: 'permission denied',
+      EPERM: 'permission denied',
+      EROFS: 'the file system is read-only',
+    };
+    throw new DatabaseError(`cannot create the database ${path}: ${why[e.code ?? ''] ?? e.message}`, 'check the path and its permissions, or choose another --db PATH');
+  }
+}
+
+/** Whether the open file is a consort database, or a new one with no tables yet. */
+function isConsortOrEmpty(sqlite: BetterSqlite3.Database): boolean {
+  const tables = sqlite.prepare("select name from sqlite_master where type = 'table'").pluck().all() as string[];
+  return tables.length === 0 || tables.includes(MIGRATION_TABLE);
 }
 
 export type SchemaState = { state: 'current' } | { state: 'empty' } | { state: 'older'; missing: string[] } | { state: 'newer'; unknown: string[] };

@@ -4,6 +4,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { InputError, UsageError, type InputProblem } from '../errors.js';
 import type { Streams } from './output.js';
+import { safeJson } from './sanitize.js';
 
 /** The longest line or CSV record accepted; a longer one is a bad row, not an out-of-memory crash. */
 export const MAX_RECORD_BYTES = 1 << 20;
@@ -207,8 +208,14 @@ export interface InputRecord {
   problem?: InputProblem;
 }
 
-/** Reads NDJSON objects, one a line; blank lines are skipped. */
-export async function* readNdjson(input: Input, stream: AsyncIterable<Buffer | string>): AsyncGenerator<InputRecord> {
+/**
+ * Reads NDJSON objects, one a line; blank lines are skipped. NDJSON has no header to check, so
+ * its keys are checked line by line, as CSV's columns are at the header: a key that is not one
+ * of `known` (matched exactly, as the row schemas read keys) would be silently ignored, so its
+ * line is a bad row naming it. (A key given twice in one object cannot be seen: JSON.parse keeps the last.)
+ */
+export async function* readNdjson(input: Input, stream: AsyncIterable<Buffer | string>, known: readonly string[]): AsyncGenerator<InputRecord> {
+  const keys = new Set(known);
   for await (const { line, text, tooLong } of readLines(stream)) {
     if (tooLong) {
       yield { line, problem: { source: input.name, line, reason: `line longer than ${MAX_RECORD_BYTES} bytes` } };
@@ -226,8 +233,28 @@ export async function* readNdjson(input: Input, stream: AsyncIterable<Buffer | s
       yield { line, raw: text, problem: { source: input.name, line, reason: 'expected a JSON object' } };
       continue;
     }
+    let unknown: string[] | undefined;
+    for (const k of Object.keys(value)) if (!keys.has(k)) (unknown ??= []).push(k);
+    if (unknown) {
+      yield { line, raw: text, problem: unknownKeys(input.name, line, unknown, known) };
+      continue;
+    }
     yield { line, raw: text, fields: value as Record<string, unknown> };
   }
+}
+
+/** An outside key as shown in a problem: control characters escaped, at most 100 characters. */
+function shownKey(key: string): string {
+  const text = safeJson(key).slice(1, -1);
+  return text.length > 100 ? `${text.slice(0, 99)}…` : text;
+}
+
+/** The problem of an NDJSON line with keys that are not the import's: the field is the first of them. */
+function unknownKeys(source: string, line: number, unknown: string[], known: readonly string[]): InputProblem {
+  const names = unknown.map((k) => `'${shownKey(k)}'`).join(', ');
+  // Keys are matched exactly; say so when one differs from a known key only by case or spaces.
+  const near = unknown.some((k) => known.includes(k.trim().toLowerCase())) ? '; keys are matched exactly, in lower case' : '';
+  return { source, line, field: shownKey(unknown[0]!), reason: `unknown ${unknown.length === 1 ? 'key' : 'keys'} ${names} (the keys are: ${known.join(',')}${near})` };
 }
 
 /** Reads CSV records keyed by the header (names trimmed and lower-cased); checks required columns. */
@@ -389,6 +416,6 @@ export async function readRecords(
       throw new InputError(`${input.name}:${line}: not valid UTF-8 (truncated character at the end)`, [], 'convert the file to UTF-8; nothing was written');
     }
   }
-  const records = format === 'csv' ? readCsv(input, boundCsvRecords(counted()), columns.known, columns.required) : readNdjson(input, counted());
+  const records = format === 'csv' ? readCsv(input, boundCsvRecords(counted()), columns.known, columns.required) : readNdjson(input, counted(), columns.known);
   return { format, records };
 }

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ConsortError, ExitCode, UsageError } from '../errors.js';
@@ -39,17 +39,50 @@ export function outputSink(out: Output, file: string | undefined): Promise<DataS
  */
 export async function fileSink(file: string): Promise<DataSink> {
   if (file === '') throw new UsageError('-o needs a file name', 'leave -o out to write to stdout');
+  try {
+    return await openFileSink(file);
+  } catch (err) {
+    throw outputError(file, err, true);
+  }
+}
+
+async function openFileSink(file: string): Promise<DataSink> {
   const target = finalTarget(file);
   const dir = dirname(target);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`cannot write ${file}: directory ${dir} does not exist`, 'create it first, or choose another file');
   const existing = statSync(target, { throwIfNoEntry: false });
   if (existing?.isDirectory()) throw new UsageError(`cannot write ${file}: it is a directory`, 'give a file name');
   if (existing && !existing.isFile()) return bufferedSink(file, target, await openFor(file, target, 'w'));
+  // A file we may not write stays as it is, as `> FILE` would leave it (the rename would not ask).
+  if (existing) accessSync(target, constants.W_OK);
   // node:crypto is loaded here, not at start-up: it costs every command 3 ms.
   const { randomBytes } = await import('node:crypto');
   const temp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const fh = await openFor(file, temp, 'wx', 'check that the directory is writable');
   return bufferedSink(file, target, fh, { publish: () => rename(temp, target), discard: () => unlink(temp).catch(() => {}) });
+}
+
+const OUTPUT_ERRORS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOTDIR: 'a part of the path is not a directory',
+  ENAMETOOLONG: 'the name is too long',
+  ELOOP: 'too many symbolic links',
+  EROFS: 'the file system is read-only',
+  EPIPE: 'the reader closed it before the end',
+  EIO: 'input/output error',
+};
+
+/**
+ * What a failed output is: disk full is exit 8, as for the database; anything else about FILE
+ * (its path, its permissions, a reader gone) is exit 2, a FILE to change. Never exit 1: it is
+ * not a bug.
+ */
+function outputError(file: string, err: unknown, nothingWritten: boolean): ConsortError {
+  if (err instanceof ConsortError) return err;
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'ENOSPC' || e.code === 'EDQUOT') return new ConsortError(`cannot write ${file}: disk full`, ExitCode.database, nothingWritten ? 'free some space; nothing was written' : 'free some space');
+  return new ConsortError(`cannot write ${file}: ${OUTPUT_ERRORS[e.code ?? ''] ?? e.message}`, ExitCode.usage, 'check the path and its permissions, or choose another file');
 }
 
 /** FILE with any symbolic links resolved, so that the rename replaces the file a link names, not the link. */
@@ -67,7 +100,8 @@ async function openFor(file: string, path: string, flags: string, hint = 'check 
   try {
     return await open(path, flags, 0o600);
   } catch (err) {
-    throw new ConsortError(`cannot write ${file}: ${(err as Error).message}`, ExitCode.usage, hint);
+    const e = err as NodeJS.ErrnoException;
+    throw new ConsortError(`cannot write ${file}: ${OUTPUT_ERRORS[e.code ?? ''] ?? e.message}`, ExitCode.usage, hint);
   }
 }
 
@@ -79,17 +113,13 @@ function bufferedSink(file: string, target: string, fh: FileHandle, temp?: { pub
   let pending = '';
   let closed = false;
   const flush = async () => {
-    if (pending) {
-      const chunk = pending;
-      pending = '';
-      await fh.write(chunk);
-    }
+    if (!pending) return;
+    // A write may take only part of what it is given (a pipe, a disk filling up): the rest goes again.
+    let bytes = Buffer.from(pending);
+    pending = '';
+    while (bytes.length) bytes = bytes.subarray((await fh.write(bytes)).bytesWritten);
   };
-  const fail = (err: unknown) => {
-    const e = err as NodeJS.ErrnoException;
-    if (e.code === 'ENOSPC') return new ConsortError(`cannot write ${file}: disk full`, ExitCode.database, temp ? 'free some space; nothing was written' : 'free some space');
-    return new ConsortError(`cannot write ${file}: ${e.message}`, ExitCode.internal);
-  };
+  const fail = (err: unknown) => outputError(file, err, Boolean(temp));
   const abort = async () => {
     if (!closed) {
       closed = true;

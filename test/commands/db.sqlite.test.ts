@@ -1,5 +1,5 @@
 /** The database file itself, SQLite only: where it is, what it is, its mode, its backup. */
-import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { runCli } from '../helpers/cli.js';
@@ -96,9 +96,13 @@ describe('the database file', () => {
     other.exec("create table notes (t text); insert into notes values ('keep me')");
     other.close();
     chmodSync(path, 0o644);
+    const before = readFileSync(path);
     const r = await runCli(['init', '--db', path]);
     expect(r.code).toBe(6);
     expect(r.stderr).toBe(`consort: ${path} is a SQLite database of something else (it has tables, none of them consort's) (choose another --db PATH)\n`);
+    // Left as it was to the byte: not even switched to WAL, by init or by any other command.
+    expect((await runCli(['audit', 'verify', '--db', path])).code).toBe(8);
+    expect(readFileSync(path).equals(before)).toBe(true);
     const check = new Database(path);
     expect(check.prepare("select name from sqlite_master where type = 'table'").all()).toEqual([{ name: 'notes' }]);
     check.close();
@@ -118,7 +122,8 @@ describe('the database file', () => {
   test('CONSORT_BUSY_TIMEOUT_MS must be a number of milliseconds', async () => {
     const { path } = await initialised();
     const r = await runCli(['member', 'list', '--db', path], { env: { CONSORT_BUSY_TIMEOUT_MS: 'abc' } });
-    expect(r).toEqual({ code: 2, stdout: '', stderr: "consort: CONSORT_BUSY_TIMEOUT_MS is not a number of milliseconds: 'abc' (e.g. CONSORT_BUSY_TIMEOUT_MS=10000)\n" });
+    expect(r).toEqual({ code: 2, stdout: '', stderr: "consort: CONSORT_BUSY_TIMEOUT_MS is not a number of milliseconds: 'abc' (a whole number up to 2147483647, e.g. CONSORT_BUSY_TIMEOUT_MS=10000)\n" });
+    expect((await runCli(['member', 'list', '--db', path], { env: { CONSORT_BUSY_TIMEOUT_MS: '2147483648' } })).code).toBe(2);
     expect((await runCli(['member', 'list', '--db', path], { env: { CONSORT_BUSY_TIMEOUT_MS: '250' } })).code).toBe(0);
   });
 
@@ -160,5 +165,34 @@ describe('the database file', () => {
     expect(JSON.parse(list.stdout)).toHaveLength(2);
     expect((await runCli(['audit', 'verify', '--db', target])).code).toBe(0);
     expect((await runCli(['db', 'backup', target, '--db', path])).code).toBe(6);
+  });
+
+  test('db backup never replaces a link, even one that leads nowhere; a bad name is a usage error', async () => {
+    const { dir, path } = await initialised();
+    symlinkSync(join(dir, 'planned.db'), join(dir, 'link.db'));
+    const linked = await runCli(['db', 'backup', join(dir, 'link.db'), '--db', path]);
+    expect(linked.code).toBe(6);
+    expect(lstatSync(join(dir, 'link.db')).isSymbolicLink()).toBe(true);
+    expect(existsSync(join(dir, 'planned.db'))).toBe(false);
+    expect(await runCli(['db', 'backup', '', '--db', path])).toEqual({ code: 2, stdout: '', stderr: 'consort: db backup needs a file name (e.g. consort db backup ./consort-backup.db)\n' });
+    writeFileSync(join(dir, 'plain.txt'), 'x');
+    const under = await runCli(['db', 'backup', join(dir, 'plain.txt', 'x.db'), '--db', path]);
+    expect(under.code).toBe(2);
+    expect(under.stderr).toMatch(/^consort: cannot write .*plain\.txt\/x\.db: directory .*plain\.txt does not exist/);
+  });
+
+  test('init on a path it cannot create is exit 8 in one line, not a crash', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'plain.txt'), 'x');
+    symlinkSync(join(dir, 'nowhere.db'), join(dir, 'dangling.db'));
+    for (const [p, why] of [
+      [join(dir, 'plain.txt', 'x.db'), 'a part of the path is not a directory'],
+      [join(dir, 'a'.repeat(300) + '.db'), 'the name is too long'],
+      [join(dir, 'dangling.db'), 'it is a symbolic link that leads nowhere'],
+    ] as const) {
+      const r = await runCli(['init', '--db', p]);
+      expect(r).toEqual({ code: 8, stdout: '', stderr: `consort: cannot create the database ${p}: ${why} (check the path and its permissions, or choose another --db PATH)\n` });
+    }
+    expect(lstatSync(join(dir, 'dangling.db')).isSymbolicLink()).toBe(true);
   });
 });

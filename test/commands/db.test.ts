@@ -22,7 +22,7 @@ describe('database', () => {
     const { path } = await initialised();
     const check = await runCli(['db', 'check', '--format', 'json', '--db', path]);
     expect(check.code).toBe(0);
-    expect(JSON.parse(check.stdout)).toMatchObject({ ok: true, integrity: 'ok', foreignKeyViolations: 0, audit: { ok: true, entries: 3 } });
+    expect(JSON.parse(check.stdout)).toMatchObject({ ok: true, integrity: 'ok', foreign_key_violations: 0, audit: { ok: true, entries: 3 } });
     expect((await runCli(['audit', 'verify', '--db', path])).code).toBe(0);
   });
 
@@ -38,7 +38,7 @@ describe('database', () => {
     await log('ada@example.org', 'login', '--at', '2026-02-01');
     const sound = await runCli(['db', 'check', '--format', 'json', '--db', path]);
     expect(sound.code).toBe(0);
-    expect(JSON.parse(sound.stdout)).toMatchObject({ ok: true, participationMismatches: 0 });
+    expect(JSON.parse(sound.stdout)).toMatchObject({ ok: true, participation_mismatches: 0 });
     // Ada counted too high, Cy's count gone, and a count for Bo, who has no activity at all.
     const id = (email: string) => `(select id from person where email_key = '${email}')`;
     await execAt(
@@ -48,7 +48,7 @@ describe('database', () => {
     );
     const r = await runCli(['db', 'check', '--format', 'json', '--db', path]);
     expect(r.code).toBe(3);
-    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, participationMismatches: 3, problems: ['participation: 3 (document, member) counts differ from the activity recorded'] });
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, participation_mismatches: 3, problems: ['participation: 3 (document, member) counts differ from the activity recorded'] });
     expect(r.stderr).toMatch(/database check found 1 problem\(s\): participation: 3 \(document, member\) counts differ/);
   });
 

@@ -127,6 +127,28 @@ describe('newsletter export', () => {
     expect(dangling.stderr).toMatch(/^consort: cannot write .*dangling\.txt: it is a symbolic link that leads nowhere/);
   });
 
+  test('-o: a reader that stops early, or a path that cannot be, is exit 2 in one line, and no export is recorded', async () => {
+    const people = Array.from({ length: 3000 }, (_, i) => ({ name: `Member With A Long Name ${i}`, email: `m${i}@example.org`, status: 'member' }));
+    const { db, dir } = await dbWithPeople(people);
+    const exports = async () => JSON.parse((await runCli(['audit', 'list', '--format', 'json', '--db', db])).stdout).filter((e: { command: string }) => e.command === 'newsletter export').length;
+    const fifo = join(dir, 'short.fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    // head reads 10 bytes and goes: the rest of the list must not be taken as delivered.
+    const reader = spawn('head', ['-c', '10', fifo]);
+    const closed = new Promise((resolve) => reader.on('close', resolve));
+    const r = await runCli(['newsletter', 'export', '--format', 'rfc5322', '-o', fifo, '--db', db]);
+    await closed;
+    expect(r).toEqual({ code: 2, stdout: '', stderr: `consort: cannot write ${fifo}: the reader closed it before the end (check the path and its permissions, or choose another file)\n` });
+    writeFileSync(join(dir, 'plain.txt'), 'x');
+    for (const [p, why] of [
+      [join(dir, 'plain.txt', 'list.txt'), 'a part of the path is not a directory'],
+      [join(dir, 'n'.repeat(300)), 'the name is too long'],
+    ] as const) {
+      expect(await runCli(['newsletter', 'export', '-o', p, '--db', db])).toEqual({ code: 2, stdout: '', stderr: `consort: cannot write ${p}: ${why} (check the path and its permissions, or choose another file)\n` });
+    }
+    expect(await exports()).toBe(0);
+  });
+
   test('-o with an empty file name is a usage error, not stdout', async () => {
     const { db } = await dbWithPeople([{ name: 'A', email: 'a@example.org', status: 'member' }]);
     expect(await runCli(['newsletter', 'export', '-o', '', '--db', db])).toEqual({ code: 2, stdout: '', stderr: 'consort: -o needs a file name (leave -o out to write to stdout)\n' });

@@ -1,10 +1,14 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { importPeople } from '../../src/domain/member/member.import.js';
 import { importActivity } from '../../src/domain/activity/activity.service.js';
+import { importConsents } from '../../src/domain/consent/consent.import.js';
 import { TALLY_LIMIT } from '../../src/domain/activity/activity.repo.js';
 import { cleanText } from '../../src/domain/text.js';
 import { InputError, ConflictError, type InputProblem } from '../../src/errors.js';
-import { freshDb, onPostgres, rows, runSql, stampAt } from '../helpers/db.js';
+import { freshDb, newDatabase, onPostgres, rows, runSql, stampAt, tempDir } from '../helpers/db.js';
+import { runCli } from '../helpers/cli.js';
 
 function input(name: string, text: string | Buffer) {
   return { name, stream: Readable.from([Buffer.isBuffer(text) ? text : Buffer.from(text)]), isPipe: false };
@@ -230,5 +234,127 @@ describe('activity import', () => {
     expect(await participation(db)).toEqual([]);
     await importActivity(db, stampAt(), input('c.ndjson', good.join('\n')), {});
     expect(await participation(db)).toEqual([[1, 1, 1], [2, 1, 1]]);
+  });
+});
+
+describe('NDJSON keys are checked as CSV columns are, line by line', () => {
+  const MEMBER_KEYS = 'name,email,organization,status,newsletter';
+  const CONSENT_KEYS = 'email,purpose,action,document,at,evidence';
+  /** A database holding member Ann (ann@example.org) and document qti-3. */
+  async function withAnn() {
+    const { db } = await freshDb();
+    await importPeople(db, stampAt(), input('ann.csv', 'name,email,status\nAnn,ann@example.org,member\n'), {});
+    await db.kysely.insertInto('document').values({ slug: 'qti-3', title: 'Q', created_at: stampAt().at, updated_at: stampAt().at }).execute();
+    return db;
+  }
+  const credits = async (db: Awaited<ReturnType<typeof freshDb>>['db']) =>
+    (await rows<{ action: string; slug: string | null }>(db, "select e.action, d.slug from consent_event e left join document d on d.id = e.document_id where e.purpose = 'credit' order by e.id")).map((r) => [r.action, r.slug]);
+
+  test("a misspelt key is a bad row at its line naming it, not a blanket grant (P8): nothing is written", async () => {
+    const db = await withAnn();
+    const before = await count(db, 'consent_event');
+    const problems: InputProblem[] = [];
+    const nd = '{"email":"ann@example.org","purpose":"credit","action":"grant","documnet":"qti-3"}\n';
+    await expect(importConsents(db, stampAt(), input('c1.ndjson', nd), {}, { onProblem: (p) => problems.push(p) })).rejects.toThrow(InputError);
+    expect(problems).toEqual([{ source: 'c1.ndjson', line: 1, field: 'documnet', reason: `unknown key 'documnet' (the keys are: ${CONSENT_KEYS})` }]);
+    expect(await count(db, 'consent_event')).toBe(before);
+    expect(await credits(db)).toEqual([]);
+  });
+
+  test('member keys that would be dropped (newsleter, organisation) are one problem naming them all; nothing is written', async () => {
+    const { db } = await freshDb();
+    const problems: InputProblem[] = [];
+    const nd = '{"name":"Ann","email":"a2@example.org","status":"member","newsleter":"no","organisation":"Acme"}\n';
+    await expect(importPeople(db, stampAt(), input('m.ndjson', nd), {}, { onProblem: (p) => problems.push(p) })).rejects.toThrow(InputError);
+    expect(problems).toEqual([{ source: 'm.ndjson', line: 1, field: 'newsleter', reason: `unknown keys 'newsleter', 'organisation' (the keys are: ${MEMBER_KEYS})` }]);
+    for (const table of ['person', 'organisation', 'consent_event', 'audit_entry'] as const) expect(await count(db, table)).toBe(0);
+  });
+
+  test('--skip-invalid skips only the line with an unknown key, reporting it', async () => {
+    const db = await withAnn();
+    const problems: InputProblem[] = [];
+    const nd = [
+      '{"email":"ann@example.org","purpose":"credit","action":"grant","documnet":"qti-3"}',
+      '{"email":"ann@example.org","purpose":"credit","action":"grant","document":"qti-3"}',
+    ].join('\n');
+    const r = await importConsents(db, stampAt(), input('c.ndjson', nd), { skipInvalid: true }, { onProblem: (p) => problems.push(p) });
+    expect(r.invalid).toBe(1);
+    expect(problems.map((p) => [p.line, p.field])).toEqual([[1, 'documnet']]);
+    expect(await credits(db)).toEqual([['grant', 'qti-3']]);
+
+    const { db: people } = await freshDb();
+    const lines = ['{"name":"A","email":"a@example.org"}', '{"name":"B","email":"b@example.org","newsleter":"no"}', '{"name":"C","email":"c@example.org"}'];
+    const m = await importPeople(people, stampAt(), input('m.ndjson', lines.join('\n') + '\n'), { skipInvalid: true });
+    expect([m.counts.ADD, m.invalid]).toEqual([2, 1]);
+    expect((await rows<{ email: string }>(people, 'select email from person order by id')).map((x) => x.email)).toEqual(['a@example.org', 'c@example.org']);
+  });
+
+  test('keys are matched exactly, as before: one in another case is unknown, and the reason says why', async () => {
+    const { db } = await freshDb();
+    const problems: InputProblem[] = [];
+    await expect(importPeople(db, stampAt(), input('m.ndjson', '{"name":"A","Email":"a@example.org"}\n'), {}, { onProblem: (p) => problems.push(p) })).rejects.toThrow(InputError);
+    expect(problems).toEqual([{ source: 'm.ndjson', line: 1, field: 'Email', reason: `unknown key 'Email' (the keys are: ${MEMBER_KEYS}; keys are matched exactly, in lower case)` }]);
+    // A CSV header is read in any case, as ever.
+    expect((await importPeople(db, stampAt(), input('m.csv', 'NAME, Email \nA,a@example.org\n'), {})).counts.ADD).toBe(1);
+  });
+
+  test('an outside key is shown with its control characters escaped and cut to 100 characters', async () => {
+    const { db } = await freshDb();
+    const problems: InputProblem[] = [];
+    const nd = `${JSON.stringify({ name: 'A', email: 'a@example.org', '\u001b[31mred\u202e': 1 })}\n${JSON.stringify({ name: 'B', email: 'b@example.org', ['k'.repeat(5000)]: 1 })}\n`;
+    await expect(importPeople(db, stampAt(), input('h.ndjson', nd), {}, { onProblem: (p) => problems.push(p) })).rejects.toThrow(InputError);
+    expect(problems.map((p) => p.field)).toEqual(['\\u001b[31mred\\u202e', `${'k'.repeat(99)}…`]);
+    expect(problems.every((p) => !/[\x00-\x1f\x7f-\x9f\u202a-\u202e]/.test(p.reason) && p.reason.length < 300)).toBe(true);
+  });
+
+  test('every documented key of each import is accepted, given or null', async () => {
+    const db = await withAnn();
+    const people = [
+      { name: 'Bo', email: 'bo@example.org', organization: 'Acme', status: 'member', newsletter: 'no' },
+      { name: 'Cy', email: 'cy@example.org', organization: null, status: null, newsletter: null },
+    ];
+    const m = await importPeople(db, stampAt(), input('m.ndjson', people.map((p) => JSON.stringify(p)).join('\n')), {});
+    expect(m.counts.ADD).toBe(2);
+    expect(await rows(db, "select p.email, o.name as org from person p left join organisation o on o.id = p.organisation_id where p.email = 'bo@example.org'")).toEqual([{ email: 'bo@example.org', org: 'Acme' }]);
+
+    const consents = [
+      { email: 'ann@example.org', purpose: 'credit', action: 'grant', document: 'qti-3', at: '2026-02-01T00:00:00Z', evidence: 'form 7' },
+      { email: 'ann@example.org', purpose: 'announcement', action: 'withdraw', document: null, at: null, evidence: null },
+    ];
+    const c = await importConsents(db, stampAt(), input('c.ndjson', consents.map((x) => JSON.stringify(x)).join('\n')), {});
+    expect(c.invalid).toBe(0);
+    expect(await credits(db)).toEqual([['grant', 'qti-3']]);
+
+    const events = [
+      { email: 'ann@example.org', action: 'comment', at: '2026-02-01T09:00:00Z', document: 'qti-3', detail: { page: '/qti-3/2.1' } },
+      { email: 'ann@example.org', action: 'login', at: '2026-02-01T08:00:00Z', document: null, detail: null },
+    ];
+    const a = await importActivity(db, stampAt(), input('a.ndjson', events.map((x) => JSON.stringify(x)).join('\n')), {});
+    expect(a.counts.ADD).toBe(2);
+    expect(await rows(db, 'select action, detail from activity order by at')).toEqual([{ action: 'login', detail: null }, { action: 'comment', detail: '{"page":"/qti-3/2.1"}' }]);
+  });
+
+  test('on the command line: exit 4 naming file, line and key, nothing written; exit 0 with --skip-invalid', async () => {
+    const dir = tempDir();
+    const db = await newDatabase(dir);
+    const run = (...args: string[]) => runCli([...args, '--db', db], { env: { CONSORT_READ_WORKER: 'off' } });
+    expect((await run('init')).code).toBe(0);
+    expect((await run('member', 'add', '--name', 'Ann', '--email', 'ann@example.org', '--status', 'member')).code).toBe(0);
+    expect((await run('document', 'add', 'qti-3', '--title', 'Q')).code).toBe(0);
+    const file = join(dir, 'c1.ndjson');
+    writeFileSync(file, '{"email":"ann@example.org","purpose":"credit","action":"grant","documnet":"qti-3"}\n');
+    const refused = await run('consent', 'import', file);
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toContain(`${file}:1: documnet: unknown key 'documnet' (the keys are: ${CONSENT_KEYS})`);
+    const people = join(dir, 'm.ndjson');
+    writeFileSync(people, '{"name":"Ann","email":"a2@example.org","status":"member","newsleter":"no","organisation":"Acme"}\n');
+    const m = await run('member', 'import', people);
+    expect(m.code).toBe(4);
+    expect(m.stderr).toContain(`${people}:1: newsleter: unknown keys 'newsleter', 'organisation'`);
+    const skipped = await run('consent', 'import', file, '--skip-invalid');
+    expect(skipped.code).toBe(0);
+    expect(skipped.stderr).toMatch(/1 invalid row skipped/);
+    const list = await run('member', 'list', '--format', 'json');
+    expect((JSON.parse(list.stdout) as Array<{ email: string }>).map((p) => p.email)).toEqual(['ann@example.org']);
   });
 });

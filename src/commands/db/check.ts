@@ -14,8 +14,8 @@ export function registerDbCheck(db: Command, streams: Streams) {
         await renderRecord(ctx.out, ctx.format, r, [
           ['ok', r.ok],
           ['integrity', r.integrity],
-          ['foreign keys', r.foreignKeyViolations === 0 ? 'ok' : `${r.foreignKeyViolations} broken`],
-          ['participation', r.participationMismatches === 0 ? 'ok' : `${r.participationMismatches} differ`],
+          ['foreign keys', r.foreign_key_violations === 0 ? 'ok' : `${r.foreign_key_violations} broken`],
+          ['participation', r.participation_mismatches === 0 ? 'ok' : `${r.participation_mismatches} differ`],
           ['file mode', r.mode],
           ['audit entries', r.audit.entries],
           ['audit head', r.audit.head],

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, statSync } from 'node:fs';
 import { rename, unlink, chmod } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Context } from '../../context.js';
@@ -45,9 +45,18 @@ export async function migrateDatabase(db: Db, stamp: Stamp) {
  * SQLite's online backup, or from PostgreSQL by the same copy as db copy.
  */
 export async function backupDatabase(db: Db, stamp: Stamp, file: string) {
+  if (!file.trim()) throw new UsageError('db backup needs a file name', 'e.g. consort db backup ./consort-backup.db');
   const target = resolve(file);
-  if (existsSync(target)) throw new ConflictError(`${file} already exists`, 'choose a new file name; consort never overwrites a backup');
-  if (!existsSync(dirname(target))) throw new UsageError(`cannot write ${file}: directory ${dirname(target)} does not exist`);
+  const isDirectory = (p: string) => {
+    try {
+      return statSync(p).isDirectory();
+    } catch {
+      return false;
+    }
+  };
+  if (!isDirectory(dirname(target))) throw new UsageError(`cannot write ${file}: directory ${dirname(target)} does not exist`);
+  // lstat, not exists: a link that leads nowhere is there too, and a rename would replace it.
+  if (lstatSync(target, { throwIfNoEntry: false })) throw new ConflictError(`${file} already exists`, 'choose a new file name; consort never overwrites a backup');
   const temp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
   try {
     if (db.dialect === 'postgres') {
@@ -105,7 +114,7 @@ export async function checkDatabase(db: Db) {
   if (participation) problems.push(`participation: ${participation} (document, member) ${participation === 1 ? 'count differs' : 'counts differ'} from the activity recorded`);
   const mode = sqlite ? statSync(db.path).mode & 0o777 : null;
   const warnings = mode !== null && mode & 0o077 ? [`${db.path} is readable or writable by others (mode ${mode.toString(8).padStart(4, '0')}); chmod 600 it`] : [];
-  return { ok: problems.length === 0, problems, warnings, mode: mode === null ? null : mode.toString(8).padStart(4, '0'), integrity: integrity.join('; '), foreignKeyViolations: foreignKeys.length, participationMismatches: participation, audit };
+  return { ok: problems.length === 0, problems, warnings, mode: mode === null ? null : mode.toString(8).padStart(4, '0'), integrity: integrity.join('; '), foreign_key_violations: foreignKeys.length, participation_mismatches: participation, audit: { ok: audit.ok, entries: audit.entries, head: audit.head, first_bad: audit.firstBad ?? null } };
 }
 
 const TABLES = ['organisation', 'person', 'consent_event', 'document', 'activity', 'participant_override', 'disclosure', 'notice', 'export_record', 'audit_entry'] as const;

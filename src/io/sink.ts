@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, realpathSync, statSync, writeSync } from 'node:fs';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ConsortError, ExitCode, UsageError } from '../errors.js';
@@ -27,7 +27,48 @@ export const OUTPUT_OPTION_HELP = 'write to FILE atomically (a temporary file, m
 
 /** Where an export goes: `-o FILE`, else stdout. */
 export function outputSink(out: Output, file: string | undefined): Promise<DataSink> {
-  return file === undefined ? Promise.resolve(stdoutSink(out)) : fileSink(file);
+  if (file === undefined) return Promise.resolve(stdoutSink(out));
+  const fd = openDescriptor(file);
+  if (fd === 1) return Promise.resolve(stdoutSink(out));
+  return fd === undefined ? fileSink(file) : Promise.resolve(descriptorSink(file, fd));
+}
+
+/**
+ * The descriptor this process already has open that FILE names (`/dev/stdout`, `/dev/fd/63` from
+ * the shell's `>(…)`, `/proc/self/fd/N`), if it names one: written through as it is (a pipe, a
+ * socket, a file opened with `>>`), never opened afresh, truncated or replaced.
+ */
+function openDescriptor(file: string): number | undefined {
+  const m = /^\/(?:dev\/(stdout|stderr|fd\/(\d+))|proc\/(?:self|(\d+))\/fd\/(\d+))$/.exec(resolve(file));
+  if (!m || (m[3] !== undefined && Number(m[3]) !== process.pid)) return undefined;
+  return m[1] === 'stdout' ? 1 : m[1] === 'stderr' ? 2 : Number(m[2] ?? m[4]);
+}
+
+/** A sink on an open descriptor: 64 kB at a time, each written whole (a write that takes part of it is repeated). */
+function descriptorSink(file: string, fd: number): DataSink {
+  let pending = '';
+  const flush = async () => {
+    let bytes = Buffer.from(pending);
+    pending = '';
+    while (bytes.length) {
+      try {
+        bytes = bytes.subarray(writeSync(fd, bytes));
+      } catch (err) {
+        // A descriptor Node made non-blocking: wait for the reader, then go on.
+        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw outputError(file, err, false);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    }
+  };
+  return {
+    destination: file,
+    async write(text) {
+      pending += text;
+      if (pending.length >= 65536) await flush();
+    },
+    commit: flush,
+    abort: async () => {},
+  };
 }
 
 /**

@@ -137,6 +137,28 @@ describe('the database file', () => {
     expect(bytes.includes(Buffer.from('bo@example.org'))).toBe(true);
   });
 
+  test('erasure while another process has the database open: the write-ahead log is emptied, or a warning says it could not be', async () => {
+    const { path } = await initialised();
+    const other = new Database(path);
+    try {
+      await runCli(['member', 'update', 'ada@example.org', '--name', 'Yolanda Wal-Marker', '--db', path]);
+      const erased = await runCli(['member', 'erase', 'ada@example.org', '--reason', 'request', '--yes', '--format', 'json', '--db', path]);
+      expect(erased.code).toBe(0);
+      expect(JSON.parse(erased.stdout).log_kept).toBe(false);
+      for (const f of [path, path + '-wal']) if (existsSync(f)) expect(readFileSync(f).includes(Buffer.from('Yolanda'))).toBe(false);
+      // A reader in the middle of a transaction holds the log: the command says so.
+      other.exec('begin');
+      other.prepare('select count(*) from person').get();
+      const held = await runCli(['member', 'erase', 'bo@example.org', '--reason', 'request', '--yes', '--format', 'json', '--db', path]);
+      expect(held.code).toBe(0);
+      expect(JSON.parse(held.stdout).log_kept).toBe(true);
+      expect(held.stderr).toMatch(/warning: another process has the database open: the erased data stays in its write-ahead log until that process closes it/);
+      other.exec('commit');
+    } finally {
+      other.close();
+    }
+  });
+
   test('a file that is not a database is exit 8, one line, no stack trace', async () => {
     const path = join(tempDir(), 'garbage.db');
     writeFileSync(path, 'this is not sqlite at all, just text'.repeat(200));

@@ -235,6 +235,21 @@ describe('P2: lawful disclosure is the only way to a third party', () => {
     expect(after.some((n: { to: string; kind: string }) => n.to === 'bo@example.org' && n.kind === 'legal')).toBe(false);
   });
 
+  test('P9: a person told before a lawful disclosure is recorded as told then; not before they were in the database', async () => {
+    const { run } = await setup();
+    expect((await run(['disclose', 'ada@example.org', '--to', 'Court', '--legal-basis', 'order 9'], { CONSORT_NOW: '2026-03-06T10:00:00Z' })).code).toBe(0);
+    const [legal] = JSON.parse((await run(['disclosures', 'list', '--kind', 'legal', '--format', 'json'], { CONSORT_NOW: '2026-03-06T11:00:00Z' })).stdout) as Array<{ id: number }>;
+    const before = await run(['notice', 'record', 'ada@example.org', '--disclosure', String(legal!.id), '--at', '2026-03-05T09:00:00Z'], { CONSORT_NOW: '2026-03-06T11:00:00Z' });
+    expect(before.code).toBe(0);
+    const [noticed] = JSON.parse((await run(['disclosures', 'list', '--kind', 'legal', '--format', 'json'], { CONSORT_NOW: '2026-03-06T11:00:00Z' })).stdout) as Array<{ notice: string }>;
+    expect(noticed!.notice).toBe('informed 2026-03-05T09:00:00.000Z');
+    const bo = await run(['disclose', 'bo@example.org', '--to', 'Court', '--legal-basis', 'order 10'], { CONSORT_NOW: '2026-03-06T10:00:00Z' });
+    expect(bo.code).toBe(0);
+    const tooOld = await run(['notice', 'record', 'bo@example.org', '--all-pending', '--at', '2026-02-01T00:00:00Z'], { CONSORT_NOW: '2026-03-06T11:00:00Z' });
+    expect(tooOld.code).toBe(2);
+    expect(tooOld.stderr).toMatch(/the earliest allowed time is 2026-03-01T10:00:00\.000Z\)\n$/);
+  });
+
   test('disclosures check lists untold lawful disclosures by date, then in the order they were made', async () => {
     const { run } = await setup();
     const on = (day: string) => ({ CONSORT_NOW: `2026-03-${day}T10:00:00Z` });

@@ -3,9 +3,10 @@
  * process, with pipes for stdin, stdout and stderr (so never a terminal).
  * Every test passes --db explicitly; the helper fixes CONSORT_NOW and CONSORT_ACTOR.
  */
-import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, closeSync, existsSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { consort, expectNoStack, expectOneLineError, lines, mode, type SpawnResult } from '../helpers/e2e.js';
+import { BIN, consort, expectNoStack, expectOneLineError, lines, mode, type SpawnResult } from '../helpers/e2e.js';
 import { newDatabase, onPostgres, PG, shown, tempDir } from '../helpers/db.js';
 
 const HEADER = 'name,email,organization,status,newsletter';
@@ -439,5 +440,22 @@ describe('only the invoked command is built (start-up speed), with the same beha
     const r = await consort(['membr', 'list']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/member/);
+  });
+});
+
+describe('-o names of descriptors already open', () => {
+  test('-o /dev/stdout writes through a pipe, and appends to a file opened with >> (what it held stays)', async () => {
+    const { db, dir } = await initDb();
+    expect((await run(db, ['member', 'add', '--name', 'A', '--email', 'a@example.org', '--newsletter'])).code).toBe(0);
+    const piped = await run(db, ['newsletter', 'export', '-o', '/dev/stdout']);
+    expect(piped.code).toBe(0);
+    expect(piped.stdout).toBe('a@example.org\n');
+    const log = join(dir, 'log.txt');
+    writeFileSync(log, 'old\n');
+    const fd = openSync(log, 'a');
+    const appended = spawnSync(process.execPath, [BIN, 'newsletter', 'export', '-o', '/dev/stdout', '--db', db], { stdio: ['ignore', fd, 'pipe'], env: { ...process.env, CONSORT_NOW: '2026-03-01T10:00:00Z' } });
+    closeSync(fd);
+    expect(appended.status).toBe(0);
+    expect(readFileSync(log, 'utf8')).toBe('old\na@example.org\n');
   });
 });

@@ -19,6 +19,7 @@ export function registerMemberErase(member: Command, streams: Streams) {
         if (!(await ctx.confirm(`Erase ${email}? This cannot be undone.`))) return ctx.out.info('not erased');
         const r = await erasePerson(db, stamp(ctx), email!, o.reason);
         ctx.out.info(`erased ${email}: now ${r.pseudonym}`);
+        if (r.log_kept) ctx.out.warn('another process has the database open: the erased data stays in its write-ahead log until that process closes it');
         if (r.cannot_recall.length) ctx.out.warn(`${r.cannot_recall.length} released disclosures (${[...new Set(r.cannot_recall)].join(', ')}) are history and cannot be recalled`);
         await renderRecord(ctx.out, ctx.format, r);
       }),

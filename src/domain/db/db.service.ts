@@ -1,5 +1,5 @@
 import { existsSync, lstatSync, statSync } from 'node:fs';
-import { rename, unlink, chmod } from 'node:fs/promises';
+import { link, unlink, chmod } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Context } from '../../context.js';
 import { sql } from 'kysely';
@@ -74,9 +74,12 @@ export async function backupDatabase(db: Db, stamp: Stamp, file: string) {
       await db.sqlite.backup(temp);
     }
     await chmod(temp, 0o600);
-    await rename(temp, target);
+    // link, not rename: it fails if FILE appeared meanwhile, where a rename would replace it.
+    await link(temp, target);
+    await unlink(temp);
   } catch (err) {
     for (const suffix of ['', '-wal', '-shm']) await unlink(temp + suffix).catch(() => {});
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new ConflictError(`${file} already exists`, 'choose a new file name; consort never overwrites a backup');
     throw err;
   }
   return { path: target, bytes: statSync(target).size };

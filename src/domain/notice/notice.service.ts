@@ -76,7 +76,8 @@ export interface NoticeSelection {
 /**
  * The disclosures of `pending` that `at` is too early for, latest first, with the earliest time
  * each could have been told of: when it was planned; for a credit, which consort plans only
- * when it next looks at the document, when both the document and the person were there.
+ * when it next looks at the document, when both the document and the person were there; for
+ * a lawful disclosure, which is recorded as it is made, when the person was there.
  */
 async function toldTooEarly(trx: Kysely<Database>, pending: PendingNotice[], at: string): Promise<Array<{ id: number; earliest: string }>> {
   const ids = [...new Set(pending.map((p) => p.disclosure))];
@@ -91,7 +92,9 @@ async function toldTooEarly(trx: Kysely<Database>, pending: PendingNotice[], at:
       .where('x.id', 'in', ids.slice(i, i + 500))
       .execute();
     for (const r of rows) {
-      const earliest = r.kind === 'credit' ? [r.person_created ?? '', r.document_created ?? ''].reduce((a, b) => (a > b ? a : b)) : r.created_at;
+      // A credit is planned only when consort next looks at the document, and a lawful disclosure
+      // (disclose) is recorded when it is made, after the person may well have been told.
+      const earliest = r.kind === 'credit' ? [r.person_created ?? '', r.document_created ?? ''].reduce((a, b) => (a > b ? a : b)) : r.kind === 'legal' ? (r.person_created ?? r.created_at) : r.created_at;
       if (earliest > at) found.push({ id: Number(r.id), earliest });
     }
   }

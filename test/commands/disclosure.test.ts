@@ -372,6 +372,22 @@ describe('P9: a publication waits for the end of the notice period', () => {
   });
 });
 
+describe('P7: an announcement someone withdrew from', () => {
+  test('P9: a person who withdrew the announcement consent and was never told does not stop the others being published', async () => {
+    const { run } = await setup();
+    await run(['consent', 'withdraw', 'bo@example.org', 'announcement']);
+    for (const who of ['ada@example.org', 'cleo@example.org']) expect((await run(['notice', 'record', who, '--all-pending'])).code).toBe(0);
+    const onDue = { CONSORT_NOW: '2026-03-20T10:00:00Z' };
+    const published = await run(['announce', 'export', '--publish', '--yes', '--format', 'json'], onDue);
+    expect(published.code).toBe(0);
+    expect(JSON.parse(published.stdout).members).toEqual([{ name: 'Ada Lovelace', organisation: 'Engines Ltd' }]);
+    expect(published.stderr).not.toMatch(/P9 override|not informed beforehand/);
+    const states = JSON.parse((await run(['disclosures', 'list', '--kind', 'announcement', '--format', 'json'], onDue)).stdout) as Array<{ email: string | null; state: string }>;
+    expect(states.find((d) => d.email === 'bo@example.org')!.state).toBe('cancelled');
+    expect(states.find((d) => d.email === 'ada@example.org')!.state).toBe('released');
+  });
+});
+
 describe('P9: a notice cannot be dated before what it tells of', () => {
   test('P9: notice record --at before the disclosure was planned is a usage error naming the earliest time; nothing recorded, P9 still unmet', async () => {
     const { run } = await setup();

@@ -18,22 +18,22 @@ export function registerAnnounce(program: Command, streams: Streams) {
     .addHelpText('after', '\nWithout --publish it is a draft. --publish refuses (exit 7, P9) while anyone concerned was not told, or was told fewer than notice-days ago, or their announcement is not due yet.\n\nExample:\n  consort announce export --through 2026-04-30 --publish --yes > announcement.md')
     .action(
       action<{ through?: string; publish?: boolean; force?: boolean; reason?: string; output?: string }>(streams, async (ctx, _args, o) => {
-        const { exportAnnouncement, earlyAnnouncements, announcementThrough, ANNOUNCE_FORMATS } = await import('../../domain/announce/announce.service.js');
+        const { exportAnnouncement, publicationGates, announcementThrough, ANNOUNCE_FORMATS } = await import('../../domain/announce/announce.service.js');
         const format = pickFormat(ctx.format, ANNOUNCE_FORMATS, 'markdown');
         const today = ctx.now().slice(0, 10);
         const through = announcementThrough(o.through, today);
         const db = await ctx.db();
         if (o.publish) {
           // The same warnings as disclosures check, for the announcements, before anything happens.
-          const { checkDisclosures, untoldIn } = await import('../../domain/disclosure/disclosure.service.js');
+          const { checkDisclosures } = await import('../../domain/disclosure/disclosure.service.js');
           const { p9Gate, p9NoticePeriodGate } = await import('../../domain/disclosure/gate.js');
           const check = await checkDisclosures(db.kysely, today, 100000);
           const mine = check.problems.filter((x) => x.kind === 'announcement' && x.due_on <= through);
           for (const p of mine) ctx.out.warn(`${p.code}: ${p.message}`);
           // Refuse before asking (the service checks again inside its transaction): no one
           // untold, and no one announced before the end of the notice period they were given.
-          const early = await earlyAnnouncements(db.kysely, through, today);
-          if (!o.force) await p9Gate(db.kysely, stamp(ctx), `announcement through ${through}`, untoldIn(mine));
+          const { uninformed, early } = await publicationGates(db.kysely, through, today);
+          if (!o.force) await p9Gate(db.kysely, stamp(ctx), `announcement through ${through}`, uninformed);
           if (!o.force) await p9NoticePeriodGate(db.kysely, stamp(ctx), `announcement through ${through}`, early);
           if (o.force && !o.reason?.trim()) throw new UsageError('--force needs --reason', 'say why the announcement cannot wait for the notices');
           for (const e of early) ctx.out.warn(`${e.who}: the notice period ends ${e.notBefore}; publishing before it (--force)`);

@@ -10,7 +10,7 @@ import { safeJson } from '../../io/sanitize.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { selectDisclosures, toDisclosureRow, type DisclosureRow } from '../disclosure/disclosure.repo.js';
 import { addDays } from '../disclosure/disclosure.service.js';
-import { p9Gate, p9NoticePeriodGate, type Early } from '../disclosure/gate.js';
+import { p9Gate, p9NoticePeriodGate, type Early, type Uninformed } from '../disclosure/gate.js';
 import { recordExport } from '../export/export.repo.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import { parseIsoDate } from '../time.js';
@@ -78,9 +78,21 @@ async function tooEarly(trx: Kysely<Database>, due: DisclosureRow[], today: stri
   return early;
 }
 
-/** The announcements through `through` that publishing today would release too early (P9), for a check before asking. */
-export async function earlyAnnouncements(db: Kysely<Database>, through: string, today: string): Promise<Early[]> {
-  return tooEarly(db, (await plannedAnnouncements(db, through)).due, today);
+/** P9's two gates for announcements about to be released: who was not told, and who was told too recently. */
+async function gates(trx: Kysely<Database>, due: DisclosureRow[], today: string): Promise<{ uninformed: Uninformed[]; early: Early[] }> {
+  const uninformed = due
+    .filter((d) => (d.person_id !== null ? !d.subject_noticed_at : !d.contact_noticed_at))
+    .map((d) => ({ disclosure: d.id, who: d.person_id !== null ? d.email! : d.contact_email ? `${d.contact_email} for ${d.organisation}` : `${d.organisation} (no contact person)` }));
+  return { uninformed, early: await tooEarly(trx, due, today) };
+}
+
+/**
+ * What stands between the announcements through `through` and their publication today, for the
+ * command to refuse before it asks: the same announcements the publication would release (those
+ * whose consent was withdrawn are left out, and cancelled), so the same gates as the service's.
+ */
+export async function publicationGates(db: Kysely<Database>, through: string, today: string): Promise<{ uninformed: Uninformed[]; early: Early[] }> {
+  return gates(db, (await plannedAnnouncements(db, through)).due, today);
 }
 
 /**
@@ -101,12 +113,10 @@ export async function exportAnnouncement(db: Db, stamp: Stamp, opts: { through?:
       const text = render(opts.format, through, people, orgs);
       const sha256 = createHash('sha256').update(text).digest('hex');
       if (opts.publish) {
-        const uninformed = due
-          .filter((d) => (d.person_id !== null ? !d.subject_noticed_at : !d.contact_noticed_at))
-          .map((d) => ({ disclosure: d.id, who: d.person_id !== null ? d.email! : d.contact_email ? `${d.contact_email} for ${d.organisation}` : `${d.organisation} (no contact person)` }));
+        const { uninformed, early } = await gates(trx, due, today);
         const force = opts.force ? { reason: opts.reason } : undefined;
         await p9Gate(trx, stamp, `announcement through ${through}`, uninformed, force);
-        await p9NoticePeriodGate(trx, stamp, `announcement through ${through}`, await tooEarly(trx, due, today), force);
+        await p9NoticePeriodGate(trx, stamp, `announcement through ${through}`, early, force);
         for (const d of due) await trx.updateTable('disclosure').set({ state: 'released', released_at: stamp.at }).where('id', '=', d.id).execute();
         for (const id of withdrawn) await trx.updateTable('disclosure').set({ state: 'cancelled', cancelled_at: stamp.at }).where('id', '=', id).execute();
         await appendAuditEntry(trx, { ...stamp, summary: `published the announcement through ${through}: ${due.length} disclosures released${withdrawn.size ? `, ${withdrawn.size} cancelled (consent withdrawn)` : ''}` });

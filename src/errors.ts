@@ -95,6 +95,22 @@ export class CheckFailedError extends ConsortError {
   }
 }
 
+/** A file-system error in plain words, for a message about a path (its own message when it has none here). */
+export function fsReason(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  const words: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    ENOTDIR: 'a part of the path is not a directory',
+    ENAMETOOLONG: 'the name is too long',
+    ELOOP: 'too many symbolic links',
+    EROFS: 'the file system is read-only',
+    EPIPE: 'the reader closed it before the end',
+    EIO: 'input/output error',
+  };
+  return words[e.code ?? ''] ?? e.message;
+}
+
 /** Maps low-level SQLite and file-system errors to typed consort errors; returns undefined for bugs. */
 export function classifyError(err: unknown, dbPath?: string): ConsortError | undefined {
   if (err instanceof ConsortError) return err;

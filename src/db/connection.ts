@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import { DatabaseError, classifyError } from '../errors.js';
+import { DatabaseError, classifyError, fsReason } from '../errors.js';
 import { MIGRATION_NAMES } from '../../db/migrations/names.js';
 import type { Database } from './schema/index.js';
 
@@ -98,16 +98,20 @@ function createFile(path: string): void {
     if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
     closeSync(openSync(path, 'wx', 0o600));
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const why: Record<string, string> = {
-      EEXIST: 'it is a symbolic link that leads nowhere',
-      ENOTDIR: 'a part of the path is not a directory',
-      ENAMETOOLONG: 'the name is too long',
-      EACCES: 'permission denied',
-      EPERM: 'permission denied',
-      EROFS: 'the file system is read-only',
-    };
-    throw new DatabaseError(`cannot create the database ${path}: ${why[e.code ?? ''] ?? e.message}`, 'check the path and its permissions, or choose another --db PATH');
+    // EEXIST: the path is there but not a file existsSync could see, a link that leads nowhere.
+    const why = (err as NodeJS.ErrnoException).code === 'EEXIST' ? 'it is a symbolic link that leads nowhere' : fsReason(err);
+    throw new DatabaseError(`cannot create the database ${path}: ${why}`, 'check the path and its permissions, or choose another --db PATH');
+  }
+}
+
+/** Copies the write-ahead log into the file and empties it, without waiting for a reader that holds it; false if one does. */
+export function emptyWriteAheadLog(sqlite: BetterSqlite3.Database): boolean {
+  const timeout = sqlite.pragma('busy_timeout', { simple: true }) as number;
+  sqlite.pragma('busy_timeout = 0');
+  try {
+    return (sqlite.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>)[0]!.busy === 0;
+  } finally {
+    sqlite.pragma(`busy_timeout = ${timeout}`);
   }
 }
 

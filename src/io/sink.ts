@@ -1,7 +1,7 @@
 import { accessSync, constants, existsSync, lstatSync, realpathSync, statSync, writeSync } from 'node:fs';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { ConsortError, ExitCode, UsageError } from '../errors.js';
+import { ConsortError, ExitCode, UsageError, fsReason } from '../errors.js';
 import type { Output } from './output.js';
 import { sanitizeForTerminal } from './sanitize.js';
 
@@ -44,31 +44,22 @@ function openDescriptor(file: string): number | undefined {
   return m[1] === 'stdout' ? 1 : m[1] === 'stderr' ? 2 : Number(m[2] ?? m[4]);
 }
 
-/** A sink on an open descriptor: 64 kB at a time, each written whole (a write that takes part of it is repeated). */
+/** A sink on an open descriptor, written through (a write that takes part of it is repeated); nothing to close or take back. */
 function descriptorSink(file: string, fd: number): DataSink {
-  let pending = '';
-  const flush = async () => {
-    let bytes = Buffer.from(pending);
-    pending = '';
-    while (bytes.length) {
+  return bufferedSink(file, file, {
+    async write(bytes) {
       try {
-        bytes = bytes.subarray(writeSync(fd, bytes));
+        return writeSync(fd, bytes);
       } catch (err) {
         // A descriptor Node made non-blocking: wait for the reader, then go on.
-        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw outputError(file, err, false);
+        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
         await new Promise((r) => setTimeout(r, 5));
+        return 0;
       }
-    }
-  };
-  return {
-    destination: file,
-    async write(text) {
-      pending += text;
-      if (pending.length >= 65536) await flush();
     },
-    commit: flush,
-    abort: async () => {},
-  };
+    finish: async () => {},
+    discard: async () => {},
+  });
 }
 
 /**
@@ -93,26 +84,14 @@ async function openFileSink(file: string): Promise<DataSink> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`cannot write ${file}: directory ${dir} does not exist`, 'create it first, or choose another file');
   const existing = statSync(target, { throwIfNoEntry: false });
   if (existing?.isDirectory()) throw new UsageError(`cannot write ${file}: it is a directory`, 'give a file name');
-  if (existing && !existing.isFile()) return bufferedSink(file, target, await openFor(file, target, 'w'));
+  if (existing && !existing.isFile()) return bufferedSink(file, target, handleTarget(await open(target, 'w')));
   // A file we may not write stays as it is, as `> FILE` would leave it (the rename would not ask).
   if (existing) accessSync(target, constants.W_OK);
   // node:crypto is loaded here, not at start-up: it costs every command 3 ms.
   const { randomBytes } = await import('node:crypto');
   const temp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const fh = await openFor(file, temp, 'wx', 'check that the directory is writable');
-  return bufferedSink(file, target, fh, { publish: () => rename(temp, target), discard: () => unlink(temp).catch(() => {}) });
+  return bufferedSink(file, target, handleTarget(await open(temp, 'wx', 0o600), { publish: () => rename(temp, target), remove: () => unlink(temp).catch(() => {}) }), true);
 }
-
-const OUTPUT_ERRORS: Record<string, string> = {
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  ENOTDIR: 'a part of the path is not a directory',
-  ENAMETOOLONG: 'the name is too long',
-  ELOOP: 'too many symbolic links',
-  EROFS: 'the file system is read-only',
-  EPIPE: 'the reader closed it before the end',
-  EIO: 'input/output error',
-};
 
 /**
  * What a failed output is: disk full is exit 8, as for the database; anything else about FILE
@@ -123,7 +102,7 @@ function outputError(file: string, err: unknown, nothingWritten: boolean): Conso
   if (err instanceof ConsortError) return err;
   const e = err as NodeJS.ErrnoException;
   if (e.code === 'ENOSPC' || e.code === 'EDQUOT') return new ConsortError(`cannot write ${file}: disk full`, ExitCode.database, nothingWritten ? 'free some space; nothing was written' : 'free some space');
-  return new ConsortError(`cannot write ${file}: ${OUTPUT_ERRORS[e.code ?? ''] ?? e.message}`, ExitCode.usage, 'check the path and its permissions, or choose another file');
+  return new ConsortError(`cannot write ${file}: ${fsReason(e)}`, ExitCode.usage, 'check the path and its permissions, or choose another file');
 }
 
 /** FILE with any symbolic links resolved, so that the rename replaces the file a link names, not the link. */
@@ -137,55 +116,65 @@ function finalTarget(file: string): string {
   }
 }
 
-async function openFor(file: string, path: string, flags: string, hint = 'check that it is writable'): Promise<FileHandle> {
-  try {
-    return await open(path, flags, 0o600);
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new ConsortError(`cannot write ${file}: ${OUTPUT_ERRORS[e.code ?? ''] ?? e.message}`, ExitCode.usage, hint);
-  }
+/** Where a buffered sink's bytes go: `write` takes what it can and says how much; `finish` makes it final; `discard` takes it back. */
+interface SinkTarget {
+  write(bytes: Buffer): Promise<number>;
+  finish(): Promise<void>;
+  discard(): Promise<void>;
 }
 
 /**
- * Writes to `fh` in 64 kB chunks. With `temp` (a temporary file), commit fsyncs and closes it,
- * then `publish`es it (renames it into place); abort and failure close it and `discard` it.
+ * An open file as a SinkTarget. With `temp` (a temporary file), finishing fsyncs and closes it,
+ * then `publish`es it (renames it into place); discarding closes it and removes it.
  */
-function bufferedSink(file: string, target: string, fh: FileHandle, temp?: { publish(): Promise<void>; discard(): Promise<unknown> }): DataSink {
-  let pending = '';
+function handleTarget(fh: FileHandle, temp?: { publish(): Promise<void>; remove(): Promise<unknown> }): SinkTarget {
   let closed = false;
-  const flush = async () => {
-    if (!pending) return;
-    // A write may take only part of what it is given (a pipe, a disk filling up): the rest goes again.
-    let bytes = Buffer.from(pending);
-    pending = '';
-    while (bytes.length) bytes = bytes.subarray((await fh.write(bytes)).bytesWritten);
-  };
-  const fail = (err: unknown) => outputError(file, err, Boolean(temp));
-  const abort = async () => {
-    if (!closed) {
-      closed = true;
-      await fh.close().catch(() => {});
-    }
-    await temp?.discard();
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await fh.close();
   };
   return {
-    destination: target,
+    write: async (bytes) => (await fh.write(bytes)).bytesWritten,
+    async finish() {
+      if (temp) await fh.sync();
+      await close();
+      await temp?.publish();
+    },
+    async discard() {
+      await close().catch(() => {});
+      await temp?.remove();
+    },
+  };
+}
+
+/**
+ * Writes to `target` in 64 kB chunks, each written whole: a write may take only part of what it
+ * is given (a pipe, a disk filling up), and the rest goes again. A failure discards the target
+ * and is an output error (`atomic`: nothing was written).
+ */
+function bufferedSink(file: string, destination: string, target: SinkTarget, atomic = false): DataSink {
+  let pending = '';
+  const flush = async () => {
+    let bytes = Buffer.from(pending);
+    pending = '';
+    while (bytes.length) bytes = bytes.subarray(await target.write(bytes));
+  };
+  const failed = async (err: unknown): Promise<never> => {
+    await target.discard();
+    throw outputError(file, err, atomic);
+  };
+  return {
+    destination,
     async write(text) {
       pending += text;
-      if (pending.length >= 65536) await flush().catch(async (err) => { await abort(); throw fail(err); });
+      if (pending.length >= 65536) await flush().catch(failed);
     },
     async commit() {
-      try {
-        await flush();
-        if (temp) await fh.sync();
-        closed = true;
-        await fh.close();
-        await temp?.publish();
-      } catch (err) {
-        await abort();
-        throw fail(err);
-      }
+      await flush()
+        .then(() => target.finish())
+        .catch(failed);
     },
-    abort,
+    abort: () => target.discard(),
   };
 }

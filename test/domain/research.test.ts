@@ -6,6 +6,17 @@ import { writeFileSync } from 'node:fs';
 
 const row = (group: string, people: number, members = 0, activities = 0) => ({ group, people, members, activities });
 
+/** A new database holding these people (`name,email,organization,status` lines), and a way to run consort on it. */
+async function withPeople(people: string[]) {
+  const dir = tempDir();
+  const db = await newDatabase(dir);
+  const run = (...a: string[]) => runCli([...a, '--db', db]);
+  await run('init');
+  writeFileSync(join(dir, 'p.csv'), ['name,email,organization,status', ...people].join('\n') + '\n');
+  expect((await run('member', 'import', join(dir, 'p.csv'))).code).toBe(0);
+  return run;
+}
+
 describe('P3: research export suppression', () => {
   test('a row with a small cell is hidden whole; a lone hidden row takes a second one with it', () => {
     const { rows, total } = suppress([row('a', 3, 3), row('b', 40, 30), row('c', 7, 6), row('d', 0)], 5);
@@ -72,16 +83,11 @@ describe('P3: research export suppression', () => {
   });
 
   test('P3: the tester\'s export by org: no small count is the total minus the shown rows, in this grouping or with the totals of another', async () => {
-    const dir = tempDir();
-    const db = await newDatabase(dir);
-    const run = (...a: string[]) => runCli([...a, '--db', db]);
-    await run('init');
-    const people = ['name,email,organization,status'];
+    const people: string[] = [];
     for (let i = 0; i < 10; i++) people.push(`A ${i},a${i}@example.org,OrgA,member`);
     for (let i = 0; i < 6; i++) people.push(`B ${i},b${i}@example.org,OrgB,member`);
     for (let i = 0; i < 7; i++) people.push(`C ${i},c${i}@example.org,OrgC,contact`);
-    writeFileSync(join(dir, 'p.csv'), people.join('\n') + '\n');
-    expect((await run('member', 'import', join(dir, 'p.csv'))).code).toBe(0);
+    const run = await withPeople(people);
     const log = (email: string, i: number) => run('activity', 'log', email, 'edit', '--at', `2026-02-${String(10 + i).padStart(2, '0')}T09:00:00Z`);
     for (let i = 0; i < 10; i++) expect((await log(`a${i}@example.org`, i)).code).toBe(0);
     for (let i = 0; i < 2; i++) expect((await log(`b${i}@example.org`, i)).code).toBe(0);
@@ -114,14 +120,9 @@ describe('P3: research export suppression', () => {
   });
 
   test('the export never contains a name, email or id, in any grouping and format', async () => {
-    const dir = tempDir();
-    const db = await newDatabase(dir);
-    const run = (...a: string[]) => runCli([...a, '--db', db]);
-    await run('init');
-    const people = ['name,email,organization,status'];
+    const people: string[] = [];
     for (let i = 0; i < 30; i++) people.push(`Person Zq${i} Surname,zq${i}@example.org,Org ${i % 4},${i % 3 ? 'member' : 'contact'}`);
-    writeFileSync(join(dir, 'p.csv'), people.join('\n') + '\n');
-    await run('member', 'import', join(dir, 'p.csv'));
+    const run = await withPeople(people);
     await run('document', 'add', 'spec', '--title', 'Spec');
     await run('activity', 'log', 'zq1@example.org', 'edit', '--document', 'spec');
     for (const by of ['org', 'status', 'month', 'document']) {

@@ -54,20 +54,14 @@ export async function planOrganisationAnnouncement(trx: Kysely<Database>, stamp:
 }
 
 /**
- * Cancels the planned public announcement of an organisation that is no longer a member (P7):
- * it is not to be announced as a member organisation. Released ones stay, as history.
+ * Cancels the planned public announcement of a person or an organisation that is no longer a
+ * member (P7): they are not to be announced as a new member. Released ones stay, as history.
  * Returns how many were cancelled.
  */
-export async function cancelOrganisationAnnouncement(trx: Kysely<Database>, stamp: Stamp, organisationId: number): Promise<number> {
-  const r = await trx
-    .updateTable('disclosure')
-    .set({ state: 'cancelled', cancelled_at: stamp.at })
-    .where('organisation_id', '=', organisationId)
-    .where('person_id', 'is', null)
-    .where('kind', '=', 'announcement')
-    .where('state', '=', 'planned')
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows);
+export async function cancelPlannedAnnouncement(trx: Kysely<Database>, stamp: Stamp, of: { personId: number } | { organisationId: number }): Promise<number> {
+  let q = trx.updateTable('disclosure').set({ state: 'cancelled', cancelled_at: stamp.at }).where('kind', '=', 'announcement').where('state', '=', 'planned');
+  q = 'personId' in of ? q.where('person_id', '=', of.personId) : q.where('organisation_id', '=', of.organisationId).where('person_id', 'is', null);
+  return Number((await q.executeTakeFirst()).numUpdatedRows);
 }
 
 /**

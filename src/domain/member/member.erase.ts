@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import type { Db } from '../../db/connection.js';
+import { emptyWriteAheadLog, type Db } from '../../db/connection.js';
 import type { Database } from '../../db/schema/index.js';
 import { inTransaction } from '../../db/transaction.js';
 import { ConflictError, NotFoundError, UsageError } from '../../errors.js';
@@ -65,19 +64,9 @@ export async function erasePerson(db: Db, stamp: Stamp, email: string, reason: s
   // secure_delete zeroes what the erasure freed, but the pages that held the person before may
   // still be in the write-ahead log: copy it into the file and empty it. Another connection
   // reading the database holds the log; what it holds then waits for the next checkpoint.
-  return { ...result, log_kept: db.dialect === 'sqlite' && !emptyLog(db.sqlite) };
+  return { ...result, log_kept: db.dialect === 'sqlite' && !emptyWriteAheadLog(db.sqlite) };
 }
 
-/** Checkpoints and truncates the write-ahead log without waiting for a reader that holds it; false if one does. */
-function emptyLog(sqlite: BetterSqlite3.Database): boolean {
-  const timeout = sqlite.pragma('busy_timeout', { simple: true }) as number;
-  sqlite.pragma('busy_timeout = 0');
-  try {
-    return (sqlite.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>)[0]!.busy === 0;
-  } finally {
-    sqlite.pragma(`busy_timeout = ${timeout}`);
-  }
-}
 
 async function eraseInTransaction(db: Db, stamp: Stamp, email: string, reason: string | undefined) {
   const why = reason?.trim();

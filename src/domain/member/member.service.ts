@@ -6,7 +6,7 @@ import { ConflictError, InputError, NotFoundError, UsageError } from '../../erro
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { insertConsentEvent, latestConsent } from '../consent/consent.repo.js';
-import { planMembership } from '../disclosure/disclosure.service.js';
+import { cancelPlannedAnnouncement, planMembership } from '../disclosure/disclosure.service.js';
 import { assertNotErased } from './member.erase.js';
 import { normaliseEmail } from '../email.js';
 import { orgKey } from '../org/org.repo.js';
@@ -177,7 +177,7 @@ export async function updatePerson(db: Db, stamp: Stamp, email: string, change: 
     if (membership) await planMembership(db, trx, stamp, person.id);
     if (values.status !== undefined && values.status !== 'member' && person.status === 'member') {
       // Someone who has left (a former member, or a contact again) is not announced as a new member.
-      await trx.updateTable('disclosure').set({ state: 'cancelled', cancelled_at: stamp.at }).where('person_id', '=', person.id).where('kind', '=', 'announcement').where('state', '=', 'planned').execute();
+      await cancelPlannedAnnouncement(trx, stamp, { personId: person.id });
     }
     await appendAuditEntry(trx, { ...stamp, summary: `updated person #${person.id}: ${fields.join(', ')}${membership?.granted.length ? `; granted ${membership.granted.join(', ')}` : ''}${ended.length ? `; withdrew ${ended.join(', ')} (membership ended)` : ''}` });
     const updated = (await trx.selectFrom('person').select('email').where('id', '=', person.id).executeTakeFirstOrThrow()).email;

@@ -5,7 +5,7 @@ import { inTransaction } from '../../db/transaction.js';
 import { ConflictError, InputError, NotFoundError } from '../../errors.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
-import { cancelOrganisationAnnouncement, planOrganisationAnnouncement } from '../disclosure/disclosure.service.js';
+import { cancelPlannedAnnouncement, planOrganisationAnnouncement } from '../disclosure/disclosure.service.js';
 import { emailKey } from '../email.js';
 import { cleanText } from '../text.js';
 import { findOrgByName, orgKey, selectOrgs } from './org.repo.js';
@@ -131,7 +131,7 @@ export async function updateOrg(db: Db, stamp: Stamp, current: string, change: O
     if (!fields.length) throw new InputError('nothing to change', [], 'pass --name, --domain, --member, --non-member or --contact');
     await trx.updateTable('organisation').set({ ...values, updated_at: stamp.at }).where('id', '=', org.id).execute();
     if (change.member && org.membership !== 'member') await planOrganisationAnnouncement(trx, stamp, Number(org.id));
-    const cancelled = change.member === false && org.membership === 'member' ? await cancelOrganisationAnnouncement(trx, stamp, Number(org.id)) : 0;
+    const cancelled = change.member === false && org.membership === 'member' ? await cancelPlannedAnnouncement(trx, stamp, { organisationId: Number(org.id) }) : 0;
     await appendAuditEntry(trx, { ...stamp, summary: `updated organisation #${org.id}: ${fields.join(', ')}${cancelled ? `; cancelled ${cancelled} planned announcement${cancelled === 1 ? '' : 's'} (no longer a member)` : ''}` });
     return toOrg(await selectOrgs(trx).where('o.id', '=', Number(org.id)).executeTakeFirstOrThrow());
   });

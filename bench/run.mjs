@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import os from 'node:os';
 import { BIN, DATA, ENV, eventFiles, peopleCsv, removeDatabase } from './common.mjs';
+import { benchNoticeSend } from './notice.mjs';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 
@@ -141,6 +142,15 @@ execFileSync('sqlite3', [big, `
     select value, 'credit', null, 'grant', '2026-01-01T00:00:00.000Z', 'request', null, 'bench', null, '2026-01-01T00:00:00.000Z' from generate_series(1, ${ROWS}) where value % 3 = 0;`]);
 const check = repeat(process.execPath, [BIN, 'disclosures', 'check', '--db', big, '--format', 'json'], { ok: [0, 3] });
 report(`disclosures check: ${ROWS} people, ${ROWS * 10} activities, 50 documents`, check, { median: 1, min: 1, max: 1 }, 1);
+
+// 5b. notice send: 10k notices to an SMTP server on the loopback, at least 200 a second, memory flat.
+{
+  const n = Number(process.env.BENCH_NOTICES ?? 10000);
+  const sent = await benchNoticeSend(n);
+  const tenth = await benchNoticeSend(Math.round(n / 10));
+  results.push({ work: `notice send of ${sent.notices} notices (messages/s; target at least 200)`, ours: fix(sent.perSecond), spread: `${fix(sent.seconds)} s`, baseline: 200, unit: 'msg/s', ratio: +(200 / sent.perSecond).toFixed(2), target: 1, ok: sent.perSecond >= 200 });
+  results.push({ work: `notice send peak memory, ${sent.notices} vs ${tenth.notices} notices`, ours: fix(sent.mb), spread: '', baseline: fix(tenth.mb), unit: 'MB', ratio: +(sent.mb / tenth.mb).toFixed(2), target: 1.5, ok: sent.mb <= 1.5 * tenth.mb });
+}
 
 // 6. PostgreSQL (SPEC section 6): member import and newsletter export against psql \copy of the
 // same data. A throwaway cluster from .ci/postgres, or BENCH_PG=postgres://… to use a server.

@@ -88,6 +88,13 @@ export class DatabaseError extends ConsortError {
   }
 }
 
+/** The mail server cannot be reached or used (exit 8, as a database that cannot be): nothing was sent. */
+export class MailServerError extends ConsortError {
+  constructor(message: string, hint = 'check smtp-url or CONSORT_SMTP_URL, and that the server runs; nothing was sent') {
+    super(message, ExitCode.database, hint);
+  }
+}
+
 /** A check ran and found problems; the problems themselves were already printed. */
 export class CheckFailedError extends ConsortError {
   constructor(message: string, hint?: string) {

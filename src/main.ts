@@ -15,8 +15,10 @@ function report(err: unknown, streams: Streams, verbose: boolean): number {
   }
   const known = classifyError(err);
   if (known) {
-    if (known instanceof InputError) for (const p of known.problems) if (p.source || p.line) line(streams, `consort: ${formatProblem(p)}`);
-    const clean = known.message.replace(/[\x00-\x1f\x7f]/g, ' ');
+    // Problems and messages quote outside data: no control character or escape sequence reaches the terminal.
+    const oneLine = (text: string) => text.replace(/[\x00-\x1f\x7f]/g, ' ');
+    if (known instanceof InputError) for (const p of known.problems) if (p.source || p.line) line(streams, `consort: ${oneLine(formatProblem(p))}`);
+    const clean = oneLine(known.message);
     line(streams, `consort: ${clean}${known.hint ? ` (${known.hint})` : ''}`);
     if (verbose && !(known instanceof ConsortError && known.constructor === ConsortError) && e.stack) line(streams, e.stack);
     return known.exitCode;

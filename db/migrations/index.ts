@@ -8,6 +8,7 @@ import * as m0006 from './0006-privacy-rights.js';
 import * as m0007 from './0007-activity-index.js';
 import * as m0008 from './0008-audit-head.js';
 import * as m0009 from './0009-activity-null-document.js';
+import * as m0010 from './0010-notice-delivery.js';
 
 /** Every migration, in order; a static list so the bundle needs no file-system scan. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007-activity-index': m0007,
   '0008-audit-head': m0008,
   '0009-activity-null-document': m0009,
+  '0010-notice-delivery': m0010,
 };

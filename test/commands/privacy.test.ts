@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { runCli } from '../helpers/cli.js';
+import { tellPending } from '../helpers/notices.js';
 import { tempDir, newDatabase } from '../helpers/db.js';
 
 /** A database where Ada touches every table: organisation, consents, activity, documents, disclosures, notices, exports. */
@@ -15,7 +16,7 @@ async function everyTable() {
   for (const d of ['2026-02-01', '2026-02-02', '2026-01-15']) await run('activity', 'log', 'ada@example.org', 'edit', '--document', 'spec', '--at', d);
   await run('consent', 'grant', 'ada@example.org', 'credit', '--evidence', 'form 7');
   await run('newsletter', 'export');
-  await run('notice', 'record', '--all-pending');
+  await tellPending((argv) => runCli([...argv, '--db', db]));
   await run('document', 'release', 'spec', '--yes');
   await run('disclose', 'ada@example.org', '--to', 'Court', '--legal-basis', 'order 1');
   return { dir, db, run };

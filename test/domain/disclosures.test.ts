@@ -1,9 +1,12 @@
 import { logActivity } from '../../src/domain/activity/activity.service.js';
 import { recordConsent } from '../../src/domain/consent/consent.service.js';
-import { checkDisclosures, planMembership, refreshDisclosures, PROBLEM_CODES } from '../../src/domain/disclosure/disclosure.service.js';
+import { planMembership, refreshDisclosures } from '../../src/domain/disclosure/disclosure.service.js';
+import { checkDisclosures, PROBLEM_CODES } from '../../src/domain/disclosure/disclosure.check.js';
+import { tellEveryonePending } from '../../src/domain/demo/demo.notices.js';
 import { addDocument, releaseDocument } from '../../src/domain/document/document.service.js';
 import { addPerson, updatePerson } from '../../src/domain/member/member.service.js';
-import { recordNotices, pendingNotices } from '../../src/domain/notice/notice.service.js';
+import { recordNotices } from '../../src/domain/notice/notice.service.js';
+import { pendingNotices } from '../../src/domain/notice/notice.repo.js';
 import { addOrg, updateOrg } from '../../src/domain/org/org.service.js';
 import type { Db } from '../../src/db/connection.js';
 import { PolicyError, UsageError } from '../../src/errors.js';
@@ -48,7 +51,8 @@ describe('P9: disclosures check', () => {
     const r = await check(db, day(3));
     expect(r).toMatchObject({ within: 14, noticeDays: 14, through: day(17).slice(0, 10) });
     const codes = new Set(r.problems.map((p) => p.code));
-    expect([...codes].sort()).toEqual([...PROBLEM_CODES].sort());
+    // A notice that failed or may not have arrived needs mail sent: test/e2e/send.e2e.test.ts has those.
+    expect([...codes].sort()).toEqual(PROBLEM_CODES.filter((c) => c !== 'notice-failed' && c !== 'notice-uncertain').sort());
     const find = (code: string, subject: string | null) => r.problems.find((p) => p.code === code && p.subject === subject);
     expect(find('subject-not-informed', 'ann@example.org')).toMatchObject({ kind: 'credit', document: 'soon', due_on: day(10).slice(0, 10) });
     expect(find('notice-too-late', 'ben@example.org')!.message).toMatch(/told on 2026-03-04, fewer than 14 days/);
@@ -63,7 +67,7 @@ describe('P9: disclosures check', () => {
     await addPerson(db, stampAt(DAY0), { name: 'Ann', email: 'ann@example.org', status: 'member' });
     expect((await check(db, DAY0)).problems.map((p) => p.code)).toEqual(['subject-not-informed']);
     expect((await checkDisclosures(db.kysely, DAY0.slice(0, 10), 3)).problems).toEqual([]);
-    await recordNotices(db, stampAt(DAY0), { allPending: true });
+    await tellEveryonePending(db, stampAt(DAY0));
     expect((await check(db, DAY0)).problems).toEqual([]);
   });
 
@@ -73,7 +77,7 @@ describe('P9: disclosures check', () => {
     await updateOrg(db, stampAt(DAY0), 'Org', { member: true, contact: 'cleo@example.org' });
     const pending = await pendingNotices(db.kysely);
     expect(pending.map((p) => [p.to, p.role, p.kind])).toEqual([['cleo@example.org', 'organisation-contact', 'announcement']]);
-    await recordNotices(db, stampAt(DAY0), { email: 'cleo@example.org', allPending: true });
+    await recordNotices(db, stampAt(DAY0), { email: 'cleo@example.org', disclosure: pending[0]!.disclosure });
     expect((await check(db, DAY0)).problems).toEqual([]);
   });
 });
@@ -108,14 +112,14 @@ describe('P9: a notice is dated between its disclosure and now', () => {
     expect(one.exitCode).toBe(2);
     expect(`${one.message} (${one.hint})`).toBe(`--at 2001-01-01T00:00:00.000Z is before disclosure #1 could be told of (a notice cannot come before what it tells of: the earliest allowed time is ${DAY0})`);
     // All pending: Ben's announcement (#3) was planned on day 2, so day 1 is too early for it, though not for Ann's.
-    const all = await recordNotices(db, stampAt(day(3)), { allPending: true, at: day(1) }).catch((e) => e);
+    const all = await tellEveryonePending(db, stampAt(day(3)), { at: day(1) }).catch((e) => e);
     expect(all).toBeInstanceOf(UsageError);
     expect(all.message).toBe(`--at ${day(1)} is before disclosure #3 could be told of`);
     expect(all.hint).toMatch(new RegExp(`earliest allowed time is ${day(2)}$`));
-    await expect(recordNotices(db, stampAt(day(3)), { allPending: true, at: day(4) })).rejects.toThrow(/is in the future/);
+    await expect(tellEveryonePending(db, stampAt(day(3)), { at: day(4) })).rejects.toThrow(/is in the future/);
     expect(await notices()).toBe(0);
     expect((await check(db, day(3))).problems.map((p) => `${p.code} ${p.subject}`)).toEqual(['subject-not-informed ann@example.org', 'subject-not-informed ben@example.org']);
-    expect(await recordNotices(db, stampAt(day(3)), { allPending: true, at: day(2) })).toHaveLength(2);
+    expect(await tellEveryonePending(db, stampAt(day(3)), { at: day(2) })).toBe(2);
     expect(await notices()).toBe(2);
   });
 });

@@ -98,7 +98,9 @@ describe('a release killed halfway', () => {
     expect((await consort(['activity', 'import', join(dir, 'events.ndjson'), '--db', db])).code).toBe(0);
     expect((await consort(['consent', 'import', join(dir, 'consents.csv'), '--db', db])).code).toBe(0);
 
-    expect((await consort(['notice', 'record', '--document', 'spec', '--db', db])).code).toBe(0);
+    // Everyone is told (their credit, their membership), as another mailer would: drafts, then the record of them.
+    expect((await consort(['notice', 'export', '-o', join(dir, 'drafts.mbox'), '--db', db])).code).toBe(0);
+    expect((await consort(['notice', 'record', '--from', join(dir, 'drafts.mbox'), '--db', db])).code).toBe(0);
     // Kill the release while it holds the write lock, i.e. inside its transaction:
     // poll with a zero busy timeout until taking the lock fails.
     const probe = await writeLockProbe(db);

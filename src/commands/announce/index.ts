@@ -25,7 +25,7 @@ export function registerAnnounce(program: Command, streams: Streams) {
         const db = await ctx.db();
         if (o.publish) {
           // The same warnings as disclosures check, for the announcements, before anything happens.
-          const { checkDisclosures } = await import('../../domain/disclosure/disclosure.service.js');
+          const { checkDisclosures } = await import('../../domain/disclosure/disclosure.check.js');
           const { p9Gate, p9NoticePeriodGate } = await import('../../domain/disclosure/gate.js');
           const check = await checkDisclosures(db.kysely, today, 100000);
           const mine = check.problems.filter((x) => x.kind === 'announcement' && x.due_on <= through);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { InputError, fsReason } from '../../errors.js';
 import { listFormat, renderList } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
 import { action, stamp } from '../action.js';
@@ -19,14 +20,28 @@ export function registerConfig(program: Command, streams: Streams) {
   config
     .command('set')
     .argument('<key>')
-    .argument('<value>')
+    .argument('<value>', 'the value; for notice-template, a FILE holding the letter')
     .description('change one setting (audited)')
-    .addHelpText('after', '\nExample:\n  consort config set notice-days 21')
+    .addHelpText('after', '\nExamples:\n  consort config set notice-days 21\n  consort config set smtp-url smtp://notices@mail.example.org:587\n  consort config set notice-template letter.txt')
     .action(
       action(streams, async (ctx, [key, value]) => {
-        const { setSetting } = await import('../../domain/settings/settings.service.js');
-        const r = await setSetting(await ctx.db(), stamp(ctx), key!, value!);
-        ctx.out.info(`${r.key}: ${r.previous} -> ${r.value}`);
+        const { SETTINGS, setSetting } = await import('../../domain/settings/settings.service.js');
+        const fromFile = SETTINGS[key!]?.file;
+        const text = fromFile ? await readSettingFile(value!) : value!;
+        const r = await setSetting(await ctx.db(), stamp(ctx), key!, text);
+        ctx.out.info(fromFile ? `${r.key}: set from ${value} (${r.value.length} characters)` : `${r.key}: ${r.previous} -> ${r.value}`);
+      }),
+    );
+  config
+    .command('unset')
+    .argument('<key>')
+    .description('put one setting back to its default (audited)')
+    .addHelpText('after', '\nExample:\n  consort config unset notice-template     # the built-in letter again')
+    .action(
+      action(streams, async (ctx, [key]) => {
+        const { unsetSetting } = await import('../../domain/settings/settings.service.js');
+        const r = await unsetSetting(await ctx.db(), stamp(ctx), key!);
+        ctx.out.info(`${r.key}: back to its default${r.value ? ` (${r.value})` : ''}`);
       }),
     );
   config
@@ -44,4 +59,19 @@ export function registerConfig(program: Command, streams: Streams) {
         ], rows);
       }),
     );
+}
+
+/** A setting kept as a file's text (a letter): UTF-8, at most 64 KiB. */
+async function readSettingFile(file: string): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const { isUtf8 } = await import('node:buffer');
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (err) {
+    throw new InputError(`cannot read ${file}: ${fsReason(err)}`, [], 'name a text file');
+  }
+  if (bytes.length > 65536) throw new InputError(`${file} is ${bytes.length} bytes; a letter may have 65536 at most`);
+  if (!isUtf8(bytes)) throw new InputError(`${file} is not UTF-8 text`);
+  return bytes.toString('utf8').replace(/^\uFEFF/, '');
 }

@@ -17,7 +17,8 @@ export function registerDocumentRelease(document: Command, streams: Streams) {
       action<{ again?: boolean; force?: boolean; reason?: string }>(streams, async (ctx, [slug], o) => {
         const { releaseDocument } = await import('../../domain/document/document.service.js');
         const { documentParticipants, creditsOf } = await import('../../domain/document/document.participants.js');
-        const { checkDisclosures, refreshDisclosures, untoldIn } = await import('../../domain/disclosure/disclosure.service.js');
+        const { refreshDisclosures } = await import('../../domain/disclosure/disclosure.service.js');
+        const { checkDisclosures, untoldIn } = await import('../../domain/disclosure/disclosure.check.js');
         const { p9Gate } = await import('../../domain/disclosure/gate.js');
         const db = await ctx.db();
         const preview = creditsOf((await documentParticipants(db.kysely, slug!)).people);

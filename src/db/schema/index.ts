@@ -4,7 +4,7 @@ import type { ConsentEventTable } from './consent-event.js';
 import type { DisclosureTable } from './disclosure.js';
 import type { DocumentTable } from './document.js';
 import type { ExportRecordTable } from './export-record.js';
-import type { NoticeTable } from './notice.js';
+import type { NoticeDeliveryTable, NoticeTable, ProblemAckTable } from './notice.js';
 import type { OrganisationTable } from './organisation.js';
 import type { ParticipantOverrideTable } from './participant-override.js';
 import type { ParticipationTable } from './participation.js';
@@ -40,6 +40,8 @@ export interface Database {
   participant_override: ParticipantOverrideTable;
   disclosure: DisclosureTable;
   notice: NoticeTable;
+  notice_delivery: NoticeDeliveryTable;
+  problem_ack: ProblemAckTable;
   participation: ParticipationTable;
   erased_email: ErasedEmailTable;
   policy_version: PolicyVersionTable;

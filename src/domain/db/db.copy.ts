@@ -28,6 +28,8 @@ const TABLES: ReadonlyArray<{ name: string; order: string; id?: boolean }> = [
   { name: 'participation', order: 'document_id, person_id' },
   { name: 'disclosure', order: 'id', id: true },
   { name: 'notice', order: 'id', id: true },
+  { name: 'notice_delivery', order: 'id', id: true },
+  { name: 'problem_ack', order: 'problem_id' },
   { name: 'erased_email', order: 'hash' },
 ];
 

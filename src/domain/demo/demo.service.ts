@@ -13,6 +13,7 @@ import { addOrg, updateOrg } from '../org/org.service.js';
 import { importActivity } from '../activity/activity.service.js';
 import { addDocument, overrideParticipant, releaseDocument } from '../document/document.service.js';
 import { recordNotices } from '../notice/notice.service.js';
+import { tellEveryonePending } from './demo.notices.js';
 import { demoOrganisations, demoPeople, prng } from './demo.data.js';
 
 /** True if the file is a database that `consort demo` made (so --force may replace it). */
@@ -66,7 +67,7 @@ async function demoDocuments(db: Db, stamp: Stamp, active: string[], blanketCred
   await grant(added, 'grant', 'qti-3');
   if (removed) await overrideParticipant(db, stamp, 'qti-3', removed, 'removed');
   if (added) await overrideParticipant(db, stamp, 'qti-3', added, 'added');
-  await recordNotices(db, stamp, { document: 'lti-1.3', channel: 'email' });
+  await tellEveryonePending(db, stamp);
   await releaseDocument(db, stamp, 'lti-1.3');
 }
 
@@ -77,7 +78,7 @@ async function demoDocuments(db: Db, stamp: Stamp, active: string[], blanketCred
  * late, told and then withdrew, never told, or never asked for consent.
  */
 async function demoDisclosureProblems(db: Db, stamp: Stamp, active: string[], blanketCredit: Set<string>) {
-  await recordNotices(db, stamp, { allPending: true, channel: 'email' });
+  await tellEveryonePending(db, stamp);
   await addPerson(db, stamp, { name: 'Grace Nakamura', email: 'grace.nakamura@contoso.example.com', org: 'Contoso Learning', status: 'member' });
   await addOrg(db, stamp, { name: 'Northwind Labs', domain: 'labs.northwind.example.edu', member: true });
   await addPerson(db, stamp, { name: 'Hamid Haddad', email: 'hamid.haddad@fabrikam.example.net', org: 'Fabrikam Research', status: 'contact' });

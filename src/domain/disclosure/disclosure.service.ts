@@ -9,13 +9,9 @@ import { documentParticipants } from '../document/document.participants.js';
 import { creditFactsJson } from '../document/document.rules.js';
 import { latestConsent } from '../consent/consent.repo.js';
 import { getSetting } from '../settings/settings.service.js';
-import { membershipStatements, selectDisclosures, selectLegalWithoutExemption, toDisclosureRow, type DisclosureRow } from './disclosure.repo.js';
-import type { Uninformed } from './gate.js';
-
-/** A calendar date `days` after (or before, negative) a date or time. */
-export function addDays(dateOrTime: string, days: number): string {
-  return new Date(Date.parse(dateOrTime.slice(0, 10)) + days * 86_400_000).toISOString().slice(0, 10);
-}
+import { addDays } from '../time.js';
+import { checkDisclosures, type DisclosureProblem } from './disclosure.check.js';
+import { membershipStatements, selectDisclosures, toDisclosureRow, type DisclosureRow } from './disclosure.repo.js';
 
 async function noticeDays(db: Kysely<Database>): Promise<number> {
   return Number(await getSetting(db, 'notice-days'));
@@ -133,78 +129,21 @@ export function noticeState(d: DisclosureRow): string {
   return d.subject_noticed_at ? `informed ${d.subject_noticed_at}` : 'not informed';
 }
 
-export const PROBLEM_CODES = ['subject-not-informed', 'notice-too-late', 'org-contact-not-informed', 'org-has-no-contact', 'participant-without-consent', 'consent-withdrawn-after-notice'] as const;
-export type ProblemCode = (typeof PROBLEM_CODES)[number];
-
-/** The codes that mean someone concerned was never told, which a release or publication refuses (P9). */
-const UNTOLD: readonly ProblemCode[] = ['subject-not-informed', 'org-contact-not-informed', 'org-has-no-contact'];
-
-/** The people a release or publication would leave untold, from `disclosures check` problems. */
-export function untoldIn(problems: DisclosureProblem[]): Uninformed[] {
-  return problems.filter((p) => UNTOLD.includes(p.code)).map((p) => ({ disclosure: p.disclosure, who: p.subject ?? p.organisation ?? 'unknown' }));
-}
-
-/** One thing `disclosures check` found; `code` is stable for scripts. */
-export interface DisclosureProblem {
-  code: ProblemCode;
-  disclosure: number | null;
-  kind: string;
-  subject: string | null;
-  organisation: string | null;
-  document: string | null;
-  due_on: string;
-  message: string;
-}
-
 /**
- * P9: for every planned disclosure due within `within` days (or overdue), is every
- * person concerned told at least `notice-days` before? Also participants who will
- * be left out for lack of consent (so staff can ask) and consents withdrawn after
- * a notice. Run refreshDisclosures first.
+ * Accepts a reviewed problem of `disclosures check` (audited): it is shown as acknowledged and no
+ * longer fails the check, until the facts behind it change. The problem must be current.
  */
-export async function checkDisclosures(db: Kysely<Database>, today: string, within?: number): Promise<{ within: number; noticeDays: number; through: string; problems: DisclosureProblem[] }> {
-  const days = await noticeDays(db);
-  const window = within ?? days;
-  const through = addDays(today, window);
-  const problems: DisclosureProblem[] = [];
-  // Two indexed queries rather than one OR, which would scan every released disclosure.
-  const planned = await selectDisclosures(db).where('x.state', '=', 'planned').where('x.due_on', '<=', through).execute();
-  const rows = [...planned.map(toDisclosureRow), ...(await selectLegalWithoutExemption(db))];
-  for (const d of rows) {
-    const base = { disclosure: d.id, kind: d.kind, subject: d.email, organisation: d.organisation, document: d.document, due_on: d.due_on };
-    const what = `${d.kind}${d.document ? ` in ${d.document}` : ''} due ${d.due_on}`;
-    const informBy = addDays(d.due_on, -days);
-    if (d.kind === 'legal') {
-      if (!d.subject_noticed_at && !d.no_notice_reason) problems.push({ ...base, code: 'subject-not-informed', message: `${d.email} was not told of the lawful disclosure to ${d.recipient}` });
-      continue;
-    }
-    if (d.person_id !== null) {
-      if (!d.subject_noticed_at) problems.push({ ...base, code: 'subject-not-informed', message: `${d.email} has not been told of the ${what} (inform by ${informBy})` });
-      else if (d.subject_noticed_at.slice(0, 10) > informBy) problems.push({ ...base, code: 'notice-too-late', message: `${d.email} was told on ${d.subject_noticed_at.slice(0, 10)}, fewer than ${days} days before the ${what}` });
-      if (d.kind === 'announcement' && d.subject_noticed_at) {
-        const c = await latestConsent(db, d.person_id, 'announcement', null);
-        if (c?.action === 'withdraw' && c.at > d.subject_noticed_at) problems.push({ ...base, code: 'consent-withdrawn-after-notice', message: `${d.email} withdrew the announcement consent on ${c.at.slice(0, 10)}, after being told; it will not be announced` });
-      }
-    } else if (!d.contact_id) {
-      problems.push({ ...base, code: 'org-has-no-contact', message: `${d.organisation} has no contact person to tell of the ${what}` });
-    } else if (!d.contact_noticed_at) {
-      problems.push({ ...base, code: 'org-contact-not-informed', message: `${d.contact_email}, contact of ${d.organisation}, has not been told of the ${what} (inform by ${informBy})` });
-    } else if (d.contact_noticed_at.slice(0, 10) > informBy) {
-      problems.push({ ...base, subject: d.contact_email, code: 'notice-too-late', message: `${d.contact_email}, contact of ${d.organisation}, was told on ${d.contact_noticed_at.slice(0, 10)}, fewer than ${days} days before the ${what}` });
-    }
-  }
-  // Scheduled documents in the window: who will be left out for lack of consent, and who withdrew after being told.
-  const docs = await db.selectFrom('document').select(['id', 'slug', 'release_on']).where('status', '=', 'scheduled').where('release_on', '<=', through).orderBy('release_on').execute();
-  for (const doc of docs) {
-    const { people } = await documentParticipants(db, doc.slug);
-    const told = new Map(
-      (await db.selectFrom('notice as n').innerJoin('disclosure as x', 'x.id', 'n.disclosure_id').select(['n.person_id', 'n.at']).where('x.document_id', '=', doc.id).where('x.kind', '=', 'credit').where('n.role', '=', 'subject').execute()).map((n) => [Number(n.person_id), n.at]),
-    );
-    for (const p of people.filter((x) => x.participant && !x.credited)) {
-      const base = { disclosure: null, kind: 'credit', subject: p.email, organisation: p.organisation, document: doc.slug, due_on: doc.release_on! };
-      if (p.consent === 'none') problems.push({ ...base, code: 'participant-without-consent', message: `${p.email} takes part in ${doc.slug} (${p.how}) but has given no credit consent; ask before ${doc.release_on}` });
-      else if (told.has(p.personId)) problems.push({ ...base, code: 'consent-withdrawn-after-notice', message: `${p.email} was told of the credit in ${doc.slug} on ${told.get(p.personId)!.slice(0, 10)} and then withdrew (${p.consent}); they will not be credited` });
-    }
-  }
-  return { within: window, noticeDays: days, through, problems };
+export async function acknowledgeProblem(db: Db, stamp: Stamp, id: string, reason: string): Promise<DisclosureProblem> {
+  const why = reason.trim();
+  if (!why || why.length > 500 || /[\x00-\x1f\x7f]/.test(why)) throw new UsageError('--reason must be 1 to 500 printable characters', 'say why the problem is accepted');
+  return inTransaction(db, async (trx) => {
+    await syncCreditDisclosures(trx, stamp);
+    const { problems } = await checkDisclosures(trx, stamp.at.slice(0, 10), 100000);
+    const p = problems.find((x) => x.id === id);
+    if (!p) throw new NotFoundError(`no current problem ${id}`, 'see consort disclosures check for the ids; a problem whose facts changed has a fresh check');
+    const row = { problem_id: id, fingerprint: p.fingerprint, reason: why, actor: stamp.actor, at: stamp.at };
+    await trx.insertInto('problem_ack').values(row).onConflict((oc) => oc.column('problem_id').doUpdateSet({ fingerprint: p.fingerprint, reason: why, actor: stamp.actor, at: stamp.at })).execute();
+    await appendAuditEntry(trx, { ...stamp, summary: `acknowledged ${id} (${p.subject ?? p.organisation ?? ''}, due ${p.due_on}): ${why}` });
+    return { ...p, acknowledged: { reason: why, actor: stamp.actor, at: stamp.at } };
+  });
 }

@@ -10,7 +10,7 @@ import { BulkWriter, SqliteBulkWriter, type BulkColumn, type RowWriter } from '.
 import type { MaybePromise } from '../../db/statements.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema/index.js';
-import { addDays } from '../disclosure/disclosure.service.js';
+import { addDays } from '../time.js';
 import { getSetting } from '../settings/settings.service.js';
 import { currentPolicy } from '../policy/policy.service.js';
 import type { MemberRow } from './member.schema.js';

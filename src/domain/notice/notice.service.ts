@@ -2,59 +2,20 @@ import type { Kysely } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Database } from '../../db/schema/index.js';
 import { inTransaction } from '../../db/transaction.js';
-import { NotFoundError, UsageError } from '../../errors.js';
+import { InputError, NotFoundError, UsageError, type InputProblem } from '../../errors.js';
+import type { MboxMessage } from '../../io/mbox.js';
 import type { DataSink } from '../../io/sink.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
-import { selectDisclosures, toDisclosureRow, type DisclosureRow } from '../disclosure/disclosure.repo.js';
-import { addDays, syncCreditDisclosures } from '../disclosure/disclosure.service.js';
+import { syncCreditDisclosures } from '../disclosure/disclosure.service.js';
 import { emailKey } from '../email.js';
 import { deliverExport } from '../export/export.service.js';
-import { getSetting } from '../settings/settings.service.js';
+import { getSetting, isSet } from '../settings/settings.service.js';
 import { parseIsoTime } from '../time.js';
-import { renderNotice, type NoticeFormat } from './notice.render.js';
+import { noticeMessageId, noticePreview, renderNotice, type NoticeContext, type NoticeFormat } from './notice.render.js';
+import { databaseId, documentTitles, insertNotices, pendingNotices, recordedMessageIds, type PendingNotice } from './notice.repo.js';
 
-/** One notice still to give: who must be told of which disclosure, by when. */
-export interface PendingNotice {
-  to: string;
-  name: string;
-  personId: number;
-  role: 'subject' | 'organisation-contact';
-  disclosure: number;
-  kind: string;
-  audience: string;
-  recipient: string | null;
-  document: string | null;
-  organisation: string | null;
-  due_on: string;
-  inform_by: string;
-  released: boolean;
-  facts: Record<string, unknown>;
-}
-
-/** Planned disclosures, and lawful ones already made, whose people have not been told (P9). */
-export async function pendingNotices(trx: Kysely<Database>): Promise<PendingNotice[]> {
-  const days = Number(await getSetting(trx, 'notice-days'));
-  const rows = [
-    ...(await selectDisclosures(trx).where('x.state', '=', 'planned').execute()),
-    ...(await selectDisclosures(trx).where('x.kind', '=', 'legal').where('x.state', '=', 'released').where('x.no_notice_reason', 'is', null).execute()),
-  ].map(toDisclosureRow);
-  const names = new Map<number, string>();
-  const nameOf = async (id: number) => {
-    if (!names.has(id)) names.set(id, (await trx.selectFrom('person').select('name').where('id', '=', id).executeTakeFirstOrThrow()).name);
-    return names.get(id)!;
-  };
-  const pending: PendingNotice[] = [];
-  const base = (d: DisclosureRow) => ({
-    disclosure: d.id, kind: d.kind, audience: d.audience, recipient: d.recipient, document: d.document, organisation: d.organisation, due_on: d.due_on,
-    inform_by: d.kind === 'legal' ? d.due_on : addDays(d.due_on, -days), released: d.state === 'released', facts: JSON.parse(d.facts) as Record<string, unknown>,
-  });
-  for (const d of rows) {
-    if (d.person_id !== null && !d.subject_noticed_at) pending.push({ ...base(d), to: d.email!, name: d.name!, personId: d.person_id, role: 'subject' });
-    if (d.person_id === null && d.contact_id !== null && !d.contact_noticed_at) pending.push({ ...base(d), to: d.contact_email!, name: await nameOf(d.contact_id), personId: d.contact_id, role: 'organisation-contact' });
-  }
-  return pending;
-}
+export type { PendingNotice } from './notice.repo.js';
 
 /** Refreshes planned disclosures, then lists the notices still to give. */
 export function listPendingNotices(db: Db, stamp: Stamp): Promise<PendingNotice[]> {
@@ -64,13 +25,27 @@ export function listPendingNotices(db: Db, stamp: Stamp): Promise<PendingNotice[
   });
 }
 
+/** Which notice a person was told of by hand: one disclosure, or a document's credit. */
 export interface NoticeSelection {
-  email?: string;
+  email: string;
   disclosure?: number;
   document?: string;
-  allPending?: boolean;
   channel?: string;
   at?: string;
+}
+
+/** The time a notice was given: `at` (ISO 8601, not in the future), else now. */
+function noticeTime(stamp: Stamp, at: string | undefined): string {
+  const t = at === undefined ? stamp.at : parseIsoTime(at);
+  if (!t) throw new UsageError(`--at is not an ISO 8601 time: '${at}'`, 'e.g. --at 2026-01-31T09:00:00Z');
+  if (t > stamp.at) throw new UsageError(`--at ${t} is in the future`, `a notice is recorded once given: give --at ${stamp.at} or earlier`);
+  return t;
+}
+
+function noticeChannel(channel: string | undefined): string {
+  const c = (channel ?? 'email').trim();
+  if (!c || c.length > 50 || /[\x00-\x1f\x7f]/.test(c)) throw new UsageError('--channel must be 1 to 50 printable characters');
+  return c;
 }
 
 /**
@@ -101,64 +76,127 @@ async function toldTooEarly(trx: Kysely<Database>, pending: PendingNotice[], at:
   return found.sort((a, b) => (a.earliest < b.earliest ? 1 : a.earliest > b.earliest ? -1 : b.id - a.id));
 }
 
-/** Records notices as given: of one disclosure (to EMAIL), of a document's credits or of every pending one (to EMAIL, or to everyone concerned). */
+/** A notice cannot come before what it tells of: a mistyped year must not satisfy P9. */
+async function refuseTooEarly(trx: Kysely<Database>, pending: PendingNotice[], at: string, given: boolean): Promise<void> {
+  const early = await toldTooEarly(trx, pending, at);
+  if (!early.length) return;
+  const last = early[0]!;
+  const which = early.length === 1 ? `disclosure #${last.id} could be told of` : `${early.length} of the disclosures could be told of (${early.slice(0, 5).map((d) => `#${d.id}`).join(', ')}${early.length > 5 ? ', …' : ''})`;
+  throw new UsageError(`${given ? '--at' : 'the notice time'} ${at} is before ${which}`, `a notice cannot come before what it tells of: the earliest allowed time is ${last.earliest}`);
+}
+
+/** Records, by hand, that EMAIL was told of one disclosure, or of their credit in a document. */
 export async function recordNotices(db: Db, stamp: Stamp, s: NoticeSelection) {
-  const chosen = [s.disclosure !== undefined, s.document !== undefined, Boolean(s.allPending)].filter(Boolean).length;
-  if (chosen !== 1) throw new UsageError('give exactly one of --disclosure ID, --document SLUG, --all-pending');
-  if (!s.email && s.disclosure !== undefined) throw new UsageError('missing EMAIL', 'name who was informed of the disclosure');
-  const at = s.at === undefined ? stamp.at : parseIsoTime(s.at);
-  if (!at) throw new UsageError(`--at is not an ISO 8601 time: '${s.at}'`, 'e.g. --at 2026-01-31T09:00:00Z');
-  if (at > stamp.at) throw new UsageError(`--at ${at} is in the future`, `a notice is recorded once given: give --at ${stamp.at} or earlier`);
-  const channel = (s.channel ?? 'email').trim();
-  if (!channel || channel.length > 50) throw new UsageError('--channel must be 1 to 50 characters');
+  const chosen = [s.disclosure !== undefined, s.document !== undefined].filter(Boolean).length;
+  if (chosen !== 1) throw new UsageError('give exactly one of --disclosure ID, --document SLUG (or --from FILE.mbox)', 'e.g. consort notice record ada@example.org --disclosure 12');
+  const at = noticeTime(stamp, s.at);
+  const channel = noticeChannel(s.channel);
   return inTransaction(db, async (trx) => {
     await syncCreditDisclosures(trx, stamp);
-    let pending = await pendingNotices(trx);
-    if (s.email) {
-      const key = emailKey(s.email);
-      if (!(await trx.selectFrom('person').select('id').where('email_key', '=', key).executeTakeFirst())) throw new NotFoundError(`no person with email ${s.email}`);
-      pending = pending.filter((p) => p.to.toLowerCase() === key);
-    }
+    const key = emailKey(s.email);
+    if (!(await trx.selectFrom('person').select('id').where('email_key', '=', key).executeTakeFirst())) throw new NotFoundError(`no person with email ${s.email}`);
+    let pending = (await pendingNotices(trx)).filter((p) => p.to.toLowerCase() === key);
     if (s.disclosure !== undefined) {
       if (!(await trx.selectFrom('disclosure').select('id').where('id', '=', s.disclosure).executeTakeFirst())) throw new NotFoundError(`no disclosure #${s.disclosure}`, 'see consort disclosures list');
       pending = pending.filter((p) => p.disclosure === s.disclosure);
+      if (!pending.length) throw new NotFoundError(`no pending notice of disclosure #${s.disclosure} to ${s.email}`, 'see consort notice pending');
     }
     if (s.document !== undefined) {
       if (!(await trx.selectFrom('document').select('id').where('slug', '=', s.document).executeTakeFirst())) throw new NotFoundError(`no document '${s.document}'`, 'see consort document list');
       pending = pending.filter((p) => p.document === s.document);
     }
-    // Nothing pending is normal for a pipeline's --all-pending; for one disclosure it is a mistake.
-    if (!pending.length && s.disclosure !== undefined) throw new NotFoundError(`no pending notice of disclosure #${s.disclosure}${s.email ? ` to ${s.email}` : ''}`, 'see consort notice pending');
     if (!pending.length) return [];
-    // A notice cannot come before what it tells of: a mistyped year must not satisfy P9.
-    const early = await toldTooEarly(trx, pending, at);
-    if (early.length) {
-      const last = early[0]!;
-      const which = early.length === 1 ? `disclosure #${last.id} could be told of` : `${early.length} of the disclosures could be told of (${early.slice(0, 5).map((d) => `#${d.id}`).join(', ')}${early.length > 5 ? ', …' : ''})`;
-      throw new UsageError(`${s.at === undefined ? 'the notice time' : '--at'} ${at} is before ${which}`, `a notice cannot come before what it tells of: the earliest allowed time is ${last.earliest}`);
-    }
-    const days = Number(await getSetting(trx, 'notice-days'));
-    for (const p of pending) {
-      await trx.insertInto('notice').values({ disclosure_id: p.disclosure, person_id: p.personId, role: p.role, channel, at, actor: stamp.actor, recorded_at: stamp.at }).execute();
-      // An announcement has no fixed date: one told late waits until notice-days after the notice.
-      const earliest = addDays(at, days);
-      if (p.kind === 'announcement' && !p.released && p.due_on < earliest) await trx.updateTable('disclosure').set({ due_on: earliest }).where('id', '=', p.disclosure).execute();
-    }
+    await refuseTooEarly(trx, pending, at, s.at !== undefined);
+    await insertNotices(trx, stamp.actor, stamp.at, pending.map((notice) => ({ notice, channel, at })));
     await appendAuditEntry(trx, { ...stamp, summary: `recorded ${pending.length} notices (${channel}, ${at}) for disclosures ${pending.map((p) => `#${p.disclosure}`).join(', ')}` });
-    return pending.map((p) => ({ to: p.to, disclosure: p.disclosure, kind: p.kind, role: p.role, channel, at }));
+    return pending.map((p) => ({ to: p.to, disclosure: p.disclosure, kind: p.kind, role: p.role, channel, at, message_id: null as string | null }));
   });
 }
 
-/** Writes drafts of every pending notice for a mailer; recorded as an export. Notices are recorded only by `notice record`. */
-export async function exportNoticeDrafts(db: Db, stamp: Stamp, format: NoticeFormat, sink: DataSink) {
-  const pending = await listPendingNotices(db, stamp);
-  const settings = {
-    controllerName: await getSetting(db.kysely, 'controller-name'),
-    controllerContact: await getSetting(db.kysely, 'controller-contact'),
-    policyUrl: await getSetting(db.kysely, 'policy-url'),
+/** What `notice record --from` did with each message of the file. */
+export interface MboxOutcome {
+  line: number;
+  message_id: string | null;
+  outcome: 'recorded' | 'already recorded' | 'no longer pending' | 'unknown' | 'no Message-ID';
+}
+
+/**
+ * Records exactly the notices whose messages are in an mbox that another mailer sent, by their
+ * Message-IDs. A message this database did not write (unknown Message-ID, or none) is a bad row:
+ * nothing is recorded unless skipInvalid. One recorded already, or no longer pending (recorded
+ * by hand, its disclosure cancelled), is reported and changes nothing.
+ */
+export async function recordNoticesFromMbox(db: Db, stamp: Stamp, source: string, messages: AsyncIterable<MboxMessage | { line: number; problem: string }>, o: { channel?: string; at?: string; skipInvalid?: boolean }) {
+  const at = noticeTime(stamp, o.at);
+  const channel = noticeChannel(o.channel);
+  const read: MboxMessage[] = [];
+  const problems: InputProblem[] = [];
+  for await (const m of messages) {
+    if ('problem' in m) problems.push({ source, line: m.line, reason: m.problem });
+    else read.push(m);
+  }
+  if (problems.some((p) => p.reason.startsWith('not an mbox'))) throw new InputError(`${source} is not an mbox of notices`, problems, 'give the file consort notice export wrote');
+  return inTransaction(db, async (trx) => {
+    await syncCreditDisclosures(trx, stamp);
+    const id = await databaseId(trx);
+    const pending = new Map((await pendingNotices(trx)).map((p) => [noticeMessageId(p, id), p]));
+    const ours = new RegExp(`^<notice-\\d+-(subject|organisation-contact)-\\d+\\.${id}@consort\\.invalid>$`);
+    const recorded = await recordedMessageIds(trx, read.flatMap((m) => (m.messageId ? [m.messageId] : [])));
+    const outcomes: MboxOutcome[] = [];
+    const given = new Map<string, PendingNotice>();
+    for (const m of read) {
+      const mid = m.messageId;
+      const outcome: MboxOutcome['outcome'] = !mid ? 'no Message-ID' : given.has(mid) || recorded.has(mid) ? 'already recorded' : pending.has(mid) ? 'recorded' : ours.test(mid) ? 'no longer pending' : 'unknown';
+      if (outcome === 'recorded') given.set(mid!, pending.get(mid!)!);
+      if (outcome === 'unknown') problems.push({ source, line: m.line, field: 'Message-ID', reason: `${mid} is not a notice of this database` });
+      if (outcome === 'no Message-ID') problems.push({ source, line: m.line, field: 'Message-ID', reason: 'the message has none' });
+      outcomes.push({ line: m.line, message_id: mid, outcome });
+    }
+    if (problems.length && !o.skipInvalid) throw new InputError(`${problems.length} message${problems.length === 1 ? '' : 's'} in ${source} ${problems.length === 1 ? 'is' : 'are'} not this database's notices; nothing was recorded`, problems, 'remove them, or pass --skip-invalid to record the others');
+    if (given.size) {
+      await refuseTooEarly(trx, [...given.values()], at, o.at !== undefined);
+      await insertNotices(trx, stamp.actor, stamp.at, [...given].map(([messageId, notice]) => ({ notice, channel, at, messageId })));
+      await appendAuditEntry(trx, { ...stamp, summary: `recorded ${given.size} notices (${channel}, ${at}) from ${source}, by Message-ID` });
+    }
+    return { outcomes, problems, recorded: given.size };
+  });
+}
+
+/** What a letter needs besides the notice: the controller's settings, titles, this database's id, the template. */
+export async function noticeContext(trx: Kysely<Database>, now: string): Promise<NoticeContext> {
+  return {
+    controllerName: await getSetting(trx, 'controller-name'),
+    controllerContact: await getSetting(trx, 'controller-contact'),
+    policyUrl: await getSetting(trx, 'policy-url'),
+    now,
+    titles: await documentTitles(trx),
+    databaseId: await databaseId(trx),
+    template: (await isSet(trx, 'notice-template')) ? await getSetting(trx, 'notice-template') : null,
   };
-  const titles = new Map((await db.kysely.selectFrom('document').select(['slug', 'title']).execute()).map((d) => [d.slug, d.title]));
-  const text = renderNotice(format, pending, { ...settings, now: stamp.at, titles });
+}
+
+/** The pending notices (of one person, or everyone) as the people will read them. */
+export async function previewNotices(db: Db, stamp: Stamp, email?: string): Promise<string[]> {
+  return inTransaction(db, async (trx) => {
+    await syncCreditDisclosures(trx, stamp);
+    let pending = await pendingNotices(trx);
+    if (email) {
+      const key = emailKey(email);
+      if (!(await trx.selectFrom('person').select('id').where('email_key', '=', key).executeTakeFirst())) throw new NotFoundError(`no person with email ${email}`);
+      pending = pending.filter((p) => p.to.toLowerCase() === key);
+    }
+    const c = await noticeContext(trx, stamp.at);
+    return pending.map((n) => noticePreview(n, c));
+  });
+}
+
+/** Writes drafts of every pending notice for a mailer; recorded as an export. Notices are recorded by `notice record --from`. */
+export async function exportNoticeDrafts(db: Db, stamp: Stamp, format: NoticeFormat, sink: DataSink) {
+  const { pending, context } = await inTransaction(db, async (trx) => {
+    await syncCreditDisclosures(trx, stamp);
+    return { pending: await pendingNotices(trx), context: await noticeContext(trx, stamp.at) };
+  });
+  const text = renderNotice(format, pending, context);
   const { sha256 } = await deliverExport(db, stamp, sink, text, { kind: 'notice drafts', purpose: 'notice (P9)', audience: 'the people concerned', rowCount: pending.length });
   return { count: pending.length, sha256 };
 }

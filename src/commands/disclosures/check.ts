@@ -1,0 +1,85 @@
+import type { Command } from 'commander';
+import { CheckFailedError, UsageError } from '../../errors.js';
+import { listFormat, renderList, type Column } from '../../io/format.js';
+import type { Streams } from '../../io/output.js';
+import { action, stamp } from '../action.js';
+import type { DisclosureProblem } from '../../domain/disclosure/disclosure.check.js';
+import { PROBLEMS } from '../../domain/disclosure/disclosure.problems.js';
+
+/** The columns of tsv and csv: every fact, the full message and what clears it. */
+const COLUMNS: Column<DisclosureProblem>[] = [
+  { header: 'id', value: (p) => p.id },
+  { header: 'severity', value: (p) => p.severity },
+  { header: 'code', value: (p) => p.code },
+  { header: 'due', value: (p) => p.due_on },
+  { header: 'kind', value: (p) => p.kind },
+  { header: 'subject', value: (p) => p.subject },
+  { header: 'document', value: (p) => p.document },
+  { header: 'disclosure', value: (p) => p.disclosure },
+  { header: 'message', value: (p) => p.message },
+  { header: 'clear', value: (p) => p.clear },
+  { header: 'acknowledged', value: (p) => (p.acknowledged ? `${p.acknowledged.at} ${p.acknowledged.actor}: ${p.acknowledged.reason}` : '') },
+];
+
+/** On a terminal: the id to act on, who, and the short meaning; the rest is in tsv, csv and json. */
+const TERMINAL: Column<DisclosureProblem>[] = [
+  { header: 'id', value: (p) => p.id },
+  { header: 'subject', value: (p) => p.subject ?? p.organisation },
+  { header: 'state', value: (p) => (p.acknowledged ? 'acknowledged' : p.severity) },
+  { header: 'problem', value: (p) => p.message },
+];
+
+export function registerDisclosuresCheck(disclosures: Command, streams: Streams) {
+  disclosures
+    .command('check')
+    .option('--within <days>', 'look this many days ahead (default: the notice-days setting)')
+    .option('--strict', 'fail (exit 3) on info problems too')
+    .description('report every planned disclosure due within the window whose people were not told in time; exit 3 when an error is found')
+    .addHelpText('after', () => problemsHelp(PROBLEMS))
+    .action(
+      action<{ within?: string; strict?: boolean }>(streams, async (ctx, _args, o) => {
+        const { refreshDisclosures } = await import('../../domain/disclosure/disclosure.service.js');
+        const { checkDisclosures, failing } = await import('../../domain/disclosure/disclosure.check.js');
+        if (o.within !== undefined && !/^\d{1,5}$/.test(o.within)) throw new UsageError('--within must be a whole number of days');
+        const format = listFormat(ctx.out, ctx.format);
+        const db = await ctx.db();
+        await refreshDisclosures(db, stamp(ctx));
+        const r = await checkDisclosures(db.kysely, ctx.now().slice(0, 10), o.within === undefined ? undefined : Number(o.within));
+        if (format === 'table') {
+          // Grouped by due date, soonest first: what to do today comes first.
+          const dates = [...new Set(r.problems.map((p) => p.due_on))].sort();
+          for (const due of dates) {
+            await ctx.out.data(ctx.out.color.heading(`due ${due}`) + '\n');
+            await renderList(ctx.out, format, TERMINAL, r.problems.filter((p) => p.due_on === due));
+            await ctx.out.data('\n');
+          }
+          await ctx.out.flush();
+        } else {
+          await renderList(ctx.out, format, COLUMNS, r.problems.map(({ fingerprint: _f, ...p }) => p) as DisclosureProblem[]);
+        }
+        const fails = failing(r.problems, Boolean(o.strict));
+        const acked = r.problems.filter((p) => p.acknowledged).length;
+        const info = r.problems.filter((p) => !p.acknowledged && p.severity === 'info').length;
+        const summary = `${r.problems.length} problem${r.problems.length === 1 ? '' : 's'} due through ${r.through}: ${r.problems.length - acked - info} error${r.problems.length - acked - info === 1 ? '' : 's'}, ${info} info, ${acked} acknowledged`;
+        if (fails.length) throw new CheckFailedError(summary, 'each row says how to clear it, in full in the clear column of --format tsv; consort disclosures ack ID --reason TEXT accepts a reviewed one');
+        ctx.out.info(r.problems.length ? summary : `no problems with disclosures due through ${r.through}`);
+      }),
+    );
+}
+
+/** The problem codes, their severity and what clears each, for --help. */
+function problemsHelp(problems: Record<string, { severity: string; about: string; clear: string }>): string {
+  const width = Math.max(...Object.keys(problems).map((c) => c.length));
+  const rows = Object.entries(problems).map(([code, p]) => `  ${code.padEnd(width)}  ${p.severity.padEnd(5)}  ${p.about}\n  ${' '.repeat(width)}         clear: ${p.clear}`);
+  return `
+Problem codes (every format shows a stable id, CODE:dDISCLOSURE or CODE:SLUG:pPERSON, and the code;
+an error fails the check with exit 3, an info only with --strict; an acknowledged problem fails
+nothing until its facts change):
+${rows.join('\n')}
+
+Exit codes: 0 nothing fails; 3 problems to act on; 8 the database cannot be checked (missing, locked).
+Treat 8 as loudly as 3: a check that could not run has not passed.
+
+Example (cron, every morning at 7; mails staff whatever the exit code, except 0):
+  0 7 * * *  out=$(consort disclosures check 2>&1); rc=$?; [ $rc -eq 0 ] || printf '%s\\n' "$out" | mail -s "consort disclosures check: exit $rc" staff@example.org`;
+}

@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import { listFormat, renderList } from '../../io/format.js';
+import type { Streams } from '../../io/output.js';
+import { action, stamp } from '../action.js';
+
+export function registerDisclosuresList(disclosures: Command, streams: Streams) {
+  disclosures
+    .command('list')
+    .option('--kind <kind>', 'credit, announcement, directory or legal')
+    .option('--state <state>', 'planned, released or cancelled')
+    .option('--person <email>', "one person's disclosures")
+    .option('--document <slug>', "one document's credit disclosures")
+    .description('every disclosure with kind, subject, organisation, audience, date, state and notice state')
+    .addHelpText('after', '\nExample:\n  consort disclosures list --state planned --format csv')
+    .action(
+      action<{ kind?: string; state?: string; person?: string; document?: string }>(streams, async (ctx, _args, o) => {
+        const { listDisclosures, refreshDisclosures } = await import('../../domain/disclosure/disclosure.service.js');
+        const format = listFormat(ctx.out, ctx.format);
+        const db = await ctx.db();
+        await refreshDisclosures(db, stamp(ctx));
+        await renderList(ctx.out, format, [
+          { header: 'id', value: (d) => d.id },
+          { header: 'kind', value: (d) => d.kind },
+          { header: 'subject', value: (d) => d.email },
+          { header: 'organisation', value: (d) => d.organisation },
+          { header: 'document', value: (d) => d.document },
+          { header: 'audience', value: (d) => d.recipient ?? d.audience },
+          { header: 'due', value: (d) => d.due_on },
+          { header: 'state', value: (d) => d.state },
+          { header: 'notice', value: (d) => d.notice },
+        ], await listDisclosures(db, o));
+      }),
+    );
+}

@@ -1,0 +1,114 @@
+import type { Command } from 'commander';
+import { CheckFailedError, MailServerError, UsageError } from '../../errors.js';
+import { listFormat, renderList } from '../../io/format.js';
+import type { Streams } from '../../io/output.js';
+import { action, positiveInt, stamp } from '../action.js';
+
+interface SendOptions {
+  allPending?: boolean;
+  dryRun?: boolean;
+  limit?: number;
+  resendUncertain?: boolean;
+  retryFailed?: boolean;
+}
+
+export function registerNoticeSend(notice: Command, streams: Streams) {
+  notice
+    .command('send')
+    .argument('[email...]', "only these people's pending notices")
+    .option('--all-pending', 'every pending notice')
+    .option('--dry-run', 'connect to nothing: list what would be sent to whom')
+    .option('--limit <n>', 'send at most N notices this run', positiveInt('--limit'))
+    .option('--resend-uncertain', 'send again the notices a stopped run left uncertain (the person may get a second copy)')
+    .option('--retry-failed', 'send again the notices the server refused for good (after fixing the address)')
+    .description('send each pending notice as one email over SMTP, and record exactly what the server accepted')
+    .addHelpText(
+      'after',
+      `
+The server: consort config set smtp-url smtp://[user@]host:587 (STARTTLS required) or
+smtps://[user@]host:465; CONSORT_SMTP_URL overrides it for one run. ?tls=off is allowed for a
+server on the loopback only. The password never goes into the database: CONSORT_SMTP_PASSWORD,
+or CONSORT_SMTP_PASSWORD_FILE naming a file only its owner can read. From is controller-contact
+(with controller-name), which must be set to an address people can write to.
+
+A notice is recorded as given (channel email, the time, its Message-ID and the server's reply)
+only once the server accepted the message. A 4xx reply is tried again (CONSORT_SMTP_RETRY_MS
+between tries, 2000 by default); a 5xx marks the notice failed (disclosures check shows it as
+notice-failed). If a run stops between the server's acceptance and the record, the next run
+does not send that notice again: it reports it as uncertain, for notice record (after a look at
+the mail log) or --resend-uncertain.
+
+Output: one row per notice (state, to, disclosure, kind, message_id, reply); a summary on stderr.
+Exit 0 when all were sent; 3 when some failed, were put off, or are uncertain; 8 when the mail
+server cannot be reached (nothing recorded) or was lost during the run (the rest stay pending).
+
+Examples:
+  consort notice send --dry-run --all-pending
+  CONSORT_SMTP_PASSWORD_FILE=~/.consort-smtp consort notice send --all-pending
+  consort notice send ada@example.org`,
+    )
+    .action(
+      action<SendOptions>(streams, async (ctx, emails, o) => {
+        const { planSend, dryRunOutcomes, sendNotices } = await import('../../domain/notice/notice.send.js');
+        const list = (emails as unknown as string[][])[0] ?? [];
+        if (Boolean(o.allPending) === Boolean(list.length)) throw new UsageError(o.allPending ? 'give --all-pending or EMAILs, not both' : 'say whose notices to send', 'give EMAILs, or --all-pending for every pending notice');
+        const format = listFormat(ctx.out, ctx.format);
+        const db = await ctx.db();
+        const columns = [
+          { header: 'state', value: (r: { state: string }) => r.state },
+          { header: 'to', value: (r: { to: string }) => r.to },
+          { header: 'disclosure', value: (r: { disclosure: number }) => r.disclosure },
+          { header: 'kind', value: (r: { kind: string }) => r.kind },
+          { header: 'message id', value: (r: { message_id: string }) => r.message_id },
+          { header: 'reply', value: (r: { reply: string | null }) => r.reply },
+        ];
+        const plan = await planSend(db, stamp(ctx), { emails: list, limit: o.limit, resendUncertain: o.resendUncertain, retryFailed: o.retryFailed, dryRun: o.dryRun });
+        if (plan.interrupted) ctx.out.warn(`${plan.interrupted} notice${plan.interrupted === 1 ? ' was' : 's were'} being sent when a run stopped: uncertain, not sent again (check the mail log, then consort notice record, or --resend-uncertain)`);
+        if (o.dryRun) {
+          if (plan.fromProblem) ctx.out.warn(`${plan.fromProblem}; a real run refuses until it is set`);
+          const rows = dryRunOutcomes(plan);
+          await renderList(ctx.out, format, columns, rows);
+          ctx.out.info(`would send ${plan.toSend.length}${plan.held.length ? `, holding back ${plan.held.length} (uncertain or failed)` : ''}; nothing was sent`);
+          return;
+        }
+        if (!plan.toSend.length && !plan.held.length) {
+          ctx.out.info('no pending notices to send');
+          return;
+        }
+        const { resolveSmtpTarget, smtpMailer } = await import('../../io/smtp.js');
+        const { getSetting } = await import('../../domain/settings/settings.service.js');
+        const { target, shown } = resolveSmtpTarget(ctx.streams.env, await getSetting(db.kysely, 'smtp-url'));
+        const retry = retryBase(ctx.streams.env.CONSORT_SMTP_RETRY_MS);
+        const mailer = await smtpMailer(target, shown);
+        let report;
+        if (plan.toSend.length) await mailer.verify();
+        const { startProgress } = await import('../../io/progress.js');
+        const progress = await startProgress(ctx.out, 'sending', plan.toSend.length);
+        try {
+          report = await sendNotices(db, stamp(ctx), mailer, plan, {
+            now: () => ctx.now(),
+            sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+            retryDelays: [retry, 3 * retry],
+            advance: () => progress.advance(1),
+            destination: shown,
+          });
+        } finally {
+          progress.stop();
+          mailer.close();
+        }
+        await renderList(ctx.out, format, columns, report.outcomes);
+        const held = report.outcomes.filter((r) => r.state.startsWith('held')).length;
+        ctx.out.info(`sent ${report.sent}, failed ${report.failed}, uncertain ${report.uncertain}${report.deferred ? `, put off ${report.deferred}` : ''}${held ? ` (${held} held back from earlier runs)` : ''}`);
+        if (report.stopped) throw new MailServerError(report.stopped, 'the rest are still pending: run consort notice send again once the server is back');
+        const unsent = report.outcomes.filter((r) => r.state !== 'sent').length;
+        if (unsent) throw new CheckFailedError(`${unsent} notice${unsent === 1 ? ' was' : 's were'} not sent`, 'see consort disclosures check for what to do with each');
+      }),
+    );
+}
+
+/** CONSORT_SMTP_RETRY_MS: the first wait before a message is tried again (milliseconds). */
+function retryBase(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 2000;
+  if (!/^\d{1,7}$/.test(raw.trim())) throw new UsageError(`CONSORT_SMTP_RETRY_MS is not a number of milliseconds: '${raw}'`, 'e.g. CONSORT_SMTP_RETRY_MS=5000');
+  return Number(raw);
+}

@@ -1,0 +1,157 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database, DeliveryState } from '../../db/schema/index.js';
+import { selectDisclosures, toDisclosureRow, type DisclosureRow } from '../disclosure/disclosure.repo.js';
+import { addDays } from '../time.js';
+import { getSetting } from '../settings/settings.service.js';
+
+/** One notice still to give: who must be told of which disclosure, by when. */
+export interface PendingNotice {
+  to: string;
+  name: string;
+  personId: number;
+  role: 'subject' | 'organisation-contact';
+  disclosure: number;
+  kind: string;
+  audience: string;
+  recipient: string | null;
+  document: string | null;
+  organisation: string | null;
+  due_on: string;
+  inform_by: string;
+  released: boolean;
+  facts: Record<string, unknown>;
+}
+
+/** Planned disclosures, and lawful ones already made, whose people have not been told (P9). */
+export async function pendingNotices(trx: Kysely<Database>): Promise<PendingNotice[]> {
+  const days = Number(await getSetting(trx, 'notice-days'));
+  const rows = [
+    ...(await selectDisclosures(trx).where('x.state', '=', 'planned').execute()),
+    ...(await selectDisclosures(trx).where('x.kind', '=', 'legal').where('x.state', '=', 'released').where('x.no_notice_reason', 'is', null).execute()),
+  ].map(toDisclosureRow);
+  const names = new Map<number, string>();
+  const nameOf = async (id: number) => {
+    if (!names.has(id)) names.set(id, (await trx.selectFrom('person').select('name').where('id', '=', id).executeTakeFirstOrThrow()).name);
+    return names.get(id)!;
+  };
+  const pending: PendingNotice[] = [];
+  const base = (d: DisclosureRow) => ({
+    disclosure: d.id, kind: d.kind, audience: d.audience, recipient: d.recipient, document: d.document, organisation: d.organisation, due_on: d.due_on,
+    inform_by: d.kind === 'legal' ? d.due_on : addDays(d.due_on, -days), released: d.state === 'released', facts: JSON.parse(d.facts) as Record<string, unknown>,
+  });
+  for (const d of rows) {
+    if (d.person_id !== null && !d.subject_noticed_at) pending.push({ ...base(d), to: d.email!, name: d.name!, personId: d.person_id, role: 'subject' });
+    if (d.person_id === null && d.contact_id !== null && !d.contact_noticed_at) pending.push({ ...base(d), to: d.contact_email!, name: await nameOf(d.contact_id), personId: d.contact_id, role: 'organisation-contact' });
+  }
+  return pending;
+}
+
+/**
+ * This database's own random id, made the first time a notice needs it: part of every notice's
+ * Message-ID. Kept in settings (not a setting anyone sets), so a copy of the database keeps it.
+ */
+export async function databaseId(trx: Kysely<Database>): Promise<string> {
+  const row = await trx.selectFrom('settings').select('value').where('key', '=', 'database-id').executeTakeFirst();
+  if (row) return row.value;
+  const id = randomBytes(6).toString('hex');
+  await trx.insertInto('settings').values({ key: 'database-id', value: id }).execute();
+  return id;
+}
+
+/** A notice as given: by hand, from an mbox, or sent (with its Message-ID and the server's reply). */
+export interface GivenNotice {
+  notice: PendingNotice;
+  channel: string;
+  at: string;
+  messageId?: string | null;
+  reply?: string | null;
+}
+
+/**
+ * Writes given notices. An announcement has no fixed date: one told late waits until
+ * notice-days after its notice, so the person still has the time the notice promised.
+ */
+export async function insertNotices(trx: Kysely<Database>, actor: string, recordedAt: string, given: GivenNotice[]): Promise<void> {
+  const days = Number(await getSetting(trx, 'notice-days'));
+  for (const g of given) {
+    const p = g.notice;
+    await trx.insertInto('notice').values({ disclosure_id: p.disclosure, person_id: p.personId, role: p.role, channel: g.channel, at: g.at, actor, recorded_at: recordedAt, message_id: g.messageId ?? null, reply: g.reply ?? null }).execute();
+    const earliest = addDays(g.at, days);
+    if (p.kind === 'announcement' && !p.released && p.due_on < earliest) await trx.updateTable('disclosure').set({ due_on: earliest }).where('id', '=', p.disclosure).execute();
+  }
+}
+
+/** Which of these Message-IDs already stand on a recorded notice. */
+export async function recordedMessageIds(trx: Kysely<Database>, ids: string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await trx.selectFrom('notice').select('message_id').where('message_id', 'in', ids.slice(i, i + 500)).execute();
+    for (const r of rows) found.add(r.message_id!);
+  }
+  return found;
+}
+
+/** What notice send knows of a message. */
+export interface Delivery {
+  message_id: string;
+  disclosure_id: number;
+  person_id: number;
+  address: string;
+  state: DeliveryState;
+  attempts: number;
+  reason: string | null;
+  updated_at: string;
+}
+
+/** The delivery records of messages, by Message-ID. */
+export async function deliveriesOf(trx: Kysely<Database>, ids: string[]): Promise<Map<string, Delivery>> {
+  const found = new Map<string, Delivery>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await trx.selectFrom('notice_delivery').select(['message_id', 'disclosure_id', 'person_id', 'address', 'state', 'attempts', 'reason', 'updated_at']).where('message_id', 'in', ids.slice(i, i + 500)).execute();
+    for (const r of rows) found.set(r.message_id, { ...r, disclosure_id: Number(r.disclosure_id), person_id: Number(r.person_id), attempts: Number(r.attempts) });
+  }
+  return found;
+}
+
+/** Deliveries still to be settled by a person: failed or uncertain, of notices not yet given. */
+export async function unsettledDeliveries(db: Kysely<Database>): Promise<Delivery[]> {
+  const rows = await db
+    .selectFrom('notice_delivery as d')
+    .select(['d.message_id', 'd.disclosure_id', 'd.person_id', 'd.address', 'd.state', 'd.attempts', 'd.reason', 'd.updated_at'])
+    .where('d.state', 'in', ['failed', 'uncertain'])
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('notice as n').select('n.id').whereRef('n.disclosure_id', '=', 'd.disclosure_id').whereRef('n.person_id', '=', 'd.person_id'))))
+    .execute();
+  return rows.map((r) => ({ ...r, disclosure_id: Number(r.disclosure_id), person_id: Number(r.person_id), attempts: Number(r.attempts) }));
+}
+
+/**
+ * Every message left `sending` by a run that did not finish becomes `uncertain`: the server may
+ * have accepted it. Returns how many.
+ */
+export async function markInterruptedUncertain(trx: Kysely<Database>, at: string): Promise<number> {
+  const r = await trx.updateTable('notice_delivery').set({ state: 'uncertain', reason: 'the run that sent it stopped before the server answered', updated_at: at }).where('state', '=', 'sending').executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+/** Marks a message as being sent (a new record, or the next attempt of one). */
+export async function markSending(trx: Kysely<Database>, m: { messageId: string; notice: PendingNotice; at: string }): Promise<void> {
+  const n = m.notice;
+  const updated = await trx
+    .updateTable('notice_delivery')
+    .set((eb) => ({ state: 'sending', attempts: eb('attempts', '+', 1), address: n.to, reason: null, updated_at: m.at }))
+    .where('message_id', '=', m.messageId)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows)) return;
+  await trx.insertInto('notice_delivery').values({ message_id: m.messageId, disclosure_id: n.disclosure, person_id: n.personId, role: n.role, address: n.to, state: 'sending', attempts: 1, reason: null, started_at: m.at, updated_at: m.at }).execute();
+}
+
+/** Settles a message's delivery record. */
+export async function settleDelivery(trx: Kysely<Database>, messageId: string, state: Exclude<DeliveryState, 'sending'>, reason: string | null, at: string): Promise<void> {
+  await trx.updateTable('notice_delivery').set({ state, reason, updated_at: at }).where('message_id', '=', messageId).execute();
+}
+
+/** Titles of documents by slug, for letters. */
+export async function documentTitles(db: Kysely<Database>): Promise<Map<string, string>> {
+  return new Map((await db.selectFrom('document').select(['slug', 'title']).execute()).map((d) => [d.slug, d.title]));
+}

@@ -17,6 +17,10 @@ export interface GlobalOptions {
   actor?: string;
   quiet?: boolean;
   verbose?: boolean;
+  /** --wide: terminal tables show every value whole. */
+  wide?: boolean;
+  /** false for --no-pager. */
+  pager?: boolean;
 }
 
 /** Where the database lives: --db, else CONSORT_DB, else $XDG_DATA_HOME/consort/consort.db; a postgres:// URL selects PostgreSQL. */
@@ -52,7 +56,7 @@ export class Context {
     /** The command as typed, e.g. `member add`, for the audit log. */
     public command = '',
   ) {
-    this.out = new Output(streams, { color: options.color, quiet: options.quiet, verbose: options.verbose });
+    this.out = new Output(streams, { color: options.color, quiet: options.quiet, verbose: options.verbose, wide: options.wide, pager: options.pager, now: () => this.now() });
     this.target = resolveDbTarget(options.db, streams.env);
     const now = streams.env.CONSORT_NOW;
     if (now) {

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { Context } from '../context.js';
-import { classifyError } from '../errors.js';
+import { classifyError, UsageError } from '../errors.js';
+import { parseTimeFilter } from '../domain/time.js';
 import type { Stamp } from '../domain/audit/audit.service.js';
 import type { Streams } from '../io/output.js';
 
@@ -34,10 +35,26 @@ export function action<O = Record<string, any>>(streams: Streams, handler: (ctx:
       // Name the database in SQLite's errors; main turns the typed error into its exit code.
       throw classifyError(err, ctx.dbPath) ?? err;
     } finally {
-      await ctx.close();
+      // The pager first: the error (if any) is printed after the person has left it.
+      try {
+        await ctx.out.close();
+      } finally {
+        await ctx.close();
+      }
     }
   };
 }
+
+/** Parses a --since/--until value (ISO, or relative to the command's clock: yesterday, 7d, 2 weeks ago); a bad one is a usage error. */
+export function timeFlag(ctx: Context, flag: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const t = parseTimeFilter(value, ctx.now(), ctx.streams.env.TZ);
+  if (!t) throw new UsageError(`${flag} is not a time: '${value}'`, `e.g. ${flag} 2026-01-31, ${flag} 2026-01-31T09:00Z, ${flag} yesterday, ${flag} 7d, ${flag} '2 weeks ago'`);
+  return t;
+}
+
+/** Help for a --since/--until option. */
+export const TIME_FLAG_HELP = 'ISO 8601 (a date is UTC midnight), or today, yesterday, 7d, 3h, 2 weeks ago';
 
 /** Parses a positive whole number option. */
 export function positiveInt(flag: string) {

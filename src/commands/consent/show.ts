@@ -46,9 +46,9 @@ export function registerConsentShow(consent: Command, streams: Streams) {
           { header: 'state', value: (c) => (c.state === 'grant' ? 'granted' : 'withdrawn') },
           { header: 'since', value: (c) => c.since },
           { header: 'basis', value: (c) => c.basis },
-        ], r.current);
+        ], r.current, { empty: 'no consents' });
         await ctx.out.data('\n' + ctx.out.color.bold('History') + '\n');
-        await renderList(ctx.out, format, history, r.history);
+        await renderList(ctx.out, format, history, r.history, { empty: 'no consent events' });
       }),
     );
 }

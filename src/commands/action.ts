@@ -56,6 +56,19 @@ export function timeFlag(ctx: Context, flag: string, value: string | undefined):
 /** Help for a --since/--until option. */
 export const TIME_FLAG_HELP = 'ISO 8601 (a date is UTC midnight), or today, yesterday, 7d, 3h, 2 weeks ago';
 
+/**
+ * The email of the person a command's argument names: an email, or `#ID` (as audit entries
+ * show); `raw` opens the database without the query builder, for the start-up-bound reads.
+ */
+export async function personArg(ctx: Context, ref: string, opts: { raw?: boolean } = {}): Promise<string> {
+  if (!ref.trim().startsWith('#')) return ref;
+  const { personEmail } = await import('../domain/member/member.repo.js');
+  return personEmail(await ctx.db(opts), ref);
+}
+
+/** Help for an argument that names a person. */
+export const PERSON_ARG_HELP = 'the person: email (any case) or #ID (as audit entries show)';
+
 /** Parses a positive whole number option. */
 export function positiveInt(flag: string) {
   return (v: string): number => {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { listFormat, renderList } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
 import { safeJson } from '../../io/sanitize.js';
-import { action, positiveInt, TIME_FLAG_HELP, timeFlag } from '../action.js';
+import { action, personArg, positiveInt, TIME_FLAG_HELP, timeFlag } from '../action.js';
 import type { ActivityFilter } from '../../domain/activity/activity.repo.js';
 
 type Flags = ActivityFilter;
@@ -10,7 +10,7 @@ type Flags = ActivityFilter;
 export function registerActivityList(activity: Command, streams: Streams) {
   activity
     .command('list')
-    .option('--member <email>', "one member's activity")
+    .option('--member <person>', "one member's activity (email or #ID)")
     .option('--document <slug>', 'activity on one document')
     .option('--action <action>', 'one kind of action')
     .option('--since <time>', `at or after TIME: ${TIME_FLAG_HELP}`)
@@ -22,7 +22,7 @@ export function registerActivityList(activity: Command, streams: Streams) {
       action<Flags>(streams, async (ctx, _args, o) => {
         const { listActivity } = await import('../../domain/activity/activity.service.js');
         const format = listFormat(ctx.out, ctx.format);
-        const rows = await listActivity(await ctx.db(), { ...o, since: timeFlag(ctx, '--since', o.since), until: timeFlag(ctx, '--until', o.until) });
+        const rows = await listActivity(await ctx.db(), { ...o, member: o.member === undefined ? undefined : await personArg(ctx, o.member), since: timeFlag(ctx, '--since', o.since), until: timeFlag(ctx, '--until', o.until) });
         await renderList(ctx.out, format, [
           { header: 'at', value: (r) => r.at },
           { header: 'email', value: (r) => r.email },

@@ -151,6 +151,20 @@ export class Context {
     return input({ message, validate: validate ?? ((v) => (v.trim() ? true : 'required')) }, { input: this.streams.stdin, output: this.streams.stdout });
   }
 
+  /** One of a few choices, on a terminal (callers ask only when canPrompt). */
+  async choose<V extends string>(message: string, choices: Array<{ name: string; value: V }>, fallback: V): Promise<V> {
+    if (!this.canPrompt) return fallback;
+    const { select } = await import('@inquirer/prompts');
+    return select({ message, choices, default: fallback }, { input: this.streams.stdin, output: this.streams.stdout });
+  }
+
+  /** A yes or no question on a terminal, whatever --yes says (it is a value, not a confirmation); else the default. */
+  async yesNo(message: string, fallback: boolean): Promise<boolean> {
+    if (!this.canPrompt) return fallback;
+    const { confirm } = await import('@inquirer/prompts');
+    return confirm({ message, default: fallback }, { input: this.streams.stdin, output: this.streams.stdout });
+  }
+
   /** Confirmation for a destructive step: --yes, or a yes on a terminal; elsewhere a usage error. */
   async confirm(message: string): Promise<boolean> {
     if (this.options.yes) return true;

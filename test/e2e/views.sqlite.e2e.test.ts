@@ -182,3 +182,66 @@ describe('the pager', () => {
     expect(r.screen.indexOf('active participants')).toBeGreaterThan(r.screen.indexOf('PAGER-END'));
   });
 });
+
+describe('interactive member add', () => {
+  const hasTmux = spawnSync('tmux', ['-V'], { encoding: 'utf8' }).status === 0;
+  /** Reports itself skipped where there is no tmux to type into a terminal. */
+  const tmuxTest = hasTmux ? test : test.skip;
+  const socket = `consort-views-${process.pid}`;
+  const tmux = (...args: string[]) => spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+  afterAll(() => {
+    if (hasTmux) tmux('kill-server');
+  });
+
+  async function waitFor(text: string): Promise<string> {
+    for (let i = 0; i < 100; i++) {
+      const screen = tmux('capture-pane', '-p').stdout;
+      if (screen.includes(text)) return screen;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`the terminal never showed ${JSON.stringify(text)}:\n${tmux('capture-pane', '-p').stdout}`);
+  }
+
+  tmuxTest('asks status, organisation (a choice) and newsletter, shows a summary, writes only when confirmed', async () => {
+    const path = join(tempDir(), 'i.db');
+    const env = { CONSORT_NOW: '2026-03-01T10:00:00Z' };
+    await consort(['init', '--db', path], { env });
+    await consort(['org', 'add', 'Example University', '--db', path], { env });
+    const run = (marker: string) =>
+      tmux('new-session', '-d', '-x', '100', '-y', '40', `env CONSORT_NOW=${env.CONSORT_NOW} TZ=UTC ${quote(process.execPath)} ${quote(BIN)} member add --no-pager --db ${quote(path)}; echo "${marker} $?"; sleep 60`);
+    run('DONE');
+    await waitFor('Name');
+    tmux('send-keys', 'Zoë Test', 'Enter');
+    await waitFor('Email');
+    tmux('send-keys', 'zoe@example.org', 'Enter');
+    await waitFor('Status');
+    tmux('send-keys', 'Enter');
+    await waitFor('Organisation');
+    tmux('send-keys', 'Down', 'Enter');
+    await waitFor('Newsletter');
+    tmux('send-keys', 'y', 'Enter');
+    const summary = await waitFor('Add this person?');
+    expect(summary).toMatch(/organisation {2}Example University/);
+    expect(summary).toMatch(/newsletter {4}yes/);
+    tmux('send-keys', 'Enter');
+    expect(await waitFor('DONE')).toMatch(/DONE 0/);
+    const added = JSON.parse((await consort(['member', 'show', 'zoe@example.org', '--db', path], { env })).stdout);
+    expect(added).toMatchObject({ name: 'Zoë Test', status: 'contact', organisation: 'Example University', consents: [{ purpose: 'newsletter', state: 'grant' }] });
+    tmux('kill-server');
+
+    // Declined at the summary: nothing is written.
+    run('AGAIN');
+    await waitFor('Name');
+    tmux('send-keys', 'Alan', 'Enter');
+    await waitFor('Email');
+    tmux('send-keys', 'alan@example.org', 'Enter');
+    await waitFor('Status');
+    tmux('send-keys', 'Down', 'Enter');
+    await waitFor('Organisation');
+    tmux('send-keys', 'Enter');
+    await waitFor('Add this person?');
+    tmux('send-keys', 'n', 'Enter');
+    expect(await waitFor('AGAIN')).toMatch(/not added[\s\S]*AGAIN 0/);
+    expect((await consort(['member', 'show', 'alan@example.org', '--db', path], { env })).code).toBe(5);
+  });
+});

@@ -17,6 +17,8 @@ export function registerMemberReport(member: Command, streams: Streams) {
         const { reportText } = await import('../../domain/member/member.render.js');
         const format = pickFormat(ctx.format, ['json', 'text'] as const, ctx.out.stdoutIsTTY ? 'text' : 'json');
         const r = await personReport(await ctx.db(), stamp(ctx), await personArg(ctx, email!), { full: o.full });
+        // A report runs to pages: on a terminal it goes through the pager, as git log does.
+        ctx.out.page();
         await ctx.out.data(format === 'json' ? safeJson(r, 2) + '\n' : sanitizeForTerminal(reportText(r)) + '\n');
       }),
     );

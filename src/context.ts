@@ -17,6 +17,10 @@ export interface GlobalOptions {
   actor?: string;
   quiet?: boolean;
   verbose?: boolean;
+  /** --wide: terminal tables show every value whole. */
+  wide?: boolean;
+  /** false for --no-pager. */
+  pager?: boolean;
 }
 
 /** Where the database lives: --db, else CONSORT_DB, else $XDG_DATA_HOME/consort/consort.db; a postgres:// URL selects PostgreSQL. */
@@ -52,7 +56,7 @@ export class Context {
     /** The command as typed, e.g. `member add`, for the audit log. */
     public command = '',
   ) {
-    this.out = new Output(streams, { color: options.color, quiet: options.quiet, verbose: options.verbose });
+    this.out = new Output(streams, { color: options.color, quiet: options.quiet, verbose: options.verbose, wide: options.wide, pager: options.pager, now: () => this.now() });
     this.target = resolveDbTarget(options.db, streams.env);
     const now = streams.env.CONSORT_NOW;
     if (now) {
@@ -145,6 +149,20 @@ export class Context {
     if (!this.canPrompt) throw new UsageError(`missing ${flag}`, `pass ${flag}; consort only prompts on a terminal`);
     const { input } = await import('@inquirer/prompts');
     return input({ message, validate: validate ?? ((v) => (v.trim() ? true : 'required')) }, { input: this.streams.stdin, output: this.streams.stdout });
+  }
+
+  /** One of a few choices, on a terminal (callers ask only when canPrompt). */
+  async choose<V extends string>(message: string, choices: Array<{ name: string; value: V }>, fallback: V): Promise<V> {
+    if (!this.canPrompt) return fallback;
+    const { select } = await import('@inquirer/prompts');
+    return select({ message, choices, default: fallback }, { input: this.streams.stdin, output: this.streams.stdout });
+  }
+
+  /** A yes or no question on a terminal, whatever --yes says (it is a value, not a confirmation); else the default. */
+  async yesNo(message: string, fallback: boolean): Promise<boolean> {
+    if (!this.canPrompt) return fallback;
+    const { confirm } = await import('@inquirer/prompts');
+    return confirm({ message, default: fallback }, { input: this.streams.stdin, output: this.streams.stdout });
   }
 
   /** Confirmation for a destructive step: --yes, or a yes on a terminal; elsewhere a usage error. */

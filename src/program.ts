@@ -41,6 +41,9 @@ Environment:
   CONSORT_BUSY_TIMEOUT_MS  how long to wait for a lock held by another process (5000)
   XDG_DATA_HOME  where the default database lives (default ~/.local/share)
   NO_COLOR       disable colour; FORCE_COLOR forces it
+  CONSORT_PAGER  pager for terminal output (else PAGER, else less -FRX; empty or cat: none)
+  COLUMNS        terminal width when the terminal does not say
+  TZ             time zone of the times terminal views show (machine formats stay UTC)
 `;
 
 type Register = (program: Command, streams: Streams) => void;
@@ -96,6 +99,8 @@ export function buildProgram(streams: Streams, argv: readonly string[]): Command
     .option('--no-input', 'never prompt; a missing value is a usage error')
     .option('--yes', 'confirm destructive commands without asking')
     .option('--actor <name>', 'who is acting, for the audit log (else CONSORT_ACTOR, else the OS user)')
+    .option('--wide', 'terminal tables: every value whole, none shortened with …')
+    .option('--no-pager', 'never page output (else a terminal pages through CONSORT_PAGER, PAGER or less -FRX)')
     .option('-q, --quiet', 'no messages on stderr except errors and warnings')
     .option('-v, --verbose', 'more detail on stderr, with stack traces on errors')
     .showSuggestionAfterError(true)

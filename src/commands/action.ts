@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { Context } from '../context.js';
-import { classifyError } from '../errors.js';
+import { classifyError, UsageError } from '../errors.js';
+import { parseTimeFilter } from '../domain/time.js';
 import type { Stamp } from '../domain/audit/audit.service.js';
 import type { Streams } from '../io/output.js';
 
@@ -34,10 +35,39 @@ export function action<O = Record<string, any>>(streams: Streams, handler: (ctx:
       // Name the database in SQLite's errors; main turns the typed error into its exit code.
       throw classifyError(err, ctx.dbPath) ?? err;
     } finally {
-      await ctx.close();
+      // The pager first: the error (if any) is printed after the person has left it.
+      try {
+        await ctx.out.close();
+      } finally {
+        await ctx.close();
+      }
     }
   };
 }
+
+/** Parses a --since/--until value (ISO, or relative to the command's clock: yesterday, 7d, 2 weeks ago); a bad one is a usage error. */
+export function timeFlag(ctx: Context, flag: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const t = parseTimeFilter(value, ctx.now(), ctx.streams.env.TZ);
+  if (!t) throw new UsageError(`${flag} is not a time: '${value}'`, `e.g. ${flag} 2026-01-31, ${flag} 2026-01-31T09:00Z, ${flag} yesterday, ${flag} 7d, ${flag} '2 weeks ago'`);
+  return t;
+}
+
+/** Help for a --since/--until option. */
+export const TIME_FLAG_HELP = 'ISO 8601 (a date is UTC midnight), or today, yesterday, 7d, 3h, 2 weeks ago';
+
+/**
+ * The email of the person a command's argument names: an email, or `#ID` (as audit entries
+ * show); `raw` opens the database without the query builder, for the start-up-bound reads.
+ */
+export async function personArg(ctx: Context, ref: string, opts: { raw?: boolean } = {}): Promise<string> {
+  if (!ref.trim().startsWith('#')) return ref;
+  const { personEmail } = await import('../domain/member/member.repo.js');
+  return personEmail(await ctx.db(opts), ref);
+}
+
+/** Help for an argument that names a person. */
+export const PERSON_ARG_HELP = 'the person: email (any case) or #ID (as audit entries show)';
 
 /** Parses a positive whole number option. */
 export function positiveInt(flag: string) {

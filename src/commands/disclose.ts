@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import type { Streams } from '../io/output.js';
 import { OUTPUT_OPTION_HELP, outputSink } from '../io/sink.js';
-import { action, stamp } from './action.js';
+import { action, PERSON_ARG_HELP, personArg, stamp } from './action.js';
 
 export function registerDisclose(program: Command, streams: Streams) {
   program
     .command('disclose')
-    .argument('<email>', 'the person')
+    .argument('<person>', PERSON_ARG_HELP)
     .option('--to <recipient>', 'who receives the data')
     .option('--legal-basis <text>', 'the law or order that mandates it (required: P2)')
     .option('--no-notice-reason <text>', 'why the person is not told (e.g. the order forbids it); else a notice is pending')
@@ -19,7 +19,7 @@ export function registerDisclose(program: Command, streams: Streams) {
         const db = await ctx.db();
         const sink = await outputSink(ctx.out, o.output);
         const reason = typeof o.noticeReason === 'string' ? o.noticeReason : undefined;
-        const r = await disclose(db, stamp(ctx), { email: email!, to: o.to, legalBasis: o.legalBasis, noNoticeReason: reason }, sink);
+        const r = await disclose(db, stamp(ctx), { email: await personArg(ctx, email!), to: o.to, legalBasis: o.legalBasis, noNoticeReason: reason }, sink);
         ctx.out.info(`recorded lawful disclosure #${r.disclosure}${r.noticePending ? '; a notice to the person is pending (consort notice pending)' : ''}`);
       }),
     );

@@ -34,7 +34,7 @@ export function registerPolicy(program: Command, streams: Streams) {
           { header: 'document', value: (s) => s.document },
           { header: 'since', value: (s) => s.since },
           { header: 'given under', value: (s) => s.version },
-        ], r.stale);
+        ], r.stale, { empty: 'no consents given under an older version' });
       }),
     );
 }

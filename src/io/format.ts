@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import { UsageError } from '../errors.js';
+import { humanTime } from '../domain/time.js';
 import { csvLine } from './csv.js';
 import type { Output } from './output.js';
 import { safeJson, sanitizeForTerminal, sanitizeInline } from './sanitize.js';
@@ -8,11 +8,30 @@ import { tsvLine } from './tsv.js';
 export const LIST_FORMATS = ['table', 'tsv', 'csv', 'json', 'ndjson'] as const;
 export type ListFormat = (typeof LIST_FORMATS)[number];
 
-/** A column of a list: its header and how to read it from a record. */
+/**
+ * How a terminal table treats a column: `fixed` values (an email, id, code, slug, status, date,
+ * time) are never broken or shortened; `text` (a name, title, message) is shortened with `…`.
+ */
+export type ColumnKind = 'fixed' | 'text';
+
+/** A column of a list: its header, how to read it from a record, and how it fits a terminal. */
 export interface Column<T> {
   header: string;
   value: (row: T) => string | number | boolean | null | undefined;
+  /** Unset: `text` for the headers of free text (name, title, message, facts, …), else `fixed`. */
+  kind?: ColumnKind;
 }
+
+/** Headers whose columns hold free text when a column does not say its kind. */
+const TEXT_HEADERS = new Set(['name', 'title', 'organisation', 'organization', 'message', 'facts', 'summary', 'about', 'detail', 'evidence', 'why not', 'audience', 'reason', 'description']);
+
+/** A column's kind, said or inferred from its header. */
+export function columnKind(c: Column<unknown>): ColumnKind {
+  return c.kind ?? (TEXT_HEADERS.has(c.header) ? 'text' : 'fixed');
+}
+
+/** States a terminal shows in the alert colour. */
+const ALERT_STATES = new Set(['withdrawn', 'overdue', 'not informed', 'too late']);
 
 /** Checks --format against the formats a command supports; undefined falls back to `fallback`. */
 export function pickFormat<F extends string>(given: string | undefined, allowed: readonly F[], fallback: F): F {
@@ -28,13 +47,18 @@ export function listFormat(out: Output, given: string | undefined): ListFormat {
   return pickFormat(given, LIST_FORMATS, out.stdoutIsTTY ? 'table' : 'tsv');
 }
 
+/** What an empty list says on a terminal (on stderr) unless the command names it. */
+const NOTHING = 'nothing to list';
+
 /**
  * Prints records in a list format. JSON and NDJSON print the records themselves
- * (the documented objects); the other formats print the columns.
+ * (the documented objects); the other formats print the columns. On a terminal, an empty
+ * table says `empty` on stderr, and the output goes through the pager.
  */
-export async function renderList<T>(out: Output, format: ListFormat, columns: Column<T>[], rows: Iterable<T> | AsyncIterable<T>): Promise<number> {
+export async function renderList<T>(out: Output, format: ListFormat, columns: Column<T>[], rows: Iterable<T> | AsyncIterable<T>, opts: { empty?: string } = {}): Promise<number> {
   let count = 0;
   const tty = out.stdoutIsTTY;
+  out.page();
   if (format === 'json') {
     await out.data('[');
     for await (const row of rows) await out.data((count++ ? ',\n' : '\n') + safeJson(row));
@@ -54,48 +78,33 @@ export async function renderList<T>(out: Output, format: ListFormat, columns: Co
     }
   } else {
     const cells: string[][] = [];
+    const now = out.now();
+    const tz = out.streams.env.TZ;
     for await (const row of rows) {
       count++;
-      cells.push(columns.map((c) => { const v = c.value(row); return v === null || v === undefined ? '' : sanitizeInline(String(v)); }));
+      cells.push(columns.map((c) => { const v = c.value(row); return v === null || v === undefined ? '' : humanTimes(sanitizeInline(String(v)), now, tz); }));
     }
-    if (count) await out.data(drawTable(out, columns.map((c) => c.header), cells) + '\n');
+    if (count) {
+      const { drawTable } = await import('./table.js');
+      const c = out.color;
+      const table = drawTable(columns.map((col) => col.header), cells, columns.map((col) => columnKind(col as Column<unknown>)), {
+        width: out.width,
+        header: c.level ? c.bold : undefined,
+        cell: c.level ? (_i, text) => (ALERT_STATES.has(text) ? c.alert(text) : text) : undefined,
+      });
+      await out.data(table + '\n');
+    } else if (tty) out.info(opts.empty ?? NOTHING);
   }
   await out.flush();
   return count;
 }
 
-/** Column widths that fit the terminal: the widest columns give way first (water-filling). */
-export function fitWidths(natural: number[], budget: number): number[] {
-  const total = (cap: number) => natural.reduce((sum, w) => sum + Math.min(w, cap), 0);
-  let cap = Math.max(0, ...natural);
-  while (cap > 8 && total(cap) > budget) cap--;
-  return natural.map((w) => Math.min(w, cap));
+/** Every UTC time in a terminal view's text, local and short (or relative for the last day). */
+export function humanTimes(text: string, now: string, tz: string | undefined): string {
+  return text.includes('T') ? text.replace(INSTANTS, (t) => humanTime(t, now, tz)) : text;
 }
 
-/** A table for people: no row separators, wrapped to the terminal's width, plain when colour is off. */
-function drawTable(out: Output, headers: string[], cells: string[][]): string {
-  const require = createRequire(import.meta.url);
-  const Table = require('cli-table3') as typeof import('cli-table3');
-  const natural = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
-  const columns = (out.streams.stdout as { columns?: number }).columns ?? (out.stdoutIsTTY ? 80 : Infinity);
-  const widths = fitWidths(natural, columns - (3 * headers.length + 1));
-  const plain = out.color.level === 0;
-  const table = new Table({
-    head: headers,
-    // Colours through cli-table3's own style, applied after layout so escape codes never count as width.
-    style: plain ? { head: [], border: [] } : { head: ['bold'], border: ['grey'] },
-    colWidths: widths.map((w) => w + 2),
-    wordWrap: true,
-    wrapOnWordBoundary: false,
-    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
-  });
-  table.push(...cells);
-  // Rows go without separators; the header keeps its rule, drawn from the top border.
-  const lines = table.toString().split('\n');
-  const headerHeight = Math.max(...headers.map((h, i) => Math.ceil(h.length / Math.max(1, widths[i]!))));
-  lines.splice(1 + headerHeight, 0, lines[0]!.replace('┌', '├').replace(/┬/g, '┼').replace('┐', '┤'));
-  return lines.join('\n');
-}
+const INSTANTS = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z\b/g;
 
 /** Prints one record: as JSON, or as aligned `field  value` lines for people. */
 export async function renderRecord(out: Output, format: string | undefined, record: object, fields?: Array<[string, unknown]>): Promise<void> {
@@ -109,9 +118,10 @@ export async function renderRecord(out: Output, format: string | undefined, reco
     return out.flush();
   }
   const width = Math.max(...pairs.map(([k]) => k.length));
+  const now = out.now();
   for (const [k, v] of pairs) {
     const text = v === null || v === undefined ? '' : typeof v === 'object' ? safeJson(v) : String(v);
-    await out.data(`${out.color.bold(k.padEnd(width))}  ${sanitizeInline(text)}\n`);
+    await out.data(`${out.color.bold(k.padEnd(width))}  ${humanTimes(sanitizeInline(text), now, out.streams.env.TZ)}\n`);
   }
   await out.flush();
 }

@@ -209,13 +209,28 @@ export interface InputRecord {
 }
 
 /**
+ * The columns (CSV) or keys (NDJSON) an import reads. `aliases` are other names of known ones
+ * (organisation for organization); `ignored` are the read-only ones the matching list writes
+ * (created, id), so that what consort writes, consort reads back.
+ */
+export interface ImportColumns {
+  known: readonly string[];
+  required: readonly string[];
+  aliases?: Readonly<Record<string, string>>;
+  ignored?: readonly string[];
+}
+
+/**
  * Reads NDJSON objects, one a line; blank lines are skipped. NDJSON has no header to check, so
  * its keys are checked line by line, as CSV's columns are at the header: a key that is not one
  * of `known` (matched exactly, as the row schemas read keys) would be silently ignored, so its
  * line is a bad row naming it. (A key given twice in one object cannot be seen: JSON.parse keeps the last.)
  */
-export async function* readNdjson(input: Input, stream: AsyncIterable<Buffer | string>, known: readonly string[]): AsyncGenerator<InputRecord> {
+export async function* readNdjson(input: Input, stream: AsyncIterable<Buffer | string>, columns: ImportColumns): AsyncGenerator<InputRecord> {
+  const known = columns.known;
   const keys = new Set(known);
+  const aliases = columns.aliases ?? {};
+  const ignored = new Set(columns.ignored);
   for await (const { line, text, tooLong } of readLines(stream)) {
     if (tooLong) {
       yield { line, problem: { source: input.name, line, reason: `line longer than ${MAX_RECORD_BYTES} bytes` } };
@@ -234,13 +249,32 @@ export async function* readNdjson(input: Input, stream: AsyncIterable<Buffer | s
       continue;
     }
     let unknown: string[] | undefined;
-    for (const k of Object.keys(value)) if (!keys.has(k)) (unknown ??= []).push(k);
+    let renamed = false;
+    for (const k of Object.keys(value)) {
+      if (keys.has(k)) continue;
+      if (ignored.has(k) || Object.hasOwn(aliases, k)) renamed = true;
+      else (unknown ??= []).push(k);
+    }
     if (unknown) {
       yield { line, raw: text, problem: unknownKeys(input.name, line, unknown, known) };
       continue;
     }
-    yield { line, raw: text, fields: value as Record<string, unknown> };
+    const fields = renamed ? readBack(value as Record<string, unknown>, keys, aliases) : (value as Record<string, unknown>);
+    if (typeof fields === 'string') yield { line, raw: text, problem: { source: input.name, line, field: fields, reason: `key ${fields} given twice, under two names` } };
+    else yield { line, raw: text, fields };
   }
+}
+
+/** An object with the read-only keys left out and aliases under their known names; a key given under two names is returned as such. */
+function readBack(value: Record<string, unknown>, keys: Set<string>, aliases: Readonly<Record<string, string>>): Record<string, unknown> | string {
+  const fields: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    const name = keys.has(k) ? k : Object.hasOwn(aliases, k) ? aliases[k]! : undefined;
+    if (name === undefined) continue;
+    if (Object.hasOwn(fields, name)) return name;
+    fields[name] = v;
+  }
+  return fields;
 }
 
 /** An outside key as shown in a problem: control characters escaped, at most 100 characters. */
@@ -258,7 +292,10 @@ function unknownKeys(source: string, line: number, unknown: string[], known: rea
 }
 
 /** Reads CSV records keyed by the header (names trimmed and lower-cased); checks required columns. */
-export async function* readCsv(input: Input, stream: AsyncIterable<Buffer | string>, known: readonly string[], required: readonly string[]): AsyncGenerator<InputRecord> {
+export async function* readCsv(input: Input, stream: AsyncIterable<Buffer | string>, columns: ImportColumns): AsyncGenerator<InputRecord> {
+  const { known, required } = columns;
+  const aliases = columns.aliases ?? {};
+  const ignored = columns.ignored ?? [];
   const { parse, CsvError } = await import('csv-parse');
   const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, raw: true, max_record_size: MAX_RECORD_BYTES });
   const feed = (async () => {
@@ -283,9 +320,9 @@ export async function* readCsv(input: Input, stream: AsyncIterable<Buffer | stri
       }
       if (!header) {
         if (tooLong) throw new InputError(`${input.name}:${line}: header longer than ${MAX_RECORD_BYTES} bytes`, [], `the first line must name the columns: ${known.join(',')}`);
-        header = record.map((h) => h.trim().toLowerCase());
+        header = record.map((h) => h.trim().toLowerCase()).map((h) => (Object.hasOwn(aliases, h) ? aliases[h]! : h));
         const missing = required.filter((r) => !header!.includes(r));
-        const unknown = header.filter((h) => !known.includes(h));
+        const unknown = header.filter((h) => !known.includes(h) && !ignored.includes(h));
         const optional = known.filter((k) => !required.includes(k));
         if (missing.length) throw new InputError(`${input.name}:${line}: header lacks column ${missing.join(', ')}`, [], `the header must name ${required.join(',')}${optional.length ? ` and may name ${optional.join(',')}` : ''}`);
         if (unknown.length) throw new InputError(`${input.name}:${line}: unknown column ${unknown.join(', ')}`, [], `the columns are: ${known.join(',')}`);
@@ -298,7 +335,9 @@ export async function* readCsv(input: Input, stream: AsyncIterable<Buffer | stri
         continue;
       }
       const fields: Record<string, unknown> = {};
-      header.forEach((h, i) => (fields[h] = record[i]));
+      header.forEach((h, i) => {
+        if (!ignored.includes(h)) fields[h] = record[i];
+      });
       yield { line, raw, fields };
     }
   } catch (err) {
@@ -378,7 +417,7 @@ export async function peekStream(stream: Readable): Promise<{ first: string; res
 export async function readRecords(
   input: Input,
   given: string | undefined,
-  columns: { known: readonly string[]; required: readonly string[] },
+  columns: ImportColumns,
   onBytes?: (n: number) => void,
 ): Promise<{ format: RecordFormat; records: AsyncGenerator<InputRecord> }> {
   const { first, rest } = await peekStream(input.stream);
@@ -416,6 +455,6 @@ export async function readRecords(
       throw new InputError(`${input.name}:${line}: not valid UTF-8 (truncated character at the end)`, [], 'convert the file to UTF-8; nothing was written');
     }
   }
-  const records = format === 'csv' ? readCsv(input, boundCsvRecords(counted()), columns.known, columns.required) : readNdjson(input, counted(), columns.known);
+  const records = format === 'csv' ? readCsv(input, boundCsvRecords(counted()), columns) : readNdjson(input, counted(), columns);
   return { format, records };
 }

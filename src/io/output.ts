@@ -14,6 +14,12 @@ export interface OutputOptions {
   color?: boolean;
   quiet?: boolean;
   verbose?: boolean;
+  /** --wide: terminal tables show every value whole. */
+  wide?: boolean;
+  /** false for --no-pager. */
+  pager?: boolean;
+  /** The command's clock (CONSORT_NOW), for relative times in terminal views. */
+  now?: () => string;
 }
 
 /** Decides whether to colour: --no-color and NO_COLOR turn it off, FORCE_COLOR on, else only on a terminal. */
@@ -31,10 +37,12 @@ export interface Styles {
   bold(text: string): string;
   heading(text: string): string;
   dim(text: string): string;
+  /** A state that needs attention: withdrawn, overdue. */
+  alert(text: string): string;
 }
 
 const plain = (text: string) => text;
-const PLAIN: Styles = { level: 0, bold: plain, heading: plain, dim: plain };
+const PLAIN: Styles = { level: 0, bold: plain, heading: plain, dim: plain, alert: plain };
 
 /** stdout carries data only; messages, warnings and progress go to stderr. */
 export class Output {
@@ -44,6 +52,8 @@ export class Output {
   readonly stdoutIsTTY: boolean;
   readonly stderrIsTTY: boolean;
   private pending = '';
+  /** undefined: not asked for; null: closed; else the pager, started at the first data. */
+  private paging?: { fd: number; pager: import('./pager.js').Pager | undefined; deferred: string[] } | null;
 
   constructor(
     readonly streams: Streams,
@@ -59,7 +69,43 @@ export class Output {
     if (!this.colorWanted || this.color.level) return;
     const { Chalk } = await import('chalk');
     const chalk = new Chalk({ level: 1 });
-    this.color = { level: 1, bold: chalk.bold, heading: chalk.bold.cyan, dim: chalk.dim };
+    this.color = { level: 1, bold: chalk.bold, heading: chalk.bold.cyan, dim: chalk.dim, alert: chalk.red };
+  }
+
+  /** The width terminal views fit: the terminal's columns, else COLUMNS, else 80; undefined with --wide or off a terminal without COLUMNS. */
+  get width(): number | undefined {
+    if (this.options.wide) return undefined;
+    const columns = (this.streams.stdout as { columns?: number }).columns;
+    if (this.stdoutIsTTY && columns && columns > 0) return columns;
+    const env = Number(this.streams.env.COLUMNS);
+    if (Number.isInteger(env) && env > 0) return env;
+    return this.stdoutIsTTY ? 80 : undefined;
+  }
+
+  /** The time terminal views count relative times from. */
+  now(): string {
+    return this.options.now?.() ?? new Date().toISOString();
+  }
+
+  /**
+   * Sends this command's stdout through the pager when stdout is a terminal (as git does; less -F
+   * quits at once for a short text). Off with --no-pager, an empty or `cat` pager, and in-process
+   * runs whose stdout is no file descriptor.
+   */
+  page(): void {
+    const fd = (this.streams.stdout as { fd?: unknown }).fd;
+    if (this.paging !== undefined || !this.stdoutIsTTY || this.options.pager === false || typeof fd !== 'number') return;
+    this.paging = { fd, pager: undefined, deferred: [] };
+  }
+
+  /** Ends the pager's text and waits for it to exit, then prints the messages held back meanwhile. */
+  async close(): Promise<void> {
+    await this.flush();
+    const paging = this.paging;
+    if (!paging) return;
+    this.paging = null;
+    await paging.pager?.end();
+    for (const line of paging.deferred) this.streams.stderr.write(line);
   }
 
   /** Queues data for stdout; flushed in large chunks, honouring backpressure. */
@@ -73,21 +119,36 @@ export class Output {
     if (this.pending === '') return;
     const chunk = this.pending;
     this.pending = '';
+    if (this.paging) {
+      if (!this.paging.pager) {
+        const { Pager, pagerCommand } = await import('./pager.js');
+        const command = pagerCommand(this.streams.env);
+        if (command === undefined) this.paging = null;
+        else this.paging.pager = Pager.start(command, this.paging.fd, this.streams.env);
+      }
+      if (this.paging?.pager) return this.paging.pager.write(chunk);
+    }
     if (!this.streams.stdout.write(chunk)) await once(this.streams.stdout, 'drain');
+  }
+
+  /** stderr, or held back until the pager exits so a message never lands in the middle of its screen. */
+  private message(line: string): void {
+    if (this.paging?.pager) this.paging.deferred.push(line);
+    else this.streams.stderr.write(line);
   }
 
   /** A message for a person, on stderr; silenced by --quiet. */
   info(message: string): void {
-    if (!this.options.quiet) this.streams.stderr.write(sanitizeForTerminal(message) + '\n');
+    if (!this.options.quiet) this.message(sanitizeForTerminal(message) + '\n');
   }
 
   /** Detail shown with --verbose only. */
   debug(message: string): void {
-    if (this.options.verbose) this.streams.stderr.write(sanitizeForTerminal(message) + '\n');
+    if (this.options.verbose) this.message(sanitizeForTerminal(message) + '\n');
   }
 
   /** A warning, always on stderr. */
   warn(message: string): void {
-    this.streams.stderr.write(`consort: warning: ${sanitizeForTerminal(message)}\n`);
+    this.message(`consort: warning: ${sanitizeForTerminal(message)}\n`);
   }
 }

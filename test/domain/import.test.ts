@@ -261,12 +261,12 @@ describe('NDJSON keys are checked as CSV columns are, line by line', () => {
     expect(await credits(db)).toEqual([]);
   });
 
-  test('member keys that would be dropped (newsleter, organisation) are one problem naming them all; nothing is written', async () => {
+  test('member keys that would be dropped (newsleter, organisaton: misspelt) are one problem naming them all; nothing is written', async () => {
     const { db } = await freshDb();
     const problems: InputProblem[] = [];
-    const nd = '{"name":"Ann","email":"a2@example.org","status":"member","newsleter":"no","organisation":"Acme"}\n';
+    const nd = '{"name":"Ann","email":"a2@example.org","status":"member","newsleter":"no","organisaton":"Acme"}\n';
     await expect(importPeople(db, stampAt(), input('m.ndjson', nd), {}, { onProblem: (p) => problems.push(p) })).rejects.toThrow(InputError);
-    expect(problems).toEqual([{ source: 'm.ndjson', line: 1, field: 'newsleter', reason: `unknown keys 'newsleter', 'organisation' (the keys are: ${MEMBER_KEYS})` }]);
+    expect(problems).toEqual([{ source: 'm.ndjson', line: 1, field: 'newsleter', reason: `unknown keys 'newsleter', 'organisaton' (the keys are: ${MEMBER_KEYS})` }]);
     for (const table of ['person', 'organisation', 'consent_event', 'audit_entry'] as const) expect(await count(db, table)).toBe(0);
   });
 
@@ -347,10 +347,10 @@ describe('NDJSON keys are checked as CSV columns are, line by line', () => {
     expect(refused.code).toBe(4);
     expect(refused.stderr).toContain(`${file}:1: documnet: unknown key 'documnet' (the keys are: ${CONSENT_KEYS})`);
     const people = join(dir, 'm.ndjson');
-    writeFileSync(people, '{"name":"Ann","email":"a2@example.org","status":"member","newsleter":"no","organisation":"Acme"}\n');
+    writeFileSync(people, '{"name":"Ann","email":"a2@example.org","status":"member","newsleter":"no","organisaton":"Acme"}\n');
     const m = await run('member', 'import', people);
     expect(m.code).toBe(4);
-    expect(m.stderr).toContain(`${people}:1: newsleter: unknown keys 'newsleter', 'organisation'`);
+    expect(m.stderr).toContain(`${people}:1: newsleter: unknown keys 'newsleter', 'organisaton'`);
     const skipped = await run('consent', 'import', file, '--skip-invalid');
     expect(skipped.code).toBe(0);
     expect(skipped.stderr).toMatch(/1 invalid row skipped/);

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { renderRecord } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
-import { action, stamp } from '../action.js';
+import { action, personArg, stamp } from '../action.js';
 
 export function registerActivityLog(activity: Command, streams: Streams) {
   activity
     .command('log')
-    .argument('<email>', 'the member')
+    .argument('<person>', 'the member: email or #ID')
     .argument('<action>', 'what they did, e.g. comment, edit, review')
     .option('--document <slug>', 'the document it concerns')
     .option('--at <time>', 'when (ISO 8601; default now)')
@@ -16,7 +16,7 @@ export function registerActivityLog(activity: Command, streams: Streams) {
     .action(
       action<{ document?: string; at?: string; detail?: string }>(streams, async (ctx, [email, act], o) => {
         const { logActivity } = await import('../../domain/activity/activity.service.js');
-        const r = await logActivity(await ctx.db(), stamp(ctx), { email: email!, action: act!, ...o });
+        const r = await logActivity(await ctx.db(), stamp(ctx), { email: await personArg(ctx, email!), action: act!, ...o });
         ctx.out.info(`logged ${r.action} for ${r.email}`);
         await renderRecord(ctx.out, ctx.format, r);
       }),

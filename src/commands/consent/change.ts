@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { renderRecord } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
-import { action, stamp } from '../action.js';
+import { action, PERSON_ARG_HELP, personArg, stamp } from '../action.js';
 
 interface ChangeOptions {
   document?: string;
@@ -14,7 +14,7 @@ interface ChangeOptions {
 export function registerConsentChange(consent: Command, streams: Streams, verb: 'grant' | 'withdraw') {
   consent
     .command(verb)
-    .argument('<email>', 'the person')
+    .argument('<person>', PERSON_ARG_HELP)
     .argument('<purpose>', 'newsletter, directory, announcement or credit')
     .option('--document <slug>', 'scope a credit consent to one document (overrides the blanket one)')
     .option('--basis <basis>', `request, membership-terms, staff-recorded or import (default ${verb === 'grant' ? 'request' : 'staff-recorded'})`)
@@ -25,7 +25,7 @@ export function registerConsentChange(consent: Command, streams: Streams, verb: 
     .action(
       action<ChangeOptions>(streams, async (ctx, [email, purpose], o) => {
         const { recordConsent } = await import('../../domain/consent/consent.service.js');
-        const r = await recordConsent(await ctx.db(), stamp(ctx), { email: email!, purpose: purpose!, action: verb, ...o });
+        const r = await recordConsent(await ctx.db(), stamp(ctx), { email: await personArg(ctx, email!), purpose: purpose!, action: verb, ...o });
         ctx.out.info(`${verb === 'grant' ? 'granted' : 'withdrew'} ${r.purpose}${r.document ? ` (${r.document})` : ''} for ${r.email}${r.previous === verb ? ' (it already was; recorded again)' : ''}`);
         await renderRecord(ctx.out, ctx.format, r);
       }),

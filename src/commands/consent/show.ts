@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { listFormat, renderList } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
 import { safeJson } from '../../io/sanitize.js';
-import { action } from '../action.js';
+import { action, PERSON_ARG_HELP, personArg } from '../action.js';
 import type { ConsentEventRow } from '../../domain/consent/consent.repo.js';
 
 type Event = ConsentEventRow;
@@ -10,12 +10,12 @@ type Event = ConsentEventRow;
 export function registerConsentShow(consent: Command, streams: Streams) {
   consent
     .command('show')
-    .argument('<email>', 'the person')
+    .argument('<person>', PERSON_ARG_HELP)
     .description('current state per purpose and scope, then the full history; csv/tsv: the history with a current column; json: {current, history}')
     .action(
       action(streams, async (ctx, [email]) => {
         const { showConsents } = await import('../../domain/consent/consent.service.js');
-        const r = await showConsents(await ctx.db(), email!);
+        const r = await showConsents(await ctx.db(), await personArg(ctx, email!));
         const format = listFormat(ctx.out, ctx.format);
         if (format === 'json' || format === 'ndjson') {
           await ctx.out.data(safeJson(r, format === 'json' ? 2 : undefined) + '\n');
@@ -46,9 +46,9 @@ export function registerConsentShow(consent: Command, streams: Streams) {
           { header: 'state', value: (c) => (c.state === 'grant' ? 'granted' : 'withdrawn') },
           { header: 'since', value: (c) => c.since },
           { header: 'basis', value: (c) => c.basis },
-        ], r.current);
+        ], r.current, { empty: 'no consents' });
         await ctx.out.data('\n' + ctx.out.color.bold('History') + '\n');
-        await renderList(ctx.out, format, history, r.history);
+        await renderList(ctx.out, format, history, r.history, { empty: 'no consent events' });
       }),
     );
 }

@@ -18,7 +18,7 @@ export function registerDocumentList(document: Command, streams: Streams) {
           { header: 'release on', value: (d) => d.release_on },
           { header: 'released', value: (d) => d.released_at },
           { header: 'edition', value: (d) => d.edition },
-        ], await listDocuments(await ctx.db()));
+        ], await listDocuments(await ctx.db()), { empty: 'no documents' });
       }),
     );
 }

@@ -23,7 +23,7 @@ export function registerDocumentParticipants(document: Command, streams: Streams
           { header: 'consent', value: (p) => p.consent },
           { header: 'credited', value: (p) => (p.credited ? 'yes' : 'no') },
           { header: 'why not', value: (p) => p.reason },
-        ], rows);
+        ], rows, { empty: 'no participants' });
         ctx.out.info(`${r.document.slug} (${r.document.status}): ${rows.filter((p) => p.participant).length} active participants (threshold ${r.threshold}), ${rows.filter((p) => p.credited).length} credited`);
       }),
     );

@@ -2,17 +2,18 @@ import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { renderRecord } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
-import { action, stamp } from '../action.js';
+import { action, PERSON_ARG_HELP, personArg, stamp } from '../action.js';
 
 export function registerMemberErase(member: Command, streams: Streams) {
   member
     .command('erase')
-    .argument('<email>', 'the person (any case)')
+    .argument('<person>', PERSON_ARG_HELP)
     .option('--reason <text>', 'why (required; audited)')
     .description('erase a person: name, email, organisation link and activity go; consents, disclosures and notices stay as evidence under a pseudonym (asks on a terminal; --yes elsewhere)')
     .addHelpText('after', '\nA salted hash of the address is kept: adding or importing it again is refused (exit 6)\nunless --allow-erased. A credit in a published document cannot be recalled; the result says so.\n\nExample:\n  consort member erase ada@example.org --reason "request of 2026-03-01" --yes')
     .action(
-      action<{ reason?: string }>(streams, async (ctx, [email], o) => {
+      action<{ reason?: string }>(streams, async (ctx, [ref], o) => {
+        const email = await personArg(ctx, ref!);
         const { erasePerson } = await import('../../domain/member/member.erase.js');
         const db = await ctx.db();
         if (!o.reason?.trim()) throw new UsageError('missing --reason', 'say why, e.g. --reason "request of 2026-03-01"');

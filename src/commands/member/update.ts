@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { renderRecord } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
-import { action, stamp } from '../action.js';
+import { action, PERSON_ARG_HELP, personArg, stamp } from '../action.js';
 
 export function registerMemberUpdate(member: Command, streams: Streams) {
   member
     .command('update')
-    .argument('<email>', 'email address (any case)')
+    .argument('<person>', PERSON_ARG_HELP)
     .option('--name <name>', 'new name')
     .option('--email <email>', 'new email address')
     .option('--org <org>', "organisation ('' for none; created as a non-member if new)")
@@ -18,7 +18,7 @@ export function registerMemberUpdate(member: Command, streams: Streams) {
       action<{ name?: string; email?: string; org?: string; status?: string; allowErased?: boolean }>(streams, async (ctx, [email], o) => {
         const { updatePerson } = await import('../../domain/member/member.service.js');
         const { personFields } = await import('../../domain/member/member.render.js');
-        const r = await updatePerson(await ctx.db(), stamp(ctx), email!, o);
+        const r = await updatePerson(await ctx.db(), stamp(ctx), await personArg(ctx, email!), o);
         ctx.out.info(`updated ${r.person.email}${r.granted.length ? ` (granted ${r.granted.join(', ')})` : ''}${r.withdrawn.length ? ` (withdrew ${r.withdrawn.join(', ')}: granted by membership, which ended)` : ''}`);
         if (r.keptWithdrawn.length) ctx.out.warn(`${r.keptWithdrawn.join(', ')} left withdrawn: membership does not override a withdrawal`);
         await renderRecord(ctx.out, ctx.format, r.person, personFields(r.person));

@@ -15,7 +15,7 @@ export function registerOrgList(org: Command, streams: Streams) {
         const { ORG_COLUMNS } = await import('../../domain/org/org.render.js');
         const format = listFormat(ctx.out, ctx.format);
         const rows = await listOrgs(await ctx.db(), { member: o.member ? true : o.nonMember ? false : undefined });
-        await renderList(ctx.out, format, ORG_COLUMNS, rows);
+        await renderList(ctx.out, format, ORG_COLUMNS, rows, { empty: 'no organisations match' });
       }),
     );
 }

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { emailCell, optionalTextCell, textCell } from '../schema.js';
 import { parseIsoTime } from '../time.js';
 
-export const ACTIVITY_COLUMNS = { known: ['email', 'action', 'at', 'document', 'detail'], required: ['email', 'action', 'at'] } as const;
+/** The site log's columns; `activity list` writes these and an id (NDJSON), which an import ignores. */
+export const ACTIVITY_COLUMNS = { known: ['email', 'action', 'at', 'document', 'detail'], required: ['email', 'action', 'at'], ignored: ['id'] } as const;
 
 /** A detail cell: a JSON object, given as one (NDJSON) or as JSON text (CSV); kept as JSON text. */
 const detailCell = z.unknown().transform((v, ctx) => {

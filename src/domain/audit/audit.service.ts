@@ -12,17 +12,23 @@ export interface Stamp {
 
 export interface AuditListFilter {
   since?: string;
+  until?: string;
   actor?: string;
+  /** The newest N entries (of those the filter keeps). */
   limit?: number;
+  /** Newest first, as git log; else in the chain's order, oldest first. */
+  newestFirst?: boolean;
 }
 
-/** Lists audit entries in order, oldest first. */
+/** Lists audit entries, in the chain's order or newest first; a limit keeps the newest. */
 export async function listAudit(db: Db, f: AuditListFilter) {
-  let q = db.kysely.selectFrom('audit_entry').selectAll().orderBy('seq');
+  let q = db.kysely.selectFrom('audit_entry').selectAll().orderBy('seq', 'desc');
   if (f.since) q = q.where('at', '>=', f.since);
+  if (f.until) q = q.where('at', '<', f.until);
   if (f.actor) q = q.where('actor', '=', f.actor);
   if (f.limit) q = q.limit(f.limit);
-  return (await q.execute()).map((r) => ({ ...r, seq: Number(r.seq) }));
+  const rows = (await q.execute()).map((r) => ({ ...r, seq: Number(r.seq) }));
+  return f.newestFirst ? rows : rows.reverse();
 }
 
 export interface AuditVerdict {

@@ -2,11 +2,11 @@ import type { Column } from '../../io/format.js';
 import type { PersonRow } from './member.repo.js';
 
 export const PERSON_COLUMNS: Column<PersonRow>[] = [
-  { header: 'email', value: (p) => p.email },
-  { header: 'name', value: (p) => p.name },
-  { header: 'status', value: (p) => p.status },
-  { header: 'organisation', value: (p) => p.organisation },
-  { header: 'created', value: (p) => p.created_at },
+  { header: 'email', value: (p) => p.email, kind: 'fixed' },
+  { header: 'name', value: (p) => p.name, kind: 'text' },
+  { header: 'status', value: (p) => p.status, kind: 'fixed' },
+  { header: 'organisation', value: (p) => p.organisation, kind: 'text' },
+  { header: 'created', value: (p) => p.created_at, kind: 'fixed' },
 ];
 
 /** Field/value pairs for one person, with their current consents summarised. */

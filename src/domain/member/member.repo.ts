@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import { prepare } from '../../db/statements.js';
 import type { Database, PersonStatus } from '../../db/schema/index.js';
+import { NotFoundError } from '../../errors.js';
 import { emailKey } from '../email.js';
 
 /** A person as listed and shown. */
@@ -33,6 +34,22 @@ export async function peopleByKey(db: Kysely<Database>, keys: Iterable<string>):
   return found;
 }
 
+/** `#ID`: a person named by the id audit entries show (`person #5`). */
+const PERSON_ID = /^#(\d{1,15})$/;
+
+/**
+ * The email of the person an argument names: an email as it is, or `#ID` looked up (the one
+ * place both are understood, so every command that takes a person takes either).
+ */
+export async function personEmail(db: Db, ref: string): Promise<string> {
+  const m = PERSON_ID.exec(ref.trim());
+  if (!m) return ref;
+  const row = await prepare<{ email: string }>(db, undefined, 'select email from person where id = ?').get(Number(m[1]));
+  if (!row) throw new NotFoundError(`no person #${m[1]}`, 'see consort member list, or the ids in consort audit list');
+  return row.email;
+}
+
+/** The person with this email (any case), with their organisation's name. */
 export async function findPersonByEmail(db: Kysely<Database>, email: string): Promise<PersonRow | undefined> {
   const r = await selectPeople(db).where('p.email_key', '=', emailKey(email)).executeTakeFirst();
   return r && { ...r, id: Number(r.id) };

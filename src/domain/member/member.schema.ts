@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import { emailCell, optionalTextCell, textCell, yesNoCell } from '../schema.js';
 
-export const MEMBER_COLUMNS = { known: ['name', 'email', 'organization', 'status', 'newsletter'], required: ['name', 'email'] } as const;
+/**
+ * The members file's columns; `member list` writes organisation and its read-only columns
+ * (created; id, source, created_at, updated_at in JSON), which an import reads back and ignores.
+ */
+export const MEMBER_COLUMNS = {
+  known: ['name', 'email', 'organization', 'status', 'newsletter'],
+  required: ['name', 'email'],
+  aliases: { organisation: 'organization' },
+  ignored: ['created', 'id', 'source', 'created_at', 'updated_at'],
+} as const;
 
 /** One row of a members CSV or NDJSON file (SPEC section 5). */
 export const memberRowSchema = z.object({

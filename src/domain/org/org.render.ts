@@ -2,7 +2,7 @@ import type { Column } from '../../io/format.js';
 import type { Organisation } from './org.service.js';
 
 export const ORG_COLUMNS: Column<Organisation>[] = [
-  { header: 'name', value: (o) => o.name },
+  { header: 'name', value: (o) => o.name, kind: 'text' },
   { header: 'membership', value: (o) => o.membership },
   { header: 'domain', value: (o) => o.domain },
   { header: 'joined', value: (o) => o.joined_on },

@@ -46,6 +46,7 @@ export function registerDisclosuresCheck(disclosures: Command, streams: Streams)
         await refreshDisclosures(db, stamp(ctx));
         const r = await checkDisclosures(db.kysely, ctx.now().slice(0, 10), o.within === undefined ? undefined : Number(o.within));
         if (format === 'table') {
+          ctx.out.page();
           // Grouped by due date, soonest first: what to do today comes first.
           const dates = [...new Set(r.problems.map((p) => p.due_on))].sort();
           for (const due of dates) {

@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
 import { listFormat, renderList } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
-import { action, stamp } from '../action.js';
+import { action, PERSON_ARG_HELP, personArg, stamp } from '../action.js';
 
 export function registerDisclosuresList(disclosures: Command, streams: Streams) {
   disclosures
     .command('list')
     .option('--kind <kind>', 'credit, announcement, directory or legal')
     .option('--state <state>', 'planned, released or cancelled')
-    .option('--person <email>', "one person's disclosures")
+    .option('--person <person>', `one person's disclosures: ${PERSON_ARG_HELP}`)
     .option('--document <slug>', "one document's credit disclosures")
     .description('every disclosure with kind, subject, organisation, audience, date, state and notice state')
     .addHelpText('after', '\nExample:\n  consort disclosures list --state planned --format csv')
@@ -28,7 +28,7 @@ export function registerDisclosuresList(disclosures: Command, streams: Streams) 
           { header: 'due', value: (d) => d.due_on },
           { header: 'state', value: (d) => d.state },
           { header: 'notice', value: (d) => d.notice },
-        ], await listDisclosures(db, o));
+        ], await listDisclosures(db, { ...o, person: o.person === undefined ? undefined : await personArg(ctx, o.person) }));
       }),
     );
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { listFormat, renderList } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
-import { action, positiveInt, stamp } from '../action.js';
+import { action, PERSON_ARG_HELP, personArg, positiveInt, stamp } from '../action.js';
 
 interface RecordOptions {
   from?: string;
@@ -16,7 +16,7 @@ interface RecordOptions {
 export function registerNoticeRecord(notice: Command, streams: Streams) {
   notice
     .command('record')
-    .argument('[email]', 'who was told (with --disclosure or --document)')
+    .argument('[person]', `who was told (with --disclosure or --document): ${PERSON_ARG_HELP}`)
     .option('--from <file>', 'the mbox another mailer sent (from notice export): records exactly its notices, by Message-ID')
     .option('--disclosure <id>', 'EMAIL was told of this disclosure', positiveInt('--disclosure'))
     .option('--document <slug>', 'EMAIL was told of their credit in this document')
@@ -57,7 +57,7 @@ Examples:
           return;
         }
         if (!email) throw new UsageError('missing EMAIL', 'name who was told, with --disclosure ID or --document SLUG; or give --from FILE.mbox');
-        const r = await service.recordNotices(await ctx.db(), stamp(ctx), { email, ...o });
+        const r = await service.recordNotices(await ctx.db(), stamp(ctx), { ...o, email: await personArg(ctx, email) });
         ctx.out.info(`recorded ${r.length} notice${r.length === 1 ? '' : 's'}`);
         await renderList(ctx.out, listFormat(ctx.out, ctx.format), [
           { header: 'to', value: (n) => n.to },

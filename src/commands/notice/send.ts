@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { CheckFailedError, MailServerError, UsageError } from '../../errors.js';
 import { listFormat, renderList } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
-import { action, positiveInt, stamp } from '../action.js';
+import { action, PERSON_ARG_HELP, personArg, positiveInt, stamp } from '../action.js';
 
 interface SendOptions {
   allPending?: boolean;
@@ -15,7 +15,7 @@ interface SendOptions {
 export function registerNoticeSend(notice: Command, streams: Streams) {
   notice
     .command('send')
-    .argument('[email...]', "only these people's pending notices")
+    .argument('[person...]', `only these people's pending notices: ${PERSON_ARG_HELP}`)
     .option('--all-pending', 'every pending notice')
     .option('--dry-run', 'connect to nothing: list what would be sent to whom')
     .option('--limit <n>', 'send at most N notices this run', positiveInt('--limit'))
@@ -62,7 +62,9 @@ Examples:
           { header: 'message id', value: (r: { message_id: string }) => r.message_id },
           { header: 'reply', value: (r: { reply: string | null }) => r.reply },
         ];
-        const plan = await planSend(db, stamp(ctx), { emails: list, limit: o.limit, resendUncertain: o.resendUncertain, retryFailed: o.retryFailed, dryRun: o.dryRun });
+        const people = [];
+        for (const ref of list) people.push(await personArg(ctx, ref));
+        const plan = await planSend(db, stamp(ctx), { emails: people, limit: o.limit, resendUncertain: o.resendUncertain, retryFailed: o.retryFailed, dryRun: o.dryRun });
         if (plan.interrupted) ctx.out.warn(`${plan.interrupted} notice${plan.interrupted === 1 ? ' was' : 's were'} being sent when a run stopped: uncertain, not sent again (check the mail log, then consort notice record, or --resend-uncertain)`);
         if (o.dryRun) {
           if (plan.fromProblem) ctx.out.warn(`${plan.fromProblem}; a real run refuses until it is set`);

@@ -48,6 +48,8 @@ const { outputFiles } = await build({
   legalComments: 'none',
   logLevel: 'warning',
   write: false,
+  // The help topics (docs/topics/*.md) are bundled as text into help's own chunk: the installed CLI needs no docs/.
+  loader: { '.md': 'text' },
   plugins: [lazyChildProcess],
 });
 for (const file of outputFiles) {

@@ -11,6 +11,8 @@ import { registerDirectory } from './commands/directory/index.js';
 import { registerDisclose } from './commands/disclose.js';
 import { registerDisclosures } from './commands/disclosures/index.js';
 import { registerDocument } from './commands/document/index.js';
+import { registerHelp } from './commands/help.js';
+import { registerCompletion, registerComplete } from './commands/completion.js';
 import { registerInit } from './commands/init.js';
 import { registerMember } from './commands/member/index.js';
 import { registerNewsletter } from './commands/newsletter/index.js';
@@ -18,6 +20,7 @@ import { registerNotice } from './commands/notice/index.js';
 import { registerOrg } from './commands/org/index.js';
 import { registerPolicy } from './commands/policy.js';
 import { registerResearch } from './commands/research.js';
+import { TOPICS } from './help/names.js';
 import type { Streams } from './io/output.js';
 import { VERSION } from './version.js';
 
@@ -41,6 +44,10 @@ Environment:
   CONSORT_BUSY_TIMEOUT_MS  how long to wait for a lock held by another process (5000)
   XDG_DATA_HOME  where the default database lives (default ~/.local/share)
   NO_COLOR       disable colour; FORCE_COLOR forces it
+  (consort help environment lists every variable)
+
+Guides (consort help TOPIC): ${Object.keys(TOPICS).join(', ')}
+Help on a command: consort help COMMAND [SUBCOMMAND]; the manual: man consort, man consort-COMMAND
 `;
 
 type Register = (program: Command, streams: Streams) => void;
@@ -69,7 +76,13 @@ const COMMANDS: Record<string, Register> = {
   research: registerResearch,
   policy: registerPolicy,
   audit: registerAudit,
+  help: registerHelp,
+  completion: registerCompletion,
+  __complete: registerComplete,
 };
+
+/** Commands that need the whole tree: help describes it, completion is built from it. */
+const WHOLE_TREE = new Set(['help', 'completion']);
 
 /** Global options that take a value, so the command name is not mistaken for one. */
 const VALUE_OPTIONS = new Set(['--db', '--format', '--actor']);
@@ -106,9 +119,11 @@ export function buildProgram(streams: Streams, argv: readonly string[]): Command
       // One line, as every consort error: commander's suggestion comes on a line of its own.
       outputError: (s, write) => write(`consort: ${s.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} (see --help)\n`),
     })
-    .addHelpText('after', EXIT_CODES_HELP);
+    .addHelpText('after', EXIT_CODES_HELP)
+    // Our own `help` takes a command and its subcommands, or a topic (commander's takes one name).
+    .helpCommand(false);
 
   const name = invoked(argv);
-  for (const register of name ? [COMMANDS[name]!] : Object.values(COMMANDS)) register(program, streams);
+  for (const register of name && !WHOLE_TREE.has(name) ? [COMMANDS[name]!] : Object.values(COMMANDS)) register(program, streams);
   return program;
 }

@@ -48,6 +48,8 @@ const { outputFiles } = await build({
   legalComments: 'none',
   logLevel: 'warning',
   write: false,
+  // The help topics (docs/topics/*.md) are bundled as text into help's own chunk: the installed CLI needs no docs/.
+  loader: { '.md': 'text' },
   plugins: [lazyChildProcess],
 });
 for (const file of outputFiles) {
@@ -65,3 +67,28 @@ for (const file of outputFiles) {
 }
 // The package is "type": "module"; dist's .js files are CommonJS.
 writeFileSync(join(dist, 'package.json'), '{ "type": "commonjs" }\n');
+
+// Manual pages, from the same Markdown as the help topics (docs/), with marked-man: consort(1) from
+// docs/consort.md, consort-GROUP(1) from docs/GROUP.md, consort-TOPIC(7) from docs/topics/TOPIC.md.
+// They are build output like dist/ (package.json "man" lists them, so `npm install -g` installs them);
+// man/ holds only its .gitignore in git, so the pages can never drift from docs/.
+const { Marked } = await import('marked');
+const { default: markedMan } = await import('marked-man');
+const { readdirSync, readFileSync } = await import('node:fs');
+const root = fileURLToPath(new URL('.', import.meta.url));
+const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
+const manDir = join(root, 'man');
+mkdirSync(manDir, { recursive: true });
+for (const f of readdirSync(manDir)) if (/\.[17]$/.test(f)) rmSync(join(manDir, f));
+const pages = [
+  ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md') && /^[a-z]/.test(f)).map((f) => [join('docs', f), f === 'consort.md' ? 'consort.1' : `consort-${f.slice(0, -3)}.1`]),
+  ...readdirSync(join(root, 'docs', 'topics')).filter((f) => f.endsWith('.md')).map((f) => [join('docs', 'topics', f), `consort-${f.slice(0, -3)}.7`]),
+];
+for (const [source, page] of pages) {
+  const marked = new Marked({ ...markedMan, breaks: false, manVersion: `consort ${version}`, manual: 'consort manual' });
+  // groff reads ASCII unless told otherwise (-k): every other character as its \[uXXXX] escape.
+  const roff = marked.parse(readFileSync(join(root, source), 'utf8')).replace(/[^\x00-\x7f]/gu, (c) => `\\[u${c.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}]`);
+  // marked escapes HTML entities in code spans, which roff would show as they are.
+  const entities = { '&quot;': '"', '&#39;': "'", '&lt;': '<', '&gt;': '>', '&amp;': '&' };
+  writeFileSync(join(manDir, page), roff.replace(/&(quot|#39|lt|gt|amp);/g, (e) => entities[e]));
+}

@@ -11,6 +11,8 @@ import { registerDirectory } from './commands/directory/index.js';
 import { registerDisclose } from './commands/disclose.js';
 import { registerDisclosures } from './commands/disclosures/index.js';
 import { registerDocument } from './commands/document/index.js';
+import { registerHelp } from './commands/help.js';
+import { registerCompletion, registerComplete } from './commands/completion.js';
 import { registerInit } from './commands/init.js';
 import { registerMember } from './commands/member/index.js';
 import { registerNewsletter } from './commands/newsletter/index.js';
@@ -18,6 +20,7 @@ import { registerNotice } from './commands/notice/index.js';
 import { registerOrg } from './commands/org/index.js';
 import { registerPolicy } from './commands/policy.js';
 import { registerResearch } from './commands/research.js';
+import { TOPICS } from './help/names.js';
 import type { Streams } from './io/output.js';
 import { VERSION } from './version.js';
 
@@ -26,12 +29,14 @@ Exit codes:
   0  success
   1  unexpected internal error (a bug: the message says so)
   2  usage error: unknown command or option, missing or malformed argument
-  3  a check found problems (disclosures check, db check, audit verify)
+  3  a check found problems (disclosures check, db check, audit verify), or notice send
+     left notices unsent (failed, put off, uncertain)
   4  invalid input data (a bad row, a bad email); nothing was written
   5  not found (person, organisation, document)
   6  conflict (duplicate, wrong state)
   7  refused by the privacy policy (the message names the rule, e.g. P2)
-  8  database problem: missing, locked, corrupt, or from a newer version
+  8  database problem: missing, locked, corrupt, or from a newer version; or the mail
+     server of notice send cannot be reached
 
 Environment:
   CONSORT_DB     database file when --db is not given
@@ -44,6 +49,10 @@ Environment:
   CONSORT_PAGER  pager for terminal output (else PAGER, else less -FRX; empty or cat: none)
   COLUMNS        terminal width when the terminal does not say
   TZ             time zone of the times terminal views show (machine formats stay UTC)
+  (consort help environment lists every variable)
+
+Guides (consort help TOPIC): ${Object.keys(TOPICS).join(', ')}
+Help on a command: consort help COMMAND [SUBCOMMAND]; the manual: man consort, man consort-COMMAND
 `;
 
 type Register = (program: Command, streams: Streams) => void;
@@ -72,7 +81,13 @@ const COMMANDS: Record<string, Register> = {
   research: registerResearch,
   policy: registerPolicy,
   audit: registerAudit,
+  help: registerHelp,
+  completion: registerCompletion,
+  __complete: registerComplete,
 };
+
+/** Commands that need the whole tree: help describes it, completion is built from it. */
+const WHOLE_TREE = new Set(['help', 'completion']);
 
 /** Global options that take a value, so the command name is not mistaken for one. */
 const VALUE_OPTIONS = new Set(['--db', '--format', '--actor']);
@@ -111,9 +126,11 @@ export function buildProgram(streams: Streams, argv: readonly string[]): Command
       // One line, as every consort error: commander's suggestion comes on a line of its own.
       outputError: (s, write) => write(`consort: ${s.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} (see --help)\n`),
     })
-    .addHelpText('after', EXIT_CODES_HELP);
+    .addHelpText('after', EXIT_CODES_HELP)
+    // Our own `help` takes a command and its subcommands, or a topic (commander's takes one name).
+    .helpCommand(false);
 
   const name = invoked(argv);
-  for (const register of name ? [COMMANDS[name]!] : Object.values(COMMANDS)) register(program, streams);
+  for (const register of name && !WHOLE_TREE.has(name) ? [COMMANDS[name]!] : Object.values(COMMANDS)) register(program, streams);
   return program;
 }

@@ -22,7 +22,7 @@ test('schema.ts imported first loads every import\'s row schema', async () => {
 test('no static import cycle runs through src/ or db/', async () => {
   const { build } = await import('esbuild');
   const entryPoints = ['src', 'db'].flatMap((dir) => readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => join(dir, f)));
-  const { metafile } = await build({ entryPoints, bundle: true, write: false, metafile: true, platform: 'node', format: 'esm', packages: 'external', outdir: 'unused', logLevel: 'silent' });
+  const { metafile } = await build({ entryPoints, bundle: true, write: false, metafile: true, platform: 'node', format: 'esm', packages: 'external', outdir: 'unused', loader: { '.md': 'text' }, logLevel: 'silent' });
   const imports = new Map(Object.entries(metafile.inputs).map(([file, input]) => [file, input.imports.filter((i) => i.kind === 'import-statement').map((i) => i.path)]));
   expect(imports.get('src/domain/import.ts')).toContain('src/domain/import.read.ts');
   const cycles: string[] = [];

@@ -1,0 +1,45 @@
+import { Argument, type Command } from 'commander';
+import type { Streams } from '../io/output.js';
+
+const SHELLS = ['bash', 'zsh', 'fish'];
+
+/** `consort completion bash|zsh|fish`: a script built from the commander tree. */
+export function registerCompletion(program: Command, streams: Streams) {
+  program
+    .command('completion')
+    .addArgument(new Argument('<shell>', 'the shell to complete for').choices(SHELLS))
+    .description('print a shell completion script: commands, options, their values, and document slugs and organisations from the database')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  source <(consort completion bash)                         # in ~/.bashrc
+  source <(consort completion zsh)                          # in ~/.zshrc
+  consort completion fish > ~/.config/fish/completions/consort.fish`,
+    )
+    .action(async (shell: 'bash' | 'zsh' | 'fish', _opts: unknown, cmd: Command) => {
+      const { completionScript } = await import('../help/completion.js');
+      streams.stdout.write(completionScript(cmd.parent!, shell));
+    });
+}
+
+/**
+ * `consort __complete slugs|orgs`: the names a completion script offers from the database, one a
+ * line. Hidden: it is the scripts' to call. It never fails loudly and never creates a database:
+ * anything wrong (no database, a bad --db, a locked file) prints nothing and exits 0.
+ */
+export function registerComplete(program: Command, streams: Streams) {
+  program
+    .command('__complete', { hidden: true })
+    .argument('<kind>')
+    .allowUnknownOption()
+    .action(async (kind: string, _opts: unknown, cmd: Command) => {
+      try {
+        const { listNames } = await import('../help/complete.js');
+        const names = await listNames(streams, cmd.optsWithGlobals(), kind);
+        if (names.length) streams.stdout.write(names.join('\n') + '\n');
+      } catch {
+        // A completion that cannot be had is no completion, not an error.
+      }
+    });
+}

@@ -57,7 +57,7 @@ describe('bash', () => {
     expect(bashComplete(['consort', 'newsletter', 'export', '--format', ''])).toEqual(['lines', 'rfc5322', 'csv', 'json', 'ndjson']);
     expect(bashComplete(['consort', '--format', 'json', 'credits', 'export', '--format', 'c'])).toEqual(['csv', 'cff']);
     expect(bashComplete(['consort', 'consent', 'grant', 'a@example.org', ''])).toEqual(['newsletter', 'directory', 'announcement', 'credit']);
-    expect(bashComplete(['consort', 'config', 'set', 'notice-'])).toEqual(['notice-days']);
+    expect(bashComplete(['consort', 'config', 'set', 'notice-'])).toEqual(['notice-days', 'notice-template']);
     expect(bashComplete(['consort', 'completion', ''])).toEqual(['bash', 'zsh', 'fish']);
     expect(bashComplete(['consort', 'help', 'member', 'im'])).toEqual(['import']);
     expect(bashComplete(['consort', 'help', 'cr'])).toEqual(['credits', 'cron']);

@@ -81,6 +81,6 @@ ${rows.join('\n')}
 Exit codes: 0 nothing fails; 3 problems to act on; 8 the database cannot be checked (missing, locked).
 Treat 8 as loudly as 3: a check that could not run has not passed.
 
-Example (cron, every morning at 7; mails staff whatever the exit code, except 0):
-  0 7 * * *  out=$(consort disclosures check 2>&1); rc=$?; [ $rc -eq 0 ] || printf '%s\\n' "$out" | mail -s "consort disclosures check: exit $rc" staff@example.org`;
+Example (cron, every morning; the same line as consort help cron, which mails exit 3 and 8 alike):
+  30 7 * * *  consort disclosures check -q --format csv > /var/lib/consort/p9.csv 2>&1 || { echo "consort disclosures check: exit $? (3: people to tell before a release; 8: the database cannot be checked)"; cat /var/lib/consort/p9.csv; }`;
 }

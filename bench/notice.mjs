@@ -21,7 +21,7 @@ export async function benchNoticeSend(notices) {
   const [first] = await once(sink.stdout, 'data');
   const port = /listening (\d+)/.exec(String(first))[1];
   try {
-    const pending = Number(execFileSync(process.execPath, [BIN, 'notice', 'pending', '--format', 'tsv', '--db', db], { env: ENV, encoding: 'utf8' }).trim().split('\n').length - 1);
+    const pending = Number(execFileSync(process.execPath, [BIN, 'notice', 'pending', '--format', 'tsv', '--db', db], { env: ENV, encoding: 'utf8', maxBuffer: 1 << 28 }).trim().split('\n').length - 1);
     const t = process.hrtime.bigint();
     const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, BIN, 'notice', 'send', '--all-pending', '--db', db, '-q', '--format', 'tsv'], {
       env: { ...ENV, CONSORT_SMTP_URL: `smtp://127.0.0.1:${port}?tls=off` },

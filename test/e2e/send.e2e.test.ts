@@ -304,3 +304,18 @@ test('P9: no real From, no send (exit 2 naming controller-contact); --dry-run co
   expectOneLineError(await run(['notice', 'send', '--all-pending', 'm0@example.org']), 2);
   expectOneLineError(await run(['notice', 'send', 'nobody@example.org', '--dry-run']), 5);
 });
+
+test('P9: a backlog of more than a page of notices goes out whole, once each, soonest due first; --limit sends that many', async () => {
+  const smtp = await server();
+  const { run } = await setup(1100, smtp.url);
+  const first = await run(['notice', 'send', '--all-pending', '--limit', '5']);
+  expect(first.code).toBe(0);
+  expect(smtp.received).toHaveLength(5);
+  const rest = await run(['notice', 'send', '--all-pending']);
+  expect(rest.code).toBe(0);
+  expect(rest.stderr).toBe('sent 1095, failed 0, uncertain 0\n');
+  const counts = Object.values(smtp.countsByRecipient());
+  expect(counts).toHaveLength(1100);
+  expect(counts.every((n) => n === 1)).toBe(true);
+  expect(JSON.parse((await run(['notice', 'pending', '--format', 'json'])).stdout)).toEqual([]);
+}, 120_000);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { CheckFailedError, MailServerError, UsageError } from '../../errors.js';
-import { listFormat, renderList } from '../../io/format.js';
+import { listFormat, renderList, type Column } from '../../io/format.js';
+import type { SendOutcome } from '../../domain/notice/notice.send.js';
 import type { Streams } from '../../io/output.js';
 import { action, PERSON_ARG_HELP, personArg, positiveInt, stamp } from '../action.js';
 
@@ -11,6 +12,16 @@ interface SendOptions {
   resendUncertain?: boolean;
   retryFailed?: boolean;
 }
+
+/** One row per notice: what happened to it (or, in a dry run, would). */
+const COLUMNS: Column<SendOutcome>[] = [
+  { header: 'state', value: (r) => r.state },
+  { header: 'to', value: (r) => r.to },
+  { header: 'disclosure', value: (r) => r.disclosure },
+  { header: 'kind', value: (r) => r.kind },
+  { header: 'message id', value: (r) => r.message_id },
+  { header: 'reply', value: (r) => r.reply, kind: 'text' },
+];
 
 export function registerNoticeSend(notice: Command, streams: Streams) {
   notice
@@ -49,32 +60,26 @@ Examples:
     )
     .action(
       action<SendOptions>(streams, async (ctx, emails, o) => {
-        const { planSend, dryRunOutcomes, sendNotices } = await import('../../domain/notice/notice.send.js');
+        const { planSend, dryRunOutcomes, emptyReport, sendNotices } = await import('../../domain/notice/notice.send.js');
         const list = (emails as unknown as string[][])[0] ?? [];
         if (Boolean(o.allPending) === Boolean(list.length)) throw new UsageError(o.allPending ? 'give --all-pending or EMAILs, not both' : 'say whose notices to send', 'give EMAILs, or --all-pending for every pending notice');
         const format = listFormat(ctx.out, ctx.format);
         const db = await ctx.db();
-        const columns = [
-          { header: 'state', value: (r: { state: string }) => r.state },
-          { header: 'to', value: (r: { to: string }) => r.to },
-          { header: 'disclosure', value: (r: { disclosure: number }) => r.disclosure },
-          { header: 'kind', value: (r: { kind: string }) => r.kind },
-          { header: 'message id', value: (r: { message_id: string }) => r.message_id },
-          { header: 'reply', value: (r: { reply: string | null }) => r.reply },
-        ];
         const people = [];
         for (const ref of list) people.push(await personArg(ctx, ref));
         const plan = await planSend(db, stamp(ctx), { emails: people, limit: o.limit, resendUncertain: o.resendUncertain, retryFailed: o.retryFailed, dryRun: o.dryRun });
         if (plan.interrupted) ctx.out.warn(`${plan.interrupted} notice${plan.interrupted === 1 ? ' was' : 's were'} being sent when a run stopped: uncertain, not sent again (check the mail log, then consort notice record, or --resend-uncertain)`);
         if (o.dryRun) {
           if (plan.fromProblem) ctx.out.warn(`${plan.fromProblem}; a real run refuses until it is set`);
-          const rows = dryRunOutcomes(plan);
-          await renderList(ctx.out, format, columns, rows);
-          ctx.out.info(`would send ${plan.toSend.length}${plan.held.length ? `, holding back ${plan.held.length} (uncertain or failed)` : ''}; nothing was sent`);
-          return;
-        }
-        if (!plan.toSend.length && !plan.held.length) {
-          ctx.out.info('no pending notices to send');
+          const counts = { send: 0, held: 0 };
+          const counted = async function* (rows: AsyncIterable<SendOutcome>) {
+            for await (const r of rows) {
+              counts[r.state === 'would send' ? 'send' : 'held']++;
+              yield r;
+            }
+          };
+          await renderList(ctx.out, format, COLUMNS, counted(dryRunOutcomes(db, plan)), { empty: 'no pending notices to send' });
+          ctx.out.info(`would send ${counts.send}${counts.held ? `, holding back ${counts.held} (uncertain or failed)` : ''}; nothing was sent`);
           return;
         }
         const { resolveSmtpTarget, smtpMailer } = await import('../../io/smtp.js');
@@ -82,28 +87,27 @@ Examples:
         const { target, shown } = resolveSmtpTarget(ctx.streams.env, await getSetting(db.kysely, 'smtp-url'));
         const retry = retryBase(ctx.streams.env.CONSORT_SMTP_RETRY_MS);
         const mailer = await smtpMailer(target, shown);
-        let report;
-        if (plan.toSend.length) await mailer.verify();
         const { startProgress } = await import('../../io/progress.js');
-        const progress = await startProgress(ctx.out, 'sending', plan.toSend.length);
+        const progress = await startProgress(ctx.out, 'sending', undefined);
+        const report = emptyReport();
         try {
-          report = await sendNotices(db, stamp(ctx), mailer, plan, {
+          // Each row is written out as its message is settled, not kept: memory stays flat however many are sent.
+          await renderList(ctx.out, format, COLUMNS, sendNotices(db, stamp(ctx), mailer, plan, {
             now: () => ctx.now(),
             sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
             retryDelays: [retry, 3 * retry],
             advance: () => progress.advance(1),
             destination: shown,
-          });
+          }, report), { empty: 'no pending notices to send' });
         } finally {
           progress.stop();
           mailer.close();
         }
-        await renderList(ctx.out, format, columns, report.outcomes);
-        const held = report.outcomes.filter((r) => r.state.startsWith('held')).length;
+        if (!report.sent && !report.unsent) return;
+        const held = report.held;
         ctx.out.info(`sent ${report.sent}, failed ${report.failed}, uncertain ${report.uncertain}${report.deferred ? `, put off ${report.deferred}` : ''}${held ? ` (${held} held back from earlier runs)` : ''}`);
         if (report.stopped) throw new MailServerError(report.stopped, 'the rest are still pending: run consort notice send again once the server is back');
-        const unsent = report.outcomes.filter((r) => r.state !== 'sent').length;
-        if (unsent) throw new CheckFailedError(`${unsent} notice${unsent === 1 ? ' was' : 's were'} not sent`, 'see consort disclosures check for what to do with each');
+        if (report.unsent) throw new CheckFailedError(`${report.unsent} notice${report.unsent === 1 ? ' was' : 's were'} not sent`, 'see consort disclosures check for what to do with each');
       }),
     );
 }

@@ -23,28 +23,55 @@ export interface PendingNotice {
   facts: Record<string, unknown>;
 }
 
-/** Planned disclosures, and lawful ones already made, whose people have not been told (P9). */
-export async function pendingNotices(trx: Kysely<Database>): Promise<PendingNotice[]> {
+/**
+ * The pending notices a page at a time, soonest due first: those of planned disclosures (by due
+ * date, then id, read by keyset so a page costs the same however far in), then those of lawful
+ * disclosures already made whose people have not been told (P9). A run over a large backlog
+ * holds one page, not the whole list.
+ */
+export async function* pendingNoticePages(trx: Kysely<Database>, size = 1000): AsyncGenerator<PendingNotice[]> {
   const days = Number(await getSetting(trx, 'notice-days'));
-  const rows = [
-    ...(await selectDisclosures(trx).where('x.state', '=', 'planned').execute()),
-    ...(await selectDisclosures(trx).where('x.kind', '=', 'legal').where('x.state', '=', 'released').where('x.no_notice_reason', 'is', null).execute()),
-  ].map(toDisclosureRow);
   const names = new Map<number, string>();
   const nameOf = async (id: number) => {
     if (!names.has(id)) names.set(id, (await trx.selectFrom('person').select('name').where('id', '=', id).executeTakeFirstOrThrow()).name);
     return names.get(id)!;
   };
-  const pending: PendingNotice[] = [];
   const base = (d: DisclosureRow) => ({
     disclosure: d.id, kind: d.kind, audience: d.audience, recipient: d.recipient, document: d.document, organisation: d.organisation, due_on: d.due_on,
     inform_by: d.kind === 'legal' ? d.due_on : addDays(d.due_on, -days), released: d.state === 'released', facts: JSON.parse(d.facts) as Record<string, unknown>,
   });
-  for (const d of rows) {
-    if (d.person_id !== null && !d.subject_noticed_at) pending.push({ ...base(d), to: d.email!, name: d.name!, personId: d.person_id, role: 'subject' });
-    if (d.person_id === null && d.contact_id !== null && !d.contact_noticed_at) pending.push({ ...base(d), to: d.contact_email!, name: await nameOf(d.contact_id), personId: d.contact_id, role: 'organisation-contact' });
+  const pendingOf = async (rows: DisclosureRow[]) => {
+    const pending: PendingNotice[] = [];
+    for (const d of rows) {
+      if (d.person_id !== null && !d.subject_noticed_at) pending.push({ ...base(d), to: d.email!, name: d.name!, personId: d.person_id, role: 'subject' });
+      if (d.person_id === null && d.contact_id !== null && !d.contact_noticed_at) pending.push({ ...base(d), to: d.contact_email!, name: await nameOf(d.contact_id), personId: d.contact_id, role: 'organisation-contact' });
+    }
+    return pending;
+  };
+  let after: { due: string; id: number } | undefined;
+  for (;;) {
+    let q = selectDisclosures(trx).where('x.state', '=', 'planned');
+    if (after) {
+      const { due, id } = after;
+      q = q.where((eb) => eb.or([eb('x.due_on', '>', due), eb.and([eb('x.due_on', '=', due), eb('x.id', '>', id)])]));
+    }
+    const rows = (await q.limit(size).execute()).map(toDisclosureRow);
+    if (!rows.length) break;
+    const pending = await pendingOf(rows);
+    if (pending.length) yield pending;
+    const last = rows[rows.length - 1]!;
+    after = { due: last.due_on, id: last.id };
+    if (rows.length < size) break;
   }
-  return pending;
+  const legal = await pendingOf((await selectDisclosures(trx).where('x.kind', '=', 'legal').where('x.state', '=', 'released').where('x.no_notice_reason', 'is', null).execute()).map(toDisclosureRow));
+  if (legal.length) yield legal;
+}
+
+/** Planned disclosures, and lawful ones already made, whose people have not been told (P9). */
+export async function pendingNotices(trx: Kysely<Database>): Promise<PendingNotice[]> {
+  const all: PendingNotice[] = [];
+  for await (const page of pendingNoticePages(trx)) all.push(...page);
+  return all;
 }
 
 /**

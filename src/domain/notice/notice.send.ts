@@ -9,7 +9,7 @@ import { emailKey } from '../email.js';
 import { recordExport } from '../export/export.repo.js';
 import { SETTINGS, isSet } from '../settings/settings.service.js';
 import { noticeMessage, noticeMessageId, noticeSubject, type NoticeContext } from './notice.render.js';
-import { deliveriesOf, insertNotices, markInterruptedUncertain, markSending, pendingNotices, settleDelivery, type PendingNotice } from './notice.repo.js';
+import { deliveriesOf, insertNotices, markInterruptedUncertain, markSending, pendingNoticePages, settleDelivery, type PendingNotice } from './notice.repo.js';
 import { noticeContext } from './notice.service.js';
 
 /** Which pending notices a run sends. */
@@ -40,9 +40,9 @@ export interface SendOutcome {
 export interface SendPlan {
   context: NoticeContext;
   from: string;
-  toSend: Array<{ notice: PendingNotice; messageId: string }>;
-  /** Notices held back: uncertain or failed before, and not asked to be sent again. */
-  held: SendOutcome[];
+  selection: SendSelection;
+  /** The email keys of the people named; empty for everyone. */
+  keys: Set<string>;
   /** Messages a run that died left `sending`, now uncertain. */
   interrupted: number;
   /** Why a real run would refuse to send from controller-contact (a dry run only warns). */
@@ -55,10 +55,9 @@ function placeholderContact(contact: string, set: boolean): boolean {
 }
 
 /**
- * Chooses what a run sends: the pending notices (of the people named), less those a person
- * must settle first (uncertain or failed, unless asked), up to `limit`. Messages an earlier run
- * left `sending` become uncertain here. A real run refuses while controller-contact, the From of
- * every notice, is unset or a placeholder.
+ * Gets a run ready: brings planned credits in step, turns messages an earlier run left `sending`
+ * into uncertain ones, and checks the people named. A real run refuses while controller-contact,
+ * the From of every notice, is unset or a placeholder.
  */
 export async function planSend(db: Db, stamp: Stamp, s: SendSelection): Promise<SendPlan> {
   return inTransaction(db, async (trx) => {
@@ -68,39 +67,62 @@ export async function planSend(db: Db, stamp: Stamp, s: SendSelection): Promise<
     const contactSet = await isSet(trx, 'controller-contact');
     const fromProblem = placeholderContact(context.controllerContact, contactSet) ? `controller-contact is ${contactSet ? `a placeholder (${context.controllerContact})` : 'not set'}: notices would come from an address nobody reads` : undefined;
     if (fromProblem && !s.dryRun) throw new UsageError(fromProblem, 'consort config set controller-contact privacy@your-consortium.org, and controller-name');
-    let pending = await pendingNotices(trx);
-    if (s.emails.length) {
-      const keys = new Set<string>();
-      for (const email of s.emails) {
-        const key = emailKey(email);
-        if (!(await trx.selectFrom('person').select('id').where('email_key', '=', key).executeTakeFirst())) throw new NotFoundError(`no person with email ${email}`, 'see consort notice pending');
-        keys.add(key);
-      }
-      pending = pending.filter((p) => keys.has(p.to.toLowerCase()));
+    const keys = new Set<string>();
+    for (const email of s.emails) {
+      const key = emailKey(email);
+      if (!(await trx.selectFrom('person').select('id').where('email_key', '=', key).executeTakeFirst())) throw new NotFoundError(`no person with email ${email}`, 'see consort notice pending');
+      keys.add(key);
     }
-    const withIds = pending.map((notice) => ({ notice, messageId: noticeMessageId(notice, context.databaseId) }));
-    const known = await deliveriesOf(trx, withIds.map((m) => m.messageId));
-    const held: SendOutcome[] = [];
-    const toSend: SendPlan['toSend'] = [];
+    return { context, from: context.controllerContact, selection: s, keys, interrupted, fromProblem };
+  });
+}
+
+/** A notice of the run: to send, or held back (uncertain or failed before, and not asked to be sent again). */
+interface Candidate {
+  notice: PendingNotice;
+  messageId: string;
+  held?: SendOutcome;
+}
+
+/**
+ * The notices of a run, soonest due first, a page at a time (so a backlog of any size takes one
+ * page of memory): the pending notices of the people named, less those a person must settle
+ * first, up to `limit` sent.
+ */
+async function* candidates(db: Db, plan: SendPlan): AsyncGenerator<Candidate> {
+  const s = plan.selection;
+  let sending = 0;
+  for await (const page of pendingNoticePages(db.kysely)) {
+    const mine = plan.keys.size ? page.filter((p) => plan.keys.has(p.to.toLowerCase())) : page;
+    const withIds = mine.map((notice) => ({ notice, messageId: noticeMessageId(notice, plan.context.databaseId) }));
+    const known = await deliveriesOf(db.kysely, withIds.map((m) => m.messageId));
     for (const m of withIds) {
       const d = known.get(m.messageId);
       // A corrected address is a new message to a new place: what failed for the old one says nothing of it.
       const sameAddress = d?.address.toLowerCase() === m.notice.to.toLowerCase();
-      if (d?.state === 'uncertain' && !s.resendUncertain) held.push(outcome(m.notice, context, m.messageId, 'held: uncertain', d.reason));
-      else if (d?.state === 'failed' && sameAddress && !s.retryFailed) held.push(outcome(m.notice, context, m.messageId, 'held: failed', d.reason));
-      else if (s.limit === undefined || toSend.length < s.limit) toSend.push(m);
+      if (d?.state === 'uncertain' && !s.resendUncertain) yield { ...m, held: outcome(m.notice, plan.context, m.messageId, 'held: uncertain', d.reason) };
+      else if (d?.state === 'failed' && sameAddress && !s.retryFailed) yield { ...m, held: outcome(m.notice, plan.context, m.messageId, 'held: failed', d.reason) };
+      else if (s.limit !== undefined && sending >= s.limit) return;
+      else {
+        sending++;
+        yield m;
+      }
     }
-    return { context, from: context.controllerContact, toSend, held, interrupted, fromProblem };
-  });
+  }
 }
 
 function outcome(n: PendingNotice, c: NoticeContext, messageId: string, state: SendOutcome['state'], reply: string | null): SendOutcome {
   return { to: n.to, name: n.name, disclosure: n.disclosure, kind: n.kind, role: n.role, subject: noticeSubject(n, c), message_id: messageId, state, reply };
 }
 
+/** A report with nothing counted yet. */
+export function emptyReport(): SendReport {
+  return { sent: 0, unsent: 0, held: 0, failed: 0, deferred: 0, uncertain: 0 };
+}
+
 /** What a dry run prints: every notice the run would send, and those it holds back. */
-export function dryRunOutcomes(plan: SendPlan): SendOutcome[] {
-  return [...plan.toSend.map((m) => outcome(m.notice, plan.context, m.messageId, 'would send', null)), ...plan.held];
+export async function* dryRunOutcomes(db: Db, plan: SendPlan): AsyncGenerator<SendOutcome> {
+  for await (const c of candidates(db, plan)) yield c.held ?? outcome(c.notice, plan.context, c.messageId, 'would send', null);
 }
 
 export interface SendHooks {
@@ -116,9 +138,13 @@ export interface SendHooks {
   destination: string;
 }
 
+/** What a run did, counted as it goes (the outcomes themselves are streamed, not kept). */
 export interface SendReport {
-  outcomes: SendOutcome[];
   sent: number;
+  /** Every notice of the run not sent: failed, put off, uncertain, held back or left by a stopped run. */
+  unsent: number;
+  /** Held back from earlier runs (uncertain or failed), and not asked to be sent again. */
+  held: number;
   failed: number;
   deferred: number;
   uncertain: number;
@@ -133,13 +159,23 @@ export interface SendReport {
  * reply or a lost connection is tried again after a wait; a 5xx marks the notice failed and the
  * run goes on; a connection that fails after the whole message went leaves it uncertain (never
  * sent again by itself, never counted as told). A server lost for good stops the run. One export
- * record and audit entry for the run: the count and sha256 of the messages accepted.
+ * record and audit entry for the run: the count and sha256 of the messages accepted. Yields
+ * what happened to each notice as it happens, counting into `report`.
  */
-export async function sendNotices(db: Db, stamp: Stamp, mailer: Mailer, plan: SendPlan, hooks: SendHooks): Promise<SendReport> {
-  const report: SendReport = { outcomes: [...plan.held], sent: 0, failed: 0, deferred: 0, uncertain: plan.held.filter((h) => h.state === 'held: uncertain').length };
+export async function* sendNotices(db: Db, stamp: Stamp, mailer: Mailer, plan: SendPlan, hooks: SendHooks, report: SendReport): AsyncGenerator<SendOutcome> {
   const hash = createHash('sha256');
   let attempted = 0;
-  for (const [i, { notice, messageId }] of plan.toSend.entries()) {
+  const all = candidates(db, plan);
+  for await (const { notice, messageId, held } of all) {
+    if (held) {
+      report.unsent++;
+      report.held++;
+      if (held.state === 'held: uncertain') report.uncertain++;
+      yield held;
+      continue;
+    }
+    // Connect (greet, TLS, log in) before the first message: a server that cannot be used gets nothing marked.
+    if (!attempted) await mailer.verify();
     const startedAt = hooks.now();
     const message = noticeMessage(notice, plan.context, startedAt);
     await inTransaction(db, (trx) => markSending(trx, { messageId, notice, at: startedAt }));
@@ -167,18 +203,23 @@ export async function sendNotices(db: Db, stamp: Stamp, mailer: Mailer, plan: Se
       });
       hash.update(message);
       report.sent++;
-      report.outcomes.push(outcome(notice, plan.context, messageId, 'sent', reply));
+      yield outcome(notice, plan.context, messageId, 'sent', reply);
     } else {
       const f = failure!;
       const state = f.kind === 'permanent' ? 'failed' : f.kind === 'uncertain' ? 'uncertain' : 'deferred';
       await inTransaction(db, (trx) => settleDelivery(trx, messageId, state, f.reply, at));
       report[state]++;
-      report.outcomes.push(outcome(notice, plan.context, messageId, state, f.reply));
+      report.unsent++;
+      yield outcome(notice, plan.context, messageId, state, f.reply);
       if (f.kind === 'unsent') {
         // Every try failed to reach the server: the rest stay pending, untouched, for the next run.
         report.stopped = `lost the mail server after ${report.sent} sent: ${f.reply}`;
-        for (const rest of plan.toSend.slice(i + 1)) report.outcomes.push(outcome(rest.notice, plan.context, rest.messageId, 'not sent', null));
         hooks.advance?.();
+        for await (const rest of all) {
+          report.unsent++;
+          if (rest.held) report.held++;
+          yield rest.held ?? outcome(rest.notice, plan.context, rest.messageId, 'not sent', null);
+        }
         break;
       }
     }
@@ -197,5 +238,4 @@ export async function sendNotices(db: Db, stamp: Stamp, mailer: Mailer, plan: Se
       }),
     );
   }
-  return report;
 }

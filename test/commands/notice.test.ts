@@ -189,6 +189,24 @@ describe('P9: a cron check staff can clear', () => {
     expect((JSON.parse(moved.stdout) as Array<{ id: string; acknowledged: unknown }>).find((p) => p.id === found[0]!.id)!.acknowledged).toBeNull();
   });
 
+  test('P9: more problems than a page (5000), over two due dates: every one once, soonest due first, the ids unique', async () => {
+    const { dir, run } = await setup();
+    const csv = (from: number, n: number) => 'name,email,status\n' + Array.from({ length: n }, (_, i) => `P ${from + i},p${from + i}@example.org,member`).join('\n') + '\n';
+    writeFileSync(join(dir, 'a.csv'), csv(0, 5200));
+    writeFileSync(join(dir, 'b.csv'), csv(5200, 30));
+    expect((await run(['member', 'import', join(dir, 'a.csv')])).code).toBe(0);
+    expect((await run(['member', 'import', join(dir, 'b.csv')], { CONSORT_NOW: '2026-03-02T10:00:00Z' })).code).toBe(0);
+    const r = await run(['disclosures', 'check', '--within', '30', '--format', 'ndjson'], { CONSORT_NOW: '2026-03-02T10:00:00Z' });
+    expect(r.code).toBe(3);
+    const found = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: string; due_on: string; subject: string });
+    expect(found).toHaveLength(5232);
+    expect(new Set(found.map((p) => p.id)).size).toBe(5232);
+    expect(new Set(found.map((p) => p.subject)).size).toBe(5232);
+    expect(found.map((p) => p.due_on)).toEqual([...found.map((p) => p.due_on)].sort());
+    expect(found.filter((p) => p.due_on === '2026-03-16')).toHaveLength(30);
+    expect(r.stderr).toMatch(/^consort: 5232 problems due through 2026-04-01: 5232 errors, 0 info, 0 acknowledged \(/);
+  }, 120_000);
+
   test('ack refuses what is not a current problem, and a missing reason', async () => {
     const { run } = await problems();
     const unknown = await run(['disclosures', 'ack', 'notice-too-late:d999', '--reason', 'x']);

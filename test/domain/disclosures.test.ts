@@ -18,7 +18,7 @@ const day = (n: number) => new Date(Date.parse(DAY0) + n * 86_400_000).toISOStri
 
 async function check(db: Db, today: string) {
   await refreshDisclosures(db, stampAt(today));
-  return checkDisclosures(db.kysely, today.slice(0, 10));
+  return checkDisclosures(db, today.slice(0, 10));
 }
 
 /** A fixture that produces every problem code of disclosures check. */
@@ -66,7 +66,7 @@ describe('P9: disclosures check', () => {
     const { db } = await freshDb();
     await addPerson(db, stampAt(DAY0), { name: 'Ann', email: 'ann@example.org', status: 'member' });
     expect((await check(db, DAY0)).problems.map((p) => p.code)).toEqual(['subject-not-informed']);
-    expect((await checkDisclosures(db.kysely, DAY0.slice(0, 10), 3)).problems).toEqual([]);
+    expect((await checkDisclosures(db, DAY0.slice(0, 10), 3)).problems).toEqual([]);
     await tellEveryonePending(db, stampAt(DAY0));
     expect((await check(db, DAY0)).problems).toEqual([]);
   });

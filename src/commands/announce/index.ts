@@ -27,7 +27,7 @@ export function registerAnnounce(program: Command, streams: Streams) {
           // The same warnings as disclosures check, for the announcements, before anything happens.
           const { checkDisclosures } = await import('../../domain/disclosure/disclosure.check.js');
           const { p9Gate, p9NoticePeriodGate } = await import('../../domain/disclosure/gate.js');
-          const check = await checkDisclosures(db.kysely, today, 100000);
+          const check = await checkDisclosures(db, today, 100000);
           const mine = check.problems.filter((x) => x.kind === 'announcement' && x.due_on <= through);
           for (const p of mine) ctx.out.warn(`${p.code}: ${p.message}`);
           // Refuse before asking (the service checks again inside its transaction): no one

@@ -17,8 +17,7 @@ export function registerDisclosuresAck(disclosures: Command, streams: Streams) {
         if (!/^[a-z-]+:[^\s]+$/.test(id!)) throw new UsageError(`'${id}' is not a problem id`, 'ids look like notice-too-late:d42 or participant-without-consent:qti-3:p17 (see consort disclosures check)');
         const p = await acknowledgeProblem(await ctx.db(), stamp(ctx), id!, o.reason);
         ctx.out.info(`acknowledged ${p.id}: it no longer fails disclosures check while its facts stay the same`);
-        const { fingerprint: _f, ...shown } = p;
-        await renderRecord(ctx.out, ctx.format, shown);
+        await renderRecord(ctx.out, ctx.format, p);
       }),
     );
 }

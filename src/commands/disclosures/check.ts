@@ -39,31 +39,32 @@ export function registerDisclosuresCheck(disclosures: Command, streams: Streams)
     .action(
       action<{ within?: string; strict?: boolean }>(streams, async (ctx, _args, o) => {
         const { refreshDisclosures } = await import('../../domain/disclosure/disclosure.service.js');
-        const { checkDisclosures, failing } = await import('../../domain/disclosure/disclosure.check.js');
+        const { checkWindow, emptyTally, streamDisclosureProblems } = await import('../../domain/disclosure/disclosure.check.js');
         if (o.within !== undefined && !/^\d{1,5}$/.test(o.within)) throw new UsageError('--within must be a whole number of days');
         const format = listFormat(ctx.out, ctx.format);
         const db = await ctx.db();
         await refreshDisclosures(db, stamp(ctx));
-        const r = await checkDisclosures(db.kysely, ctx.now().slice(0, 10), o.within === undefined ? undefined : Number(o.within));
+        const window = await checkWindow(db.kysely, ctx.now().slice(0, 10), o.within === undefined ? undefined : Number(o.within));
+        const tally = emptyTally();
+        const problems = streamDisclosureProblems(db, window, { tally, strict: Boolean(o.strict) });
         if (format === 'table') {
+          // Grouped by due date, soonest first: what to do today comes first (a terminal's list is short enough to hold).
+          const all: DisclosureProblem[] = [];
+          for await (const p of problems) all.push(p);
           ctx.out.page();
-          // Grouped by due date, soonest first: what to do today comes first.
-          const dates = [...new Set(r.problems.map((p) => p.due_on))].sort();
-          for (const due of dates) {
+          for (const due of [...new Set(all.map((p) => p.due_on))].sort()) {
             await ctx.out.data(ctx.out.color.heading(`due ${due}`) + '\n');
-            await renderList(ctx.out, format, TERMINAL, r.problems.filter((p) => p.due_on === due));
+            await renderList(ctx.out, format, TERMINAL, all.filter((p) => p.due_on === due));
             await ctx.out.data('\n');
           }
           await ctx.out.flush();
         } else {
-          await renderList(ctx.out, format, COLUMNS, r.problems.map(({ fingerprint: _f, ...p }) => p) as DisclosureProblem[]);
+          // Streamed: each problem is written as it is found, so a check of 300k problems holds none of them.
+          await renderList(ctx.out, format, COLUMNS, problems);
         }
-        const fails = failing(r.problems, Boolean(o.strict));
-        const acked = r.problems.filter((p) => p.acknowledged).length;
-        const info = r.problems.filter((p) => !p.acknowledged && p.severity === 'info').length;
-        const summary = `${r.problems.length} problem${r.problems.length === 1 ? '' : 's'} due through ${r.through}: ${r.problems.length - acked - info} error${r.problems.length - acked - info === 1 ? '' : 's'}, ${info} info, ${acked} acknowledged`;
-        if (fails.length) throw new CheckFailedError(summary, 'each row says how to clear it, in full in the clear column of --format tsv; consort disclosures ack ID --reason TEXT accepts a reviewed one');
-        ctx.out.info(r.problems.length ? summary : `no problems with disclosures due through ${r.through}`);
+        const summary = `${tally.all} problem${tally.all === 1 ? '' : 's'} due through ${window.through}: ${tally.errors} error${tally.errors === 1 ? '' : 's'}, ${tally.info} info, ${tally.acknowledged} acknowledged`;
+        if (tally.failing) throw new CheckFailedError(summary, 'each row says how to clear it, in full in the clear column of --format tsv; consort disclosures ack ID --reason TEXT accepts a reviewed one');
+        ctx.out.info(tally.all ? summary : `no problems with disclosures due through ${window.through}`);
       }),
     );
 }

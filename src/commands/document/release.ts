@@ -24,7 +24,7 @@ export function registerDocumentRelease(document: Command, streams: Streams) {
         const preview = creditsOf((await documentParticipants(db.kysely, slug!)).people);
         // The same warnings as disclosures check, for this document, before anything happens.
         await refreshDisclosures(db, stamp(ctx));
-        const check = await checkDisclosures(db.kysely, ctx.now().slice(0, 10), 100000);
+        const check = await checkDisclosures(db, ctx.now().slice(0, 10), 100000);
         const mine = check.problems.filter((x) => x.document === slug);
         for (const p of mine) ctx.out.warn(`${p.code}: ${p.message}`);
         const doc = (await documentParticipants(db.kysely, slug!)).document;

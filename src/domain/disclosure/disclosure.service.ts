@@ -138,12 +138,13 @@ export async function acknowledgeProblem(db: Db, stamp: Stamp, id: string, reaso
   if (!why || why.length > 500 || /[\x00-\x1f\x7f]/.test(why)) throw new UsageError('--reason must be 1 to 500 printable characters', 'say why the problem is accepted');
   return inTransaction(db, async (trx) => {
     await syncCreditDisclosures(trx, stamp);
-    const { problems } = await checkDisclosures(trx, stamp.at.slice(0, 10), 100000);
+    const { problems } = await checkDisclosures(db, stamp.at.slice(0, 10), 100000, { fingerprints: true, conn: trx });
     const p = problems.find((x) => x.id === id);
     if (!p) throw new NotFoundError(`no current problem ${id}`, 'see consort disclosures check for the ids; a problem whose facts changed has a fresh check');
     const row = { problem_id: id, fingerprint: p.fingerprint, reason: why, actor: stamp.actor, at: stamp.at };
     await trx.insertInto('problem_ack').values(row).onConflict((oc) => oc.column('problem_id').doUpdateSet({ fingerprint: p.fingerprint, reason: why, actor: stamp.actor, at: stamp.at })).execute();
     await appendAuditEntry(trx, { ...stamp, summary: `acknowledged ${id} (${p.subject ?? p.organisation ?? ''}, due ${p.due_on}): ${why}` });
-    return { ...p, acknowledged: { reason: why, actor: stamp.actor, at: stamp.at } };
+    const { fingerprint: _digest, ...shown } = p;
+    return { ...shown, acknowledged: { reason: why, actor: stamp.actor, at: stamp.at } };
   });
 }

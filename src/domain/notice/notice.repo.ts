@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database, DeliveryState } from '../../db/schema/index.js';
-import { selectDisclosures, toDisclosureRow, type DisclosureRow } from '../disclosure/disclosure.repo.js';
+import { plannedDisclosurePages, selectDisclosures, toDisclosureRow, type DisclosureRow } from '../disclosure/disclosure.repo.js';
 import { addDays } from '../time.js';
 import { getSetting } from '../settings/settings.service.js';
 
@@ -48,20 +48,9 @@ export async function* pendingNoticePages(trx: Kysely<Database>, size = 1000): A
     }
     return pending;
   };
-  let after: { due: string; id: number } | undefined;
-  for (;;) {
-    let q = selectDisclosures(trx).where('x.state', '=', 'planned');
-    if (after) {
-      const { due, id } = after;
-      q = q.where((eb) => eb.or([eb('x.due_on', '>', due), eb.and([eb('x.due_on', '=', due), eb('x.id', '>', id)])]));
-    }
-    const rows = (await q.limit(size).execute()).map(toDisclosureRow);
-    if (!rows.length) break;
+  for await (const rows of plannedDisclosurePages(trx, undefined, size)) {
     const pending = await pendingOf(rows);
     if (pending.length) yield pending;
-    const last = rows[rows.length - 1]!;
-    after = { due: last.due_on, id: last.id };
-    if (rows.length < size) break;
   }
   const legal = await pendingOf((await selectDisclosures(trx).where('x.kind', '=', 'legal').where('x.state', '=', 'released').where('x.no_notice_reason', 'is', null).execute()).map(toDisclosureRow));
   if (legal.length) yield legal;

@@ -158,7 +158,7 @@ describe('database', () => {
   test('db stats and config', async () => {
     const { path } = await initialised();
     const stats = JSON.parse((await runCli(['db', 'stats', '--format', 'json', '--db', path])).stdout);
-    expect(stats).toMatchObject({ schema: '0010-notice-delivery', tables: { person: 2 }, people: { member: 1, contact: 1 } });
+    expect(stats).toMatchObject({ schema: '0011-consent-state-covering', tables: { person: 2 }, people: { member: 1, contact: 1 } });
     expect((await runCli(['config', 'get', 'notice-days', '--db', path])).stdout).toBe('14\n');
     expect((await runCli(['config', 'set', 'notice-days', '21', '--db', path])).code).toBe(0);
     expect((await runCli(['config', 'get', 'notice-days', '--db', path])).stdout).toBe('21\n');

@@ -192,9 +192,15 @@ export async function execAt(location: string, text: string): Promise<void> {
   }
 }
 
+/** SQL that puts a database back as 0010 left it: the consent index without action. */
+export const BEFORE_0011 =
+  'drop index consent_event_state; create index consent_event_state on consent_event (person_id, purpose, document_id, at, id); ' +
+  "delete from kysely_migration where name = '0011-consent-state-covering';";
+
 /** SQL that puts a database back as 0009 left it: no delivery records, acknowledgements or Message-IDs. */
 export const BEFORE_0010 =
-  'drop table problem_ack; drop table notice_delivery; drop index notice_message_id; alter table notice drop column reply; alter table notice drop column message_id; ' +
+  BEFORE_0011 +
+  ' drop table problem_ack; drop table notice_delivery; drop index notice_message_id; alter table notice drop column reply; alter table notice drop column message_id; ' +
   "delete from kysely_migration where name = '0010-notice-delivery';";
 
 /** SQL that puts a database back as 0008 left it: the unique event index on the bare document_id. */

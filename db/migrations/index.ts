@@ -10,6 +10,7 @@ import * as m0008 from './0008-audit-head.js';
 import * as m0009 from './0009-activity-null-document.js';
 import * as m0010 from './0010-notice-delivery.js';
 import * as m0011 from './0011-consent-state-covering.js';
+import * as m0012 from './0012-audit-hash-version.js';
 
 /** Every migration, in order; a static list so the bundle needs no file-system scan. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0009-activity-null-document': m0009,
   '0010-notice-delivery': m0010,
   '0011-consent-state-covering': m0011,
+  '0012-audit-hash-version': m0012,
 };

@@ -1,6 +1,6 @@
 import { runCli } from '../helpers/cli.js';
 import { auditHash, type AuditFields } from '../../src/domain/audit/audit.repo.js';
-import { execAt, newDatabase, onPostgres, rowsAt, tempDir, rejection, BEFORE_0009 } from '../helpers/db.js';
+import { execAt, newDatabase, onPostgres, rowsAt, tempDir, rejection, BEFORE_0009, BEFORE_0012 } from '../helpers/db.js';
 
 async function initialised() {
   const dir = tempDir();
@@ -117,6 +117,19 @@ describe('database', () => {
     expect(noHead.stderr).toBe("consort: the audit log's record of its last entry (audit_head) is missing; nothing was changed (run consort audit verify, and restore the database from a backup)\n");
   });
 
+  test('P4 (0012): each entry records how its hash was worked out; verify checks each by its own, and names one it does not know', async () => {
+    const { path } = await initialised();
+    expect(await rowsAt(path, 'select distinct hash_version from audit_entry')).toEqual([{ hash_version: 1 }]);
+    // A database from before 0012 migrates: its entries are version 1 and still verify.
+    await execAt(path, BEFORE_0012);
+    expect((await runCli(['db', 'migrate', '--db', path])).code).toBe(0);
+    expect((await runCli(['audit', 'verify', '--db', path])).code).toBe(0);
+    await tamper(path, 'update audit_entry set hash_version = 7 where seq = 2');
+    const r = await runCli(['audit', 'verify', '--db', path]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/audit chain broken at entry 2: entry is hashed by version 7, which this consort does not know/);
+  });
+
   test('0008: a database with audit entries migrates, its head the last entry, and a cut is then seen', async () => {
     const { path } = await initialised();
     await execAt(path, `${BEFORE_0009} drop table audit_head; delete from kysely_migration where name = '0008-audit-head'`);
@@ -158,7 +171,7 @@ describe('database', () => {
   test('db stats and config', async () => {
     const { path } = await initialised();
     const stats = JSON.parse((await runCli(['db', 'stats', '--format', 'json', '--db', path])).stdout);
-    expect(stats).toMatchObject({ schema: '0011-consent-state-covering', tables: { person: 2 }, people: { member: 1, contact: 1 } });
+    expect(stats).toMatchObject({ schema: '0012-audit-hash-version', tables: { person: 2 }, people: { member: 1, contact: 1 } });
     expect((await runCli(['config', 'get', 'notice-days', '--db', path])).stdout).toBe('14\n');
     expect((await runCli(['config', 'set', 'notice-days', '21', '--db', path])).code).toBe(0);
     expect((await runCli(['config', 'get', 'notice-days', '--db', path])).stdout).toBe('21\n');

@@ -192,9 +192,13 @@ export async function execAt(location: string, text: string): Promise<void> {
   }
 }
 
+/** SQL that puts a database back as 0011 left it: audit entries without a hash version. */
+export const BEFORE_0012 = "alter table audit_entry drop column hash_version; delete from kysely_migration where name = '0012-audit-hash-version';";
+
 /** SQL that puts a database back as 0010 left it: the consent index without action. */
 export const BEFORE_0011 =
-  'drop index consent_event_state; create index consent_event_state on consent_event (person_id, purpose, document_id, at, id); ' +
+  BEFORE_0012 +
+  ' drop index consent_event_state; create index consent_event_state on consent_event (person_id, purpose, document_id, at, id); ' +
   "delete from kysely_migration where name = '0011-consent-state-covering';";
 
 /** SQL that puts a database back as 0009 left it: no delivery records, acknowledgements or Message-IDs. */

@@ -13,9 +13,21 @@ export interface AuditFields {
   summary: string;
 }
 
-/** hash = sha256(prev_hash + canonical JSON of the entry's fields). */
-export function auditHash(prevHash: string, e: AuditFields): string {
-  return createHash('sha256').update(prevHash + JSON.stringify([e.seq, e.at, e.actor, e.command, e.summary])).digest('hex');
+/** The hash version new entries are written with. */
+export const AUDIT_HASH_VERSION = 1;
+
+/**
+ * The ways an entry's hash is worked out, by the version the entry records. Version 1:
+ * sha256(prev_hash + canonical JSON of the entry's fields). A new version is added here, never
+ * changed, so entries written before it still verify.
+ */
+const HASHES: Record<number, (prevHash: string, e: AuditFields) => string> = {
+  1: (prevHash, e) => createHash('sha256').update(prevHash + JSON.stringify([e.seq, e.at, e.actor, e.command, e.summary])).digest('hex'),
+};
+
+/** An entry's hash by the given version (the current one by default); undefined for a version this consort does not know. */
+export function auditHash(prevHash: string, e: AuditFields, version = AUDIT_HASH_VERSION): string | undefined {
+  return HASHES[version]?.(prevHash, e);
 }
 
 /**
@@ -32,8 +44,8 @@ export async function appendAuditEntry(db: Kysely<Database>, entry: Omit<AuditFi
   if (beyond && !head) throw new DatabaseError(`the audit log's record of its last entry (audit_head) is missing; nothing was changed`, 'run consort audit verify, and restore the database from a backup');
   if (beyond) throw new DatabaseError(`the audit log goes on past the last entry consort wrote (entry ${Number(beyond.seq)}); nothing was changed`, 'run consort audit verify, and restore the database from a backup');
   const full = { ...entry, seq };
-  const hash = auditHash(prev_hash, full);
-  await db.insertInto('audit_entry').values({ ...full, prev_hash, hash }).execute();
+  const hash = auditHash(prev_hash, full)!;
+  await db.insertInto('audit_entry').values({ ...full, prev_hash, hash, hash_version: AUDIT_HASH_VERSION }).execute();
   if (head) await db.updateTable('audit_head').set({ seq, hash }).execute();
   else await db.insertInto('audit_head').values({ seq, hash }).execute();
   return { ...full, hash };

@@ -49,7 +49,10 @@ export async function verifyAudit(db: Kysely<Database> | Db): Promise<AuditVerdi
     const bad = (reason: string): AuditVerdict => ({ ok: false, entries: rows.length, head: prev, firstBad: { seq, reason } });
     if (seq !== expected) return bad(`entry ${expected}${seq > expected + 1 ? `–${seq - 1}` : ''} is missing`);
     if (r.prev_hash !== prev) return bad('prev_hash does not match the entry before it');
-    if (auditHash(prev, { seq, at: r.at, actor: r.actor, command: r.command, summary: r.summary }) !== r.hash) return bad('entry was altered (hash mismatch)');
+    const version = Number(r.hash_version);
+    const hash = auditHash(prev, { seq, at: r.at, actor: r.actor, command: r.command, summary: r.summary }, version);
+    if (hash === undefined) return bad(`entry is hashed by version ${version}, which this consort does not know (a newer consort wrote it, or the version was altered)`);
+    if (hash !== r.hash) return bad('entry was altered (hash mismatch)');
     prev = r.hash;
     expected++;
   }

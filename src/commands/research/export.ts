@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
-import { pickFormat } from '../io/format.js';
-import type { Streams } from '../io/output.js';
-import { OUTPUT_OPTION_HELP, outputSink } from '../io/sink.js';
-import { action, stamp } from './action.js';
+import { pickFormat } from '../../io/format.js';
+import type { Streams } from '../../io/output.js';
+import { OUTPUT_OPTION_HELP, outputSink } from '../../io/sink.js';
+import { action, stamp } from '../action.js';
 
-export function registerResearch(program: Command, streams: Streams) {
-  const research = program.command('research').description('aggregated, de-identified counts for research (P3)');
+export function registerResearchExport(research: Command, streams: Streams) {
   research
     .command('export')
     .option('--by <dimension>', 'org, status, month or document', 'status')
@@ -14,7 +13,7 @@ export function registerResearch(program: Command, streams: Streams) {
     .addHelpText('after', '\nA row with a count from 1 to research-min-cell - 1 is hidden whole: "suppressed" (csv) or null\n(json, listed in "suppressed"). More rows are hidden, smallest first, until in every column the\nhidden cells are all 0, or at least two above 0 that reach research-min-cell together, so no\ntotal (the same in every grouping) minus the rows shown gives back one row or a small number.\nA total is hidden when it is small, or when its column cannot be protected so.\n\nExample:\n  consort research export --by org --format json > by-org.json')
     .action(
       action<{ by: string; output?: string }>(streams, async (ctx, _args, o) => {
-        const { exportResearch, RESEARCH_FORMATS } = await import('../domain/research/research.service.js');
+        const { exportResearch, RESEARCH_FORMATS } = await import('../../domain/research/research.service.js');
         const format = pickFormat(ctx.format, RESEARCH_FORMATS, 'csv');
         const db = await ctx.db();
         const sink = await outputSink(ctx.out, o.output);

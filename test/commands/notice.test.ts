@@ -225,5 +225,10 @@ describe('P9: a cron check staff can clear', () => {
     const line = cron.split('\n').find((l) => l.includes('consort disclosures check'))!;
     expect(help).toContain(line);
     expect(help).toMatch(/8 the database cannot be checked/);
+    // The reference lists the same codes with the same severities, from the one table.
+    const { PROBLEMS } = await import('../../src/domain/disclosure/disclosure.problems.js');
+    const docs = readFileSync(new URL('../../docs/disclosures.md', import.meta.url), 'utf8');
+    const documented = [...docs.matchAll(/^\| `([a-z-]+)` \| (error|info) \|/gm)].map((m) => [m[1], m[2]]);
+    expect(documented).toEqual(Object.entries(PROBLEMS).map(([code, p]) => [code, p.severity]));
   });
 });

@@ -2,7 +2,7 @@ import type { Command, Option } from 'commander';
 import { BASES, PURPOSES } from '../db/schema/consent-event.js';
 import { ANNOUNCE_FORMATS } from '../domain/announce/announce.service.js';
 import { CREDIT_FORMATS } from '../domain/credits/credits.render.js';
-import { DIRECTORY_FORMATS } from '../domain/directory/directory.service.js';
+import { DIRECTORY_FORMATS } from '../domain/directory/directory.render.js';
 import { NEWSLETTER_FORMATS } from '../domain/newsletter/newsletter.render.js';
 import { NOTICE_FORMATS } from '../domain/notice/notice.render.js';
 import { RESEARCH_BY, RESEARCH_FORMATS } from '../domain/research/research.service.js';

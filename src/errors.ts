@@ -114,6 +114,7 @@ export function fsReason(err: unknown): string {
     EROFS: 'the file system is read-only',
     EPIPE: 'the reader closed it before the end',
     EIO: 'input/output error',
+    EISDIR: 'it is a directory',
   };
   return words[e.code ?? ''] ?? e.message;
 }

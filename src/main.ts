@@ -23,7 +23,7 @@ function report(err: unknown, streams: Streams, verbose: boolean): number {
     if (verbose && !(known instanceof ConsortError && known.constructor === ConsortError) && e.stack) line(streams, e.stack);
     return known.exitCode;
   }
-  line(streams, `consort: internal error: ${e?.message ?? String(err)} (this is a bug in consort; rerun with --verbose and report it)`);
+  line(streams, `consort: internal error: ${String(e?.message ?? err).replace(/[\x00-\x1f\x7f]/g, ' ')} (this is a bug in consort; rerun with --verbose and report it)`);
   if (verbose && e?.stack) line(streams, e.stack);
   return ExitCode.internal;
 }

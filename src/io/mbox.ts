@@ -6,6 +6,8 @@ export interface MboxMessage {
   line: number;
   messageId: string | null;
   to: string | null;
+  /** The X-Consort-Letter digest of what the letter told, when consort wrote it. */
+  letter: string | null;
 }
 
 /**
@@ -26,7 +28,7 @@ export async function* readMbox(input: Input): AsyncGenerator<MboxMessage | { li
     }
     if (text.startsWith('From ') && previousBlank) {
       if (current) yield current;
-      current = { line, messageId: null, to: null };
+      current = { line, messageId: null, to: null, letter: null };
       inHeaders = true;
       lastHeader = null;
       previousBlank = false;
@@ -56,6 +58,8 @@ export async function* readMbox(input: Input): AsyncGenerator<MboxMessage | { li
     if (name === 'message-id') {
       lastHeader = 'message-id';
       current.messageId = m[2]!.trim();
+    } else if (name === 'x-consort-letter') {
+      current.letter = m[2]!.trim();
     } else if (name === 'to') {
       lastHeader = 'to';
       current.to = m[2]!.trim();

@@ -9,7 +9,7 @@ function plain(text: string): boolean {
 }
 
 /** RFC 2047 encoded-words (UTF-8, base64), each at most 75 characters, split on character boundaries. */
-export function encodedWords(text: string): string {
+export function encodedWords(text: string, fold = false): string {
   const words: string[] = [];
   let chunk = '';
   let bytes = 0;
@@ -24,7 +24,8 @@ export function encodedWords(text: string): string {
     bytes += n;
   }
   if (chunk) words.push(chunk);
-  return words.map((w) => `=?UTF-8?B?${Buffer.from(w, 'utf8').toString('base64')}?=`).join(' ');
+  // Folded, each word on a line of its own, a long header stays inside RFC 5322's line lengths.
+  return words.map((w) => `=?UTF-8?B?${Buffer.from(w, 'utf8').toString('base64')}?=`).join(fold ? '\n ' : ' ');
 }
 
 /**
@@ -32,14 +33,14 @@ export function encodedWords(text: string): string {
  * (quotes and backslashes escaped); any other name as RFC 2047 encoded-words, so
  * a standard parser reads back exactly the name, newlines and all.
  */
-export function mailbox(name: string, email: string): string {
-  const display = plain(name) ? `"${name.replace(/[\\"]/g, '\\$&')}"` : encodedWords(name);
+export function mailbox(name: string, email: string, o: { fold?: boolean } = {}): string {
+  const display = plain(name) ? `"${name.replace(/[\\"]/g, '\\$&')}"` : encodedWords(name, o.fold);
   return `${display} <${email}>`;
 }
 
 /** A header value: as is when printable ASCII, else encoded-words. */
-export function headerText(text: string): string {
-  return plain(text) ? text : encodedWords(text);
+export function headerText(text: string, o: { fold?: boolean } = {}): string {
+  return plain(text) ? text : encodedWords(text, o.fold);
 }
 
 /** Base64 in lines of 76 characters (RFC 2045). */

@@ -125,7 +125,11 @@ export function resolveSmtpTarget(env: Record<string, string | undefined>, store
       throw new UsageError(`cannot read CONSORT_SMTP_PASSWORD_FILE ${file}: ${fsReason(err)}`, 'name a file that holds the password');
     }
     if (mode & 0o077) throw new UsageError(`CONSORT_SMTP_PASSWORD_FILE ${file} can be read by others (mode ${(mode & 0o777).toString(8).padStart(4, '0')})`, `chmod 600 ${file}`);
-    t.password = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    try {
+      t.password = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    } catch (err) {
+      throw new UsageError(`cannot read CONSORT_SMTP_PASSWORD_FILE ${file}: ${fsReason(err)}`, 'name a file that holds the password');
+    }
   }
   if (t.password !== undefined && !t.user) throw new UsageError(`a password is given but ${shown} names no user`, 'e.g. smtp://notices@mail.example.org:587');
   return { target: t, shown };

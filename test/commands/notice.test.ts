@@ -59,7 +59,7 @@ describe('P9: notice record --from records exactly the notices in the file', () 
     const lineOf = (text: string) => (ours[1]! + foreign + handmade).slice(0, (ours[1]! + foreign + handmade).indexOf(text)).split('\n').length;
     expect(r.stderr).toContain(`edited.mbox:${lineOf(foreign)}: Message-ID: <notice-`);
     expect(r.stderr).toContain(`edited.mbox:${lineOf(handmade)}: Message-ID: the message has none`);
-    expect(r.stderr).toMatch(/consort: 2 messages in .*edited\.mbox are not this database's notices; nothing was recorded \(remove them, or pass --skip-invalid to record the others\)\n$/);
+    expect(r.stderr).toMatch(/consort: 2 messages in .*edited\.mbox are not this database's notices as they stand; nothing was recorded \(remove them, or pass --skip-invalid to record the others\)\n$/);
     expect(await recorded(db)).toEqual([]);
     // --skip-invalid records ours and reports the rest.
     const skipped = await run(['notice', 'record', '--from', edited, '--skip-invalid']);
@@ -79,6 +79,31 @@ describe('P9: notice record --from records exactly the notices in the file', () 
     expect(await recorded(db)).toHaveLength(2);
   });
 
+  test('a letter drafted before the address or the date changed is stale: not recorded as the notice of what is true now', async () => {
+    const { dir, db, run } = await setup();
+    const drafts = join(dir, 'drafts.mbox');
+    await run(['notice', 'export', '-o', drafts]);
+    await run(['member', 'update', 'ada@example.org', '--email', 'ada@elsewhere.org']);
+    const r = await run(['notice', 'record', '--from', drafts]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/drafts\.mbox:1: X-Consort-Letter: <notice-\d+-subject-\d+\.[0-9a-f]+@consort\.invalid> was drafted before its address, date or facts changed/);
+    expect(await recorded(db)).toEqual([]);
+    expect((await run(['notice', 'record', '--from', drafts, '--skip-invalid'])).code).toBe(0);
+    expect((await recorded(db)).map((n) => n.email)).toEqual(['bo@example.org']);
+    expect(await pendingTo(run)).toEqual(['ada@elsewhere.org']);
+  });
+
+  test('P9: an announcement told late names the date it will really have, with the full time to object', async () => {
+    const { run } = await setup();
+    const late = { CONSORT_NOW: '2026-03-20T10:00:00Z' };
+    const preview = await run(['notice', 'preview', 'ada@example.org'], late);
+    expect(preview.stdout).toContain('On 2026-04-03 we plan to release');
+    expect(preview.stdout).toContain('tell us before 2026-04-03');
+    await run(['notice', 'record', 'ada@example.org', '--disclosure', String((JSON.parse((await run(['notice', 'pending', '--format', 'json'], late)).stdout) as Array<{ to: string; disclosure: number }>).find((n) => n.to === 'ada@example.org')!.disclosure)], late);
+    const d = JSON.parse((await run(['disclosures', 'list', '--kind', 'announcement', '--person', 'ada@example.org', '--format', 'json'], late)).stdout) as Array<{ due_on: string }>;
+    expect(d[0]!.due_on).toBe('2026-04-03');
+  });
+
   test('not an mbox, hostile Message-IDs, a huge file: a clear error, nothing recorded', async () => {
     const { dir, db, run } = await setup();
     const csv = join(dir, 'people.csv');
@@ -96,7 +121,7 @@ describe('P9: notice record --from records exactly the notices in the file', () 
     writeFileSync(huge, Array.from({ length: 20000 }, (_, i) => `From x@localhost Sun Mar  1 10:00:00 2026\nMessage-ID: <m${i}@elsewhere.example>\n\nbody\n\n`).join(''));
     const big = await run(['notice', 'record', '--from', huge]);
     expect(big.code).toBe(4);
-    expect(big.stderr).toMatch(/20000 messages in .* are not this database's notices; nothing was recorded/);
+    expect(big.stderr).toMatch(/20000 messages in .* are not this database's notices as they stand; nothing was recorded/);
     expect(await recorded(db)).toEqual([]);
     expect(await pendingTo(run)).toEqual(['ada@example.org', 'bo@example.org']);
   });
@@ -128,6 +153,11 @@ describe('P9: the letter people read', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^consort: invalid value for notice-template: unknown fields \{\{nmae\}\}, \{\{when\}\} \(known: \{\{person\}\}/);
     expect((await run(['notice', 'preview', 'bo@example.org'])).stdout).toContain('Hello Bo Ek,');
+    // A letter that leaves out what P9 needs a notice to say is no notice.
+    writeFileSync(letter, 'Hello {{person}}\n');
+    const thin = await run(['config', 'set', 'notice-template', letter]);
+    expect(thin.code).toBe(2);
+    expect(thin.stderr).toMatch(/add \{\{released\}\}, \{\{audience\}\}, \{\{date\}\}, \{\{object\}\}/);
     writeFileSync(letter, Buffer.from([0xff, 0xfe, 0x00]));
     expect((await run(['config', 'set', 'notice-template', letter])).code).toBe(4);
     expect((await run(['config', 'unset', 'notice-template'])).code).toBe(0);
@@ -206,6 +236,16 @@ describe('P9: a cron check staff can clear', () => {
     expect(found.filter((p) => p.due_on === '2026-03-16')).toHaveLength(30);
     expect(r.stderr).toMatch(/^consort: 5232 problems due through 2026-04-01: 5232 errors, 0 info, 0 acknowledged \(/);
   }, 120_000);
+
+  test('P9: someone untold cannot be acknowledged away (exit 7): only telling them clears it', async () => {
+    const { run } = await problems();
+    await run(['member', 'add', '--name', 'Cy New', '--email', 'cy@example.org', '--status', 'member']);
+    const untold = (JSON.parse((await run(['disclosures', 'check', '--format', 'json'])).stdout) as Array<{ id: string; code: string }>).find((p) => p.code === 'subject-not-informed')!;
+    const r = await run(['disclosures', 'ack', untold.id, '--reason', 'fine']);
+    expect(r.code).toBe(7);
+    expect(r.stderr).toMatch(/^consort: subject-not-informed:d\d+ cannot be acknowledged: someone concerned has not been told \[P9\] \(consort notice send EMAIL/);
+    expect((await run(['disclosures', 'check'])).code).toBe(3);
+  });
 
   test('ack refuses what is not a current problem, and a missing reason', async () => {
     const { run } = await problems();

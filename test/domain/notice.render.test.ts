@@ -12,6 +12,7 @@ const context = (over: Partial<NoticeContext> = {}): NoticeContext => ({
   titles: new Map([['spec', 'The Spec']]),
   databaseId: '0123456789ab',
   template: null,
+  noticeDays: 14,
   ...over,
 });
 
@@ -21,7 +22,7 @@ const notice = (over: Partial<PendingNotice> = {}): PendingNotice => ({
 });
 
 /** The header lines of a message, unfolded. */
-const headerLines = (message: string) => message.slice(0, message.indexOf('\n\n')).split('\n');
+const headerLines = (message: string) => message.slice(0, message.indexOf('\n\n')).replace(/\n[ \t]/g, ' ').split('\n');
 
 describe('P9: a notice as one RFC 5322 message', () => {
   test('header injection through names, titles and the controller name is impossible: every hostile string stays inside its header', async () => {
@@ -30,7 +31,7 @@ describe('P9: a notice as one RFC 5322 message', () => {
       const c = context({ controllerName: s, titles: new Map([['spec', s]]) });
       const m = noticeMessage(notice({ name: s, organisation: s }), c, c.now);
       const head = headerLines(m);
-      expect(head.map((l) => l.split(':')[0])).toEqual(['From', 'To', 'Subject', 'Date', 'Message-ID', 'MIME-Version', 'Content-Type', 'Content-Transfer-Encoding', 'X-Consort-Disclosure']);
+      expect(head.map((l) => l.split(':')[0])).toEqual(['From', 'To', 'Subject', 'Date', 'Message-ID', 'MIME-Version', 'Content-Type', 'Content-Transfer-Encoding', 'X-Consort-Disclosure', 'X-Consort-Letter']);
       expect(m.slice(0, m.indexOf('\n\n'))).not.toMatch(/[\r\u0000]/);
       const parsed = await simpleParser(m);
       expect((parsed.to as { value: Array<{ name: string; address: string }> }).value).toEqual([{ name: s.trim().replace(/\s+/g, ' ') === s ? s : expect.any(String), address: 'ada@example.org' }]);
@@ -41,6 +42,14 @@ describe('P9: a notice as one RFC 5322 message', () => {
   test('a name that looks like an encoded-word is encoded, so a reader shows it as written', async () => {
     const parsed = await simpleParser(noticeMessage(notice({ name: '=?UTF-8?B?RXZpbA==?=' }), context(), '2026-03-01T10:00:00Z'));
     expect((parsed.to as { value: Array<{ name: string }> }).value[0]!.name).toBe('=?UTF-8?B?RXZpbA==?=');
+  });
+
+  test('a long subject or name is folded: no header line is longer than RFC 5322 allows', () => {
+    const title = '日本語のとても長い文書のタイトル'.repeat(20);
+    const m = noticeMessage(notice({ name: 'Ünïcödé '.repeat(30) }), context({ titles: new Map([['spec', title]]) }), '2026-03-01T10:00:00Z');
+    const head = m.slice(0, m.indexOf('\n\n')).split('\n');
+    expect(Math.max(...head.map((l) => l.length))).toBeLessThanOrEqual(998);
+    expect(head.filter((l) => l.startsWith(' ')).length).toBeGreaterThan(10);
   });
 
   test('an address that could break the envelope is refused (a bug, never a message)', () => {

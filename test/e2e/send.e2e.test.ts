@@ -115,6 +115,7 @@ test('P9: the server down: exit 8 with one line, nothing sent, nothing recorded'
   const r = await run(['notice', 'send', '--all-pending']);
   expectOneLineError(r, 8);
   expect(r.stderr).toMatch(/^consort: cannot reach the mail server at smtp:\/\/127\.0\.0\.1:\d+\?tls=off: .*ECONNREFUSED/);
+  expect(r.stdout).toBe('');
   expect(await notices(db)).toEqual([]);
   expect(await deliveries(db)).toEqual([]);
   expect(await audits(db)).toEqual([]);
@@ -208,6 +209,9 @@ test('P9: killed (SIGKILL) while the server holds its answer: the next run sends
   expect(smtp.received).toHaveLength(3);
   const uncertainTo = smtp.received[2]!.to[0]!;
   expect(await notices(db)).toHaveLength(2);
+  // Even a dry run, which changes nothing, holds back what a stopped run was sending.
+  const dry = await run(['notice', 'send', '--all-pending', '--dry-run']);
+  expect(lines(dry.stdout).filter((l) => l.startsWith(`held: uncertain\t${uncertainTo}\t`))).toHaveLength(1);
   const r = await run(['notice', 'send', '--all-pending']);
   expect(r.code).toBe(3);
   expect(r.stderr).toMatch(/^consort: warning: 1 notice was being sent when a run stopped: uncertain, not sent again/m);
@@ -319,3 +323,47 @@ test('P9: a backlog of more than a page of notices goes out whole, once each, so
   expect(counts.every((n) => n === 1)).toBe(true);
   expect(JSON.parse((await run(['notice', 'pending', '--format', 'json'])).stdout)).toEqual([]);
 }, 120_000);
+
+test('P9: one run at a time: a second notice send while the first is sending is refused (exit 6), and nobody gets two copies', async () => {
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  let arrived!: () => void;
+  const first = new Promise<void>((r) => (arrived = r));
+  const smtp = await server({ beforeReply: (i) => (i === 0 ? (arrived(), held) : undefined) });
+  const { db, run } = await setup(3, smtp.url);
+  const a = run(['notice', 'send', '--all-pending']);
+  await first;
+  const b = await run(['notice', 'send', '--all-pending']);
+  expectOneLineError(b, 6);
+  expect(b.stderr).toMatch(/^consort: notice send is already running \(process \d+ on .*\) \(wait for it to finish/);
+  release();
+  const done = await a;
+  expect(done.code).toBe(0);
+  expect(smtp.countsByRecipient()).toEqual({ 'm0@example.org': 1, 'm1@example.org': 1, 'm2@example.org': 1 });
+  expect(await notices(db)).toHaveLength(3);
+  // The lease is given back: the next run goes (nothing left to send).
+  expect((await run(['notice', 'send', '--all-pending'])).code).toBe(0);
+});
+
+test('P9: erasure removes what notice send kept of the address (deliveries, server replies)', async () => {
+  const smtp = await server({ onRcpt: (address) => (address === 'm1@example.org' ? { code: 550, text: 'no such mailbox m1@example.org' } : undefined) });
+  const { db, run } = await setup(2, smtp.url);
+  expect((await run(['notice', 'send', '--all-pending'])).code).toBe(3);
+  expect((await rowsAt(db, "select count(*) as n from notice_delivery where address = 'm1@example.org'"))[0]).toMatchObject({ n: expect.anything() });
+  for (const who of ['m0@example.org', 'm1@example.org']) expect((await run(['member', 'erase', who, '--reason', 'request', '--yes'])).code).toBe(0);
+  expect(await rowsAt(db, 'select address from notice_delivery')).toEqual([]);
+  expect(await rowsAt(db, 'select reply from notice where reply is not null')).toEqual([]);
+});
+
+test('P9: bad mail settings are one clear line, never a crash', async () => {
+  const { dir, run } = await setup(1);
+  expectOneLineError(await run(['config', 'set', 'smtp-url', 'smtp://u%ZZ@mail.example.org:587']), 2);
+  expectOneLineError(await run(['notice', 'send', '--all-pending'], { CONSORT_SMTP_URL: 'smtp://u:pa%E0%A4%Apw@127.0.0.1:2605?tls=off' }), 2);
+  expectOneLineError(await run(['notice', 'send', '--all-pending'], { CONSORT_SMTP_URL: 'smtp://u@127.0.0.1:2605?tls=off', CONSORT_SMTP_PASSWORD_FILE: dir }), 2);
+  for (const contact of ['privacy office', 'privacy@example', 'privacy@mail.example.com', 'privacy@localhost']) {
+    await run(['config', 'set', 'controller-contact', contact]);
+    const r = await run(['notice', 'send', '--all-pending'], { CONSORT_SMTP_URL: 'smtp://127.0.0.1:2605?tls=off' });
+    expectOneLineError(r, 2);
+    expect(r.stderr).toMatch(/^consort: controller-contact /);
+  }
+});

@@ -26,7 +26,8 @@ const TERMINAL: Column<DisclosureProblem>[] = [
   { header: 'id', value: (p) => p.id },
   { header: 'subject', value: (p) => p.subject ?? p.organisation },
   { header: 'state', value: (p) => (p.acknowledged ? 'acknowledged' : p.severity) },
-  { header: 'problem', value: (p) => p.message },
+  // Who it concerns has its own column: the message goes on from there.
+  { header: 'problem', value: (p) => (p.subject && p.message.startsWith(`${p.subject} `) ? p.message.slice(p.subject.length + 1) : p.message) },
 ];
 
 export function registerDisclosuresCheck(disclosures: Command, streams: Streams) {

@@ -49,7 +49,7 @@ notice-failed). If a run stops between the server's acceptance and the record, t
 does not send that notice again: it reports it as uncertain, for notice record (after a look at
 the mail log) or --resend-uncertain.
 
-Output: one row per notice (state, to, disclosure, kind, message_id, reply); a summary on stderr.
+Output: one row per notice (state, to, disclosure, kind, message id, reply); a summary on stderr.
 Exit 0 when all were sent; 3 when some failed, were put off, or are uncertain; 8 when the mail
 server cannot be reached (nothing recorded) or was lost during the run (the rest stay pending).
 
@@ -60,16 +60,21 @@ Examples:
     )
     .action(
       action<SendOptions>(streams, async (ctx, emails, o) => {
-        const { planSend, dryRunOutcomes, emptyReport, sendNotices } = await import('../../domain/notice/notice.send.js');
+        const { planSend, dryRunOutcomes, emptyReport, releaseSend, sendNotices } = await import('../../domain/notice/notice.send.js');
         const list = (emails as unknown as string[][])[0] ?? [];
         if (Boolean(o.allPending) === Boolean(list.length)) throw new UsageError(o.allPending ? 'give --all-pending or EMAILs, not both' : 'say whose notices to send', 'give EMAILs, or --all-pending for every pending notice');
         const format = listFormat(ctx.out, ctx.format);
         const db = await ctx.db();
         const people = [];
         for (const ref of list) people.push(await personArg(ctx, ref));
+        // The mail server first: a URL or password that cannot work is a usage error before anything is planned.
+        const { resolveSmtpTarget, smtpMailer } = await import('../../io/smtp.js');
+        const { getSetting } = await import('../../domain/settings/settings.service.js');
+        const smtp = o.dryRun ? undefined : resolveSmtpTarget(ctx.streams.env, await getSetting(db.kysely, 'smtp-url'));
+        const retry = retryBase(ctx.streams.env.CONSORT_SMTP_RETRY_MS);
         const plan = await planSend(db, stamp(ctx), { emails: people, limit: o.limit, resendUncertain: o.resendUncertain, retryFailed: o.retryFailed, dryRun: o.dryRun });
         if (plan.interrupted) ctx.out.warn(`${plan.interrupted} notice${plan.interrupted === 1 ? ' was' : 's were'} being sent when a run stopped: uncertain, not sent again (check the mail log, then consort notice record, or --resend-uncertain)`);
-        if (o.dryRun) {
+        if (o.dryRun || !smtp) {
           if (plan.fromProblem) ctx.out.warn(`${plan.fromProblem}; a real run refuses until it is set`);
           const counts = { send: 0, held: 0 };
           const counted = async function* (rows: AsyncIterable<SendOutcome>) {
@@ -82,26 +87,31 @@ Examples:
           ctx.out.info(`would send ${counts.send}${counts.held ? `, holding back ${counts.held} (uncertain or failed)` : ''}; nothing was sent`);
           return;
         }
-        const { resolveSmtpTarget, smtpMailer } = await import('../../io/smtp.js');
-        const { getSetting } = await import('../../domain/settings/settings.service.js');
-        const { target, shown } = resolveSmtpTarget(ctx.streams.env, await getSetting(db.kysely, 'smtp-url'));
-        const retry = retryBase(ctx.streams.env.CONSORT_SMTP_RETRY_MS);
-        const mailer = await smtpMailer(target, shown);
+        const mailer = await smtpMailer(smtp.target, smtp.shown);
         const { startProgress } = await import('../../io/progress.js');
         const progress = await startProgress(ctx.out, 'sending', undefined);
         const report = emptyReport();
         try {
-          // Each row is written out as its message is settled, not kept: memory stays flat however many are sent.
-          await renderList(ctx.out, format, COLUMNS, sendNotices(db, stamp(ctx), mailer, plan, {
+          const outcomes = sendNotices(db, stamp(ctx), mailer, plan, {
             now: () => ctx.now(),
             sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
             retryDelays: [retry, 3 * retry],
             advance: () => progress.advance(1),
-            destination: shown,
-          }, report), { empty: 'no pending notices to send' });
+            destination: smtp.shown,
+          }, report);
+          // The first outcome before any output: a server that cannot be used (exit 8) leaves stdout empty.
+          const first = await outcomes.next();
+          const rows = async function* () {
+            if (first.done) return;
+            yield first.value;
+            yield* outcomes;
+          };
+          // Each row is written out as its message is settled, not kept: memory stays flat however many are sent.
+          await renderList(ctx.out, format, COLUMNS, rows(), { empty: 'no pending notices to send' });
         } finally {
           progress.stop();
           mailer.close();
+          await releaseSend(db, plan);
         }
         if (!report.sent && !report.unsent) return;
         const held = report.held;

@@ -71,7 +71,9 @@ async function* disclosureProblems({ db, conn, days, through }: CheckScope): Asy
       const untold = (email: string, personId: number, code: 'subject-not-informed' | 'org-contact-not-informed', message: () => string): Found => {
         const delivery = unsettled.size ? unsettled.get(`${d.id}:${personId}`) : undefined;
         if (delivery?.state === 'failed') return make('notice-failed', email, `the notice to ${email} of the ${what()} was refused: ${delivery.reason}`, [delivery.reason, delivery.address]);
-        if (delivery?.state === 'uncertain') return make('notice-uncertain', email, `the notice to ${email} of the ${what()} may not have arrived (a send stopped on ${delivery.updated_at.slice(0, 10)})`, [delivery.updated_at]);
+        if (delivery?.state === 'uncertain' || delivery?.state === 'sending') return make('notice-uncertain', email, `the notice to ${email} of the ${what()} may not have arrived (a send stopped on ${delivery.updated_at.slice(0, 10)})`, [delivery.updated_at]);
+        // Put off by the server (4xx) in the last run: still untold, and here is why.
+        if (delivery?.state === 'deferred') return make(code, email, `${message()}; the last send was put off: ${delivery.reason}`, [d.due_on]);
         return make(code, email, message(), [d.due_on]);
       };
       if (d.kind === 'legal') {

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Database } from '../../db/schema/index.js';
 import { inTransaction } from '../../db/transaction.js';
-import { NotFoundError, UsageError } from '../../errors.js';
+import { NotFoundError, PolicyError, UsageError } from '../../errors.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { documentParticipants } from '../document/document.participants.js';
@@ -10,7 +10,7 @@ import { creditFactsJson } from '../document/document.rules.js';
 import { latestConsent } from '../consent/consent.repo.js';
 import { getSetting } from '../settings/settings.service.js';
 import { addDays } from '../time.js';
-import { checkDisclosures, type DisclosureProblem } from './disclosure.check.js';
+import { checkDisclosures, PROBLEMS, type DisclosureProblem } from './disclosure.check.js';
 import { membershipStatements, selectDisclosures, toDisclosureRow, type DisclosureRow } from './disclosure.repo.js';
 
 async function noticeDays(db: Kysely<Database>): Promise<number> {
@@ -141,6 +141,7 @@ export async function acknowledgeProblem(db: Db, stamp: Stamp, id: string, reaso
     const { problems } = await checkDisclosures(db, stamp.at.slice(0, 10), 100000, { fingerprints: true, conn: trx });
     const p = problems.find((x) => x.id === id);
     if (!p) throw new NotFoundError(`no current problem ${id}`, 'see consort disclosures check for the ids; a problem whose facts changed has a fresh check');
+    if (!PROBLEMS[p.code].ack) throw new PolicyError('P9', `${id} cannot be acknowledged: someone concerned has not been told`, PROBLEMS[p.code].clear);
     const row = { problem_id: id, fingerprint: p.fingerprint, reason: why, actor: stamp.actor, at: stamp.at };
     await trx.insertInto('problem_ack').values(row).onConflict((oc) => oc.column('problem_id').doUpdateSet({ fingerprint: p.fingerprint, reason: why, actor: stamp.actor, at: stamp.at })).execute();
     await appendAuditEntry(trx, { ...stamp, summary: `acknowledged ${id} (${p.subject ?? p.organisation ?? ''}, due ${p.due_on}): ${why}` });

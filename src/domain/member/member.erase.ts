@@ -90,6 +90,9 @@ async function eraseInTransaction(db: Db, stamp: Stamp, email: string, reason: s
     const activity = Number((await trx.deleteFrom('activity').where('person_id', '=', id).executeTakeFirst()).numDeletedRows);
     await trx.deleteFrom('participation').where('person_id', '=', id).execute();
     await trx.deleteFrom('participant_override').where('person_id', '=', id).execute();
+    // What notice send kept of their mail: the address it went to, and mail servers' replies, which may quote it.
+    await trx.deleteFrom('notice_delivery').where('person_id', '=', id).execute();
+    await trx.updateTable('notice').set({ reply: null }).where('person_id', '=', id).execute();
     await trx.updateTable('organisation').set({ contact_person_id: null, updated_at: stamp.at }).where('contact_person_id', '=', id).execute();
     await trx.updateTable('person').set({ name: '(erased)', email: pseudonym, email_key: pseudonym, organisation_id: null, source: null, status: 'former', erased_at: stamp.at, updated_at: stamp.at }).where('id', '=', id).execute();
     const unrecallable = released.filter((d) => d.audience !== 'members').length;

@@ -73,3 +73,10 @@ export function memberImportStatements(db: Db, conn: Kysely<Database>) {
     ),
   };
 }
+
+/** The address key of a person who must exist (exit 5 naming the address otherwise). */
+export async function requirePersonKey(db: Kysely<Database>, email: string, hint?: string): Promise<string> {
+  const key = emailKey(email);
+  if (!(await db.selectFrom('person').select('id').where('email_key', '=', key).executeTakeFirst())) throw new NotFoundError(`no person with email ${email}`, hint);
+  return key;
+}

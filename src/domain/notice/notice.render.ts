@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { csvLine } from '../../io/csv.js';
 import { base64Lines, headerText, mailbox, mboxDate, rfc5322Date } from '../../io/mime.js';
+import { addDays } from '../time.js';
 import { safeJson } from '../../io/sanitize.js';
 import type { PendingNotice } from './notice.repo.js';
 import { fillTemplate, type TemplateValues } from './notice.template.js';
@@ -17,6 +19,8 @@ export interface NoticeContext {
   databaseId: string;
   /** The notice-template setting; null for the built-in letter. */
   template: string | null;
+  /** The notice-days setting: an announcement told now waits at least this long. */
+  noticeDays: number;
 }
 
 const AUDIENCE: Record<string, string> = { public: 'the public', members: 'all members of the consortium', 'third-party': 'a third party' };
@@ -29,9 +33,21 @@ export function noticeSubject(n: PendingNotice, c: NoticeContext): string {
   return 'Information about you in the members directory';
 }
 
+/**
+ * The date a letter names: the disclosure's, except for an announcement told late, which waits
+ * until notice-days after its notice (as recording the notice moves it), so the person always
+ * has the time to object that the letter promises.
+ */
+export function releaseDateOf(n: PendingNotice, c: Pick<NoticeContext, 'now' | 'noticeDays'>): string {
+  if (n.kind !== 'announcement' || n.released) return n.due_on;
+  const earliest = addDays(c.now, c.noticeDays);
+  return n.due_on < earliest ? earliest : n.due_on;
+}
+
 /** What a letter says, field by field (the fields a notice template may use). */
 export function noticeValues(n: PendingNotice, c: NoticeContext): TemplateValues {
   const title = c.titles.get(n.document ?? '') ?? n.document;
+  const date = releaseDateOf(n, c);
   return {
     person: n.name,
     email: n.to,
@@ -39,13 +55,13 @@ export function noticeValues(n: PendingNotice, c: NoticeContext): TemplateValues
     about: n.role === 'organisation-contact' ? `about ${n.organisation}, whose contact person you are,` : 'about you',
     audience: n.kind === 'legal' ? (n.recipient ?? 'a third party') : (AUDIENCE[n.audience] ?? n.audience),
     where: n.kind === 'credit' ? `in the acknowledgements of "${title}"` : n.kind === 'announcement' ? 'in our announcement of new members' : '',
-    date: n.due_on,
+    date,
     object:
       n.kind === 'legal'
         ? `If you have questions, write to ${c.controllerContact}.`
         : n.kind === 'credit'
-          ? `You agreed to be credited. If you no longer want to be, tell us before ${n.due_on} by replying to this message or writing to ${c.controllerContact}, and we will leave your name out.`
-          : `If you object, tell us before ${n.due_on} by replying to this message or writing to ${c.controllerContact}, and we will not publish it.`,
+          ? `You agreed to be credited. If you no longer want to be, tell us before ${date} by replying to this message or writing to ${c.controllerContact}, and we will leave your name out.`
+          : `If you object, tell us before ${date} by replying to this message or writing to ${c.controllerContact}, and we will not publish it.`,
     controller: c.controllerName,
     contact: c.controllerContact,
     policy_url: c.policyUrl,
@@ -72,6 +88,15 @@ export function noticeMessageId(n: Pick<PendingNotice, 'disclosure' | 'role' | '
 }
 
 /**
+ * A digest of what a letter tells: to whom, of which kind, due when, and the facts. A message
+ * carries it (X-Consort-Letter), so `notice record --from` can tell a letter still true from one
+ * drafted before the address, the date or the facts changed.
+ */
+export function letterDigest(n: PendingNotice): string {
+  return createHash('sha256').update(JSON.stringify([n.to.toLowerCase(), n.kind, n.audience, n.recipient, n.due_on, n.facts])).digest('hex').slice(0, 24);
+}
+
+/**
  * A notice as one RFC 5322 message (LF line ends): plain text UTF-8 in base64, names and subject
  * as RFC 2047 encoded-words where they are not printable ASCII, so no name or title can end a
  * header line (CR, LF and NUL are never printable).
@@ -79,15 +104,16 @@ export function noticeMessageId(n: Pick<PendingNotice, 'disclosure' | 'role' | '
 export function noticeMessage(n: PendingNotice, c: NoticeContext, date: string): string {
   if (!/^[^\s<>()\\,;:"@]+@[^\s<>()\\,;:"@]+$/.test(n.to)) throw new Error(`not a mail address: ${JSON.stringify(n.to)}`);
   return [
-    `From: ${mailbox(c.controllerName, c.controllerContact)}`,
-    `To: ${mailbox(n.name, n.to)}`,
-    `Subject: ${headerText(noticeSubject(n, c))}`,
+    `From: ${mailbox(c.controllerName, c.controllerContact, { fold: true })}`,
+    `To: ${mailbox(n.name, n.to, { fold: true })}`,
+    `Subject: ${headerText(noticeSubject(n, c), { fold: true })}`,
     `Date: ${rfc5322Date(date)}`,
     `Message-ID: ${noticeMessageId(n, c.databaseId)}`,
     'MIME-Version: 1.0',
     'Content-Type: text/plain; charset=utf-8',
     'Content-Transfer-Encoding: base64',
     `X-Consort-Disclosure: ${n.disclosure}`,
+    `X-Consort-Letter: ${letterDigest(n)}`,
     '',
     base64Lines(noticeBody(n, c)),
     '',

@@ -130,12 +130,12 @@ export async function deliveriesOf(trx: Kysely<Database>, ids: string[]): Promis
   return found;
 }
 
-/** Deliveries still to be settled by a person: failed or uncertain, of notices not yet given. */
+/** Deliveries of notices not yet given that did not go: failed, uncertain (or being sent), put off. */
 export async function unsettledDeliveries(db: Kysely<Database>): Promise<Delivery[]> {
   const rows = await db
     .selectFrom('notice_delivery as d')
     .select(['d.message_id', 'd.disclosure_id', 'd.person_id', 'd.address', 'd.state', 'd.attempts', 'd.reason', 'd.updated_at'])
-    .where('d.state', 'in', ['failed', 'uncertain'])
+    .where('d.state', 'in', ['failed', 'uncertain', 'sending', 'deferred'])
     .where(({ not, exists, selectFrom }) => not(exists(selectFrom('notice as n').select('n.id').whereRef('n.disclosure_id', '=', 'd.disclosure_id').whereRef('n.person_id', '=', 'd.person_id'))))
     .execute();
   return rows.map((r) => ({ ...r, disclosure_id: Number(r.disclosure_id), person_id: Number(r.person_id), attempts: Number(r.attempts) }));
@@ -150,16 +150,51 @@ export async function markInterruptedUncertain(trx: Kysely<Database>, at: string
   return Number(r.numUpdatedRows);
 }
 
-/** Marks a message as being sent (a new record, or the next attempt of one). */
-export async function markSending(trx: Kysely<Database>, m: { messageId: string; notice: PendingNotice; at: string }): Promise<void> {
+/**
+ * Claims a message for sending, in the caller's transaction: false when its notice was given
+ * meanwhile (recorded by hand, say) or the message is being sent already, so it is not sent twice.
+ */
+export async function claimSending(trx: Kysely<Database>, m: { messageId: string; notice: PendingNotice; at: string }): Promise<boolean> {
   const n = m.notice;
-  const updated = await trx
-    .updateTable('notice_delivery')
-    .set((eb) => ({ state: 'sending', attempts: eb('attempts', '+', 1), address: n.to, reason: null, updated_at: m.at }))
-    .where('message_id', '=', m.messageId)
-    .executeTakeFirst();
-  if (Number(updated.numUpdatedRows)) return;
-  await trx.insertInto('notice_delivery').values({ message_id: m.messageId, disclosure_id: n.disclosure, person_id: n.personId, role: n.role, address: n.to, state: 'sending', attempts: 1, reason: null, started_at: m.at, updated_at: m.at }).execute();
+  const given = await trx.selectFrom('notice').select('id').where('disclosure_id', '=', n.disclosure).where('person_id', '=', n.personId).where('role', '=', n.role).limit(1).executeTakeFirst();
+  if (given) return false;
+  const known = await trx.selectFrom('notice_delivery').select('state').where('message_id', '=', m.messageId).executeTakeFirst();
+  if (known?.state === 'sending' || known?.state === 'sent') return false;
+  if (known) {
+    await trx.updateTable('notice_delivery').set((eb) => ({ state: 'sending', attempts: eb('attempts', '+', 1), address: n.to, reason: null, updated_at: m.at })).where('message_id', '=', m.messageId).execute();
+  } else {
+    await trx.insertInto('notice_delivery').values({ message_id: m.messageId, disclosure_id: n.disclosure, person_id: n.personId, role: n.role, address: n.to, state: 'sending', attempts: 1, reason: null, started_at: m.at, updated_at: m.at }).execute();
+  }
+  return true;
+}
+
+/** Who is running notice send, kept in settings while a run lasts (not a setting anyone sets). */
+export interface SendLease {
+  pid: number;
+  host: string;
+  since: string;
+  /** Renewed with every message; a lease not renewed for a while belongs to a run that is gone. */
+  renewed: string;
+}
+
+const LEASE_KEY = 'notice-send-run';
+
+/** The lease of the run under way, if one was taken and not given back. */
+export async function readSendLease(trx: Kysely<Database>): Promise<SendLease | undefined> {
+  const row = await trx.selectFrom('settings').select('value').where('key', '=', LEASE_KEY).executeTakeFirst();
+  return row ? (JSON.parse(row.value) as SendLease) : undefined;
+}
+
+/** Takes (or renews) the lease of notice send. */
+export async function writeSendLease(trx: Kysely<Database>, lease: SendLease): Promise<void> {
+  const value = JSON.stringify(lease);
+  await trx.insertInto('settings').values({ key: LEASE_KEY, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+}
+
+/** Gives the lease back, if it is still this run's. */
+export async function releaseSendLease(trx: Kysely<Database>, lease: Pick<SendLease, 'pid' | 'host' | 'since'>): Promise<void> {
+  const held = await readSendLease(trx);
+  if (held && held.pid === lease.pid && held.host === lease.host && held.since === lease.since) await trx.deleteFrom('settings').where('key', '=', LEASE_KEY).execute();
 }
 
 /** Settles a message's delivery record. */

@@ -1,15 +1,18 @@
 import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Db } from '../../db/connection.js';
 import { inTransaction } from '../../db/transaction.js';
-import { NotFoundError, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import { SendFailure, type Mailer } from '../../io/smtp.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { syncCreditDisclosures } from '../disclosure/disclosure.service.js';
-import { emailKey } from '../email.js';
+import { normaliseEmail } from '../email.js';
+import { requirePersonKey } from '../member/member.repo.js';
 import { recordExport } from '../export/export.repo.js';
 import { SETTINGS, isSet } from '../settings/settings.service.js';
 import { noticeMessage, noticeMessageId, noticeSubject, type NoticeContext } from './notice.render.js';
-import { deliveriesOf, insertNotices, markInterruptedUncertain, markSending, pendingNoticePages, settleDelivery, type PendingNotice } from './notice.repo.js';
+import { claimSending, deliveriesOf, insertNotices, markInterruptedUncertain, pendingNoticePages, readSendLease, releaseSendLease, settleDelivery, writeSendLease, type PendingNotice, type SendLease } from './notice.repo.js';
+import { ConflictError } from '../../errors.js';
 import { noticeContext } from './notice.service.js';
 
 /** Which pending notices a run sends. */
@@ -47,11 +50,35 @@ export interface SendPlan {
   interrupted: number;
   /** Why a real run would refuse to send from controller-contact (a dry run only warns). */
   fromProblem?: string;
+  /** This run's lease (a real run holds one from its plan until releaseSend). */
+  lease?: SendLease;
 }
 
-/** A controller-contact that no real person reads: the default, or a reserved example domain. */
-function placeholderContact(contact: string, set: boolean): boolean {
-  return !set || contact === SETTINGS['controller-contact']!.default || /\.(example|invalid|test)$/i.test(contact.split('@')[1] ?? '');
+/** How long a lease lives without being renewed before another run may take over (a run renews it with every message). */
+const LEASE_MS = 120_000;
+
+/** Whether the run that holds a lease is still there: on this machine, its process; elsewhere, a lease renewed lately. */
+function leaseAlive(lease: SendLease, now: string, self: { pid: number; host: string }): boolean {
+  if (lease.host === self.host) {
+    if (lease.pid === self.pid) return false;
+    try {
+      process.kill(lease.pid, 0);
+      return true;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  }
+  return Date.parse(now) - Date.parse(lease.renewed) < LEASE_MS;
+}
+
+/** Why controller-contact cannot be the From of a notice, if it cannot: unset, no address, or an address nobody reads. */
+function fromProblemOf(contact: string, set: boolean): string | undefined {
+  if (!set || contact === SETTINGS['controller-contact']!.default) return `controller-contact is ${set ? `a placeholder (${contact})` : 'not set'}: notices would come from an address nobody reads`;
+  const e = normaliseEmail(contact);
+  if ('error' in e) return `controller-contact '${contact}' is not a mail address (${e.error}): nobody could reply to a notice`;
+  const domain = e.key.split('@')[1]!;
+  if (/(^|\.)(example|invalid|test|localhost)$/.test(domain) || /(^|\.)example\.(com|net|org)$/.test(domain)) return `controller-contact is a placeholder (${contact}): a reserved example domain nobody reads`;
+  return undefined;
 }
 
 /**
@@ -59,21 +86,25 @@ function placeholderContact(contact: string, set: boolean): boolean {
  * into uncertain ones, and checks the people named. A real run refuses while controller-contact,
  * the From of every notice, is unset or a placeholder.
  */
-export async function planSend(db: Db, stamp: Stamp, s: SendSelection): Promise<SendPlan> {
+export async function planSend(db: Db, stamp: Stamp, s: SendSelection, self: { pid: number; host: string } = { pid: process.pid, host: hostname() }): Promise<SendPlan> {
   return inTransaction(db, async (trx) => {
     await syncCreditDisclosures(trx, stamp);
+    // One run at a time: a second would send what the first is sending, and take its messages for a dead run's.
+    const held = await readSendLease(trx);
+    if (!s.dryRun && held && leaseAlive(held, new Date().toISOString(), self)) {
+      throw new ConflictError(`notice send is already running (process ${held.pid} on ${held.host}, since ${held.since})`, 'wait for it to finish; a run that is gone lets go after two minutes');
+    }
+    const lease = s.dryRun ? undefined : { ...self, since: stamp.at, renewed: new Date().toISOString() };
+    if (lease) await writeSendLease(trx, lease);
     const interrupted = s.dryRun ? 0 : await markInterruptedUncertain(trx, stamp.at);
     const context = await noticeContext(trx, stamp.at);
-    const contactSet = await isSet(trx, 'controller-contact');
-    const fromProblem = placeholderContact(context.controllerContact, contactSet) ? `controller-contact is ${contactSet ? `a placeholder (${context.controllerContact})` : 'not set'}: notices would come from an address nobody reads` : undefined;
+    const fromProblem = fromProblemOf(context.controllerContact, await isSet(trx, 'controller-contact'));
     if (fromProblem && !s.dryRun) throw new UsageError(fromProblem, 'consort config set controller-contact privacy@your-consortium.org, and controller-name');
     const keys = new Set<string>();
     for (const email of s.emails) {
-      const key = emailKey(email);
-      if (!(await trx.selectFrom('person').select('id').where('email_key', '=', key).executeTakeFirst())) throw new NotFoundError(`no person with email ${email}`, 'see consort notice pending');
-      keys.add(key);
+      keys.add(await requirePersonKey(trx, email, 'see consort notice pending'));
     }
-    return { context, from: context.controllerContact, selection: s, keys, interrupted, fromProblem };
+    return { context, from: context.controllerContact, selection: s, keys, interrupted, fromProblem, lease };
   });
 }
 
@@ -100,7 +131,8 @@ async function* candidates(db: Db, plan: SendPlan): AsyncGenerator<Candidate> {
       const d = known.get(m.messageId);
       // A corrected address is a new message to a new place: what failed for the old one says nothing of it.
       const sameAddress = d?.address.toLowerCase() === m.notice.to.toLowerCase();
-      if (d?.state === 'uncertain' && !s.resendUncertain) yield { ...m, held: outcome(m.notice, plan.context, m.messageId, 'held: uncertain', d.reason) };
+      // A message left `sending` is uncertain too (a dry run does not mark it so): the run that sent it is gone.
+      if ((d?.state === 'uncertain' || d?.state === 'sending') && !s.resendUncertain) yield { ...m, held: outcome(m.notice, plan.context, m.messageId, 'held: uncertain', d.reason) };
       else if (d?.state === 'failed' && sameAddress && !s.retryFailed) yield { ...m, held: outcome(m.notice, plan.context, m.messageId, 'held: failed', d.reason) };
       else if (s.limit !== undefined && sending >= s.limit) return;
       else {
@@ -118,6 +150,12 @@ function outcome(n: PendingNotice, c: NoticeContext, messageId: string, state: S
 /** A report with nothing counted yet. */
 export function emptyReport(): SendReport {
   return { sent: 0, unsent: 0, held: 0, failed: 0, deferred: 0, uncertain: 0 };
+}
+
+/** Gives back the run's lease (after the run, whatever happened). */
+export async function releaseSend(db: Db, plan: SendPlan): Promise<void> {
+  const lease = plan.lease;
+  if (lease) await inTransaction(db, (trx) => releaseSendLease(trx, lease));
 }
 
 /** What a dry run prints: every notice the run would send, and those it holds back. */
@@ -178,7 +216,12 @@ export async function* sendNotices(db: Db, stamp: Stamp, mailer: Mailer, plan: S
     if (!attempted) await mailer.verify();
     const startedAt = hooks.now();
     const message = noticeMessage(notice, plan.context, startedAt);
-    await inTransaction(db, (trx) => markSending(trx, { messageId, notice, at: startedAt }));
+    const lease = plan.lease;
+    const claimed = await inTransaction(db, async (trx) => {
+      if (lease) await writeSendLease(trx, { ...lease, renewed: new Date().toISOString() });
+      return claimSending(trx, { messageId, notice, at: startedAt });
+    });
+    if (!claimed) continue;
     attempted++;
     let failure: SendFailure | undefined;
     let reply: string | undefined;

@@ -8,11 +8,11 @@ import type { DataSink } from '../../io/sink.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { syncCreditDisclosures } from '../disclosure/disclosure.service.js';
-import { emailKey } from '../email.js';
+import { requirePersonKey } from '../member/member.repo.js';
 import { deliverExport } from '../export/export.service.js';
 import { getSetting, isSet } from '../settings/settings.service.js';
 import { parseIsoTime } from '../time.js';
-import { noticeMessageId, noticePreview, renderNotice, type NoticeContext, type NoticeFormat } from './notice.render.js';
+import { letterDigest, noticeMessageId, noticePreview, renderNotice, type NoticeContext, type NoticeFormat } from './notice.render.js';
 import { databaseId, documentTitles, insertNotices, pendingNotices, recordedMessageIds, type PendingNotice } from './notice.repo.js';
 
 export type { PendingNotice } from './notice.repo.js';
@@ -93,8 +93,7 @@ export async function recordNotices(db: Db, stamp: Stamp, s: NoticeSelection) {
   const channel = noticeChannel(s.channel);
   return inTransaction(db, async (trx) => {
     await syncCreditDisclosures(trx, stamp);
-    const key = emailKey(s.email);
-    if (!(await trx.selectFrom('person').select('id').where('email_key', '=', key).executeTakeFirst())) throw new NotFoundError(`no person with email ${s.email}`);
+    const key = await requirePersonKey(trx, s.email);
     let pending = (await pendingNotices(trx)).filter((p) => p.to.toLowerCase() === key);
     if (s.disclosure !== undefined) {
       if (!(await trx.selectFrom('disclosure').select('id').where('id', '=', s.disclosure).executeTakeFirst())) throw new NotFoundError(`no disclosure #${s.disclosure}`, 'see consort disclosures list');
@@ -117,7 +116,7 @@ export async function recordNotices(db: Db, stamp: Stamp, s: NoticeSelection) {
 export interface MboxOutcome {
   line: number;
   message_id: string | null;
-  outcome: 'recorded' | 'already recorded' | 'no longer pending' | 'unknown' | 'no Message-ID';
+  outcome: 'recorded' | 'already recorded' | 'no longer pending' | 'unknown' | 'no Message-ID' | 'stale';
 }
 
 /**
@@ -146,13 +145,18 @@ export async function recordNoticesFromMbox(db: Db, stamp: Stamp, source: string
     const given = new Map<string, PendingNotice>();
     for (const m of read) {
       const mid = m.messageId;
-      const outcome: MboxOutcome['outcome'] = !mid ? 'no Message-ID' : given.has(mid) || recorded.has(mid) ? 'already recorded' : pending.has(mid) ? 'recorded' : ours.test(mid) ? 'no longer pending' : 'unknown';
+      let outcome: MboxOutcome['outcome'] = !mid ? 'no Message-ID' : given.has(mid) || recorded.has(mid) ? 'already recorded' : pending.has(mid) ? 'recorded' : ours.test(mid) ? 'no longer pending' : 'unknown';
+      // The letter must still be true: sent to the address the person has now, with the date and facts of now.
+      if (outcome === 'recorded' && m.letter !== letterDigest(pending.get(mid!)!)) {
+        outcome = 'stale';
+        problems.push({ source, line: m.line, field: 'X-Consort-Letter', reason: `${mid} was drafted before its address, date or facts changed: it does not tell what will be released now (draft it again)` });
+      }
       if (outcome === 'recorded') given.set(mid!, pending.get(mid!)!);
       if (outcome === 'unknown') problems.push({ source, line: m.line, field: 'Message-ID', reason: `${mid} is not a notice of this database` });
       if (outcome === 'no Message-ID') problems.push({ source, line: m.line, field: 'Message-ID', reason: 'the message has none' });
       outcomes.push({ line: m.line, message_id: mid, outcome });
     }
-    if (problems.length && !o.skipInvalid) throw new InputError(`${problems.length} message${problems.length === 1 ? '' : 's'} in ${source} ${problems.length === 1 ? 'is' : 'are'} not this database's notices; nothing was recorded`, problems, 'remove them, or pass --skip-invalid to record the others');
+    if (problems.length && !o.skipInvalid) throw new InputError(`${problems.length} message${problems.length === 1 ? '' : 's'} in ${source} ${problems.length === 1 ? 'is' : 'are'} not this database's notices as they stand; nothing was recorded`, problems, 'remove them, or pass --skip-invalid to record the others');
     if (given.size) {
       await refuseTooEarly(trx, [...given.values()], at, o.at !== undefined);
       await insertNotices(trx, stamp.actor, stamp.at, [...given].map(([messageId, notice]) => ({ notice, channel, at, messageId })));
@@ -172,6 +176,7 @@ export async function noticeContext(trx: Kysely<Database>, now: string): Promise
     titles: await documentTitles(trx),
     databaseId: await databaseId(trx),
     template: (await isSet(trx, 'notice-template')) ? await getSetting(trx, 'notice-template') : null,
+    noticeDays: Number(await getSetting(trx, 'notice-days')),
   };
 }
 
@@ -181,8 +186,7 @@ export async function previewNotices(db: Db, stamp: Stamp, email?: string): Prom
     await syncCreditDisclosures(trx, stamp);
     let pending = await pendingNotices(trx);
     if (email) {
-      const key = emailKey(email);
-      if (!(await trx.selectFrom('person').select('id').where('email_key', '=', key).executeTakeFirst())) throw new NotFoundError(`no person with email ${email}`);
+      const key = await requirePersonKey(trx, email);
       pending = pending.filter((p) => p.to.toLowerCase() === key);
     }
     const c = await noticeContext(trx, stamp.at);

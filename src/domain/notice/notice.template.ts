@@ -27,12 +27,18 @@ export function unknownTemplateFields(template: string): string[] {
   return [...unknown];
 }
 
-/** Checks a notice template: UTF-8 text with known fields only, and not empty. */
+/** What a letter must say to be a notice at all (P9): what, to whom, when, and how to object. */
+export const REQUIRED_FIELDS: readonly TemplateField[] = ['released', 'audience', 'date', 'object'];
+
+/** Checks a notice template: UTF-8 text with known fields only, naming every field a notice must tell. */
 export function checkTemplate(template: string): string | undefined {
   if (!template.trim()) return 'the template is empty';
   if (/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(template)) return 'the template holds control characters';
   const unknown = unknownTemplateFields(template);
   if (unknown.length) return `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((f) => `{{${f}}}`).join(', ')} (known: ${Object.keys(TEMPLATE_FIELDS).map((f) => `{{${f}}}`).join(', ')})`;
+  const used = new Set([...template.matchAll(FIELD)].map((m) => m[1]));
+  const missing = REQUIRED_FIELDS.filter((f) => !used.has(f));
+  if (missing.length) return `a notice must say what is released, to whom, when and how to object (P9): add ${missing.map((f) => `{{${f}}}`).join(', ')}`;
   return undefined;
 }
 

@@ -36,14 +36,15 @@ export function parseSmtpUrl(url: string): SmtpTarget | string {
   if (tlsParam === 'off' && secure) return '?tls=off goes with smtp://, not smtps://';
   if (tlsParam === 'off' && !LOOPBACK.test(host)) return '?tls=off is allowed only for a server on the loopback (127.0.0.1, ::1, localhost): anywhere else the notices would cross the network in clear';
   if (u.pathname && u.pathname !== '/') return 'has a path; give only smtp://[user@]host[:port]';
-  return {
-    secure,
-    host,
-    port: u.port ? Number(u.port) : secure ? 465 : 587,
-    user: u.username ? decodeURIComponent(u.username) : undefined,
-    password: u.password ? decodeURIComponent(u.password) : undefined,
-    tls: tlsParam !== 'off',
-  };
+  let user: string | undefined;
+  let password: string | undefined;
+  try {
+    user = u.username ? decodeURIComponent(u.username) : undefined;
+    password = u.password ? decodeURIComponent(u.password) : undefined;
+  } catch {
+    return 'has a user or password with a broken %-escape (write % as %25)';
+  }
+  return { secure, host, port: u.port ? Number(u.port) : secure ? 465 : 587, user, password, tls: tlsParam !== 'off' };
 }
 
 /** The check of the smtp-url setting: empty (unset), or a URL without a password. */

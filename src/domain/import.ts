@@ -1,5 +1,5 @@
 import type { Db } from '../db/connection.js';
-import { ConflictError, InputError, type InputProblem } from '../errors.js';
+import { ConflictError, InputError } from '../errors.js';
 import type { Input } from '../io/input.js';
 import { IMPORT_ROWS, type ImportKind } from './import-rows.js';
 import { readImport, type ReadRecord } from './import.read.js';
@@ -9,6 +9,7 @@ import type { MaybePromise } from '../db/statements.js';
 import { beginWrite } from '../db/transaction.js';
 import { appendAuditEntry } from './audit/audit.repo.js';
 import type { Stamp } from './audit/audit.service.js';
+import type { RowProblem } from './schema.js';
 
 export type RowAction = 'ADD' | 'SKIP' | 'UPDATE' | 'RECORD';
 
@@ -20,10 +21,7 @@ export interface RowOutcome {
   note?: string;
 }
 
-/** A row that could not be applied; `conflict` marks duplicates refused by --on-duplicate fail. */
-export interface RowProblem extends InputProblem {
-  conflict?: boolean;
-}
+export type { RowProblem } from './schema.js';
 
 export interface ImportOptions {
   dryRun?: boolean;

@@ -1,8 +1,13 @@
 import { z } from 'zod';
-import type { RowProblem } from './import.js';
+import type { InputProblem } from '../errors.js';
 import { normaliseEmail } from './email.js';
 import { cleanText } from './text.js';
 import { parseIsoTime } from './time.js';
+
+/** A row that could not be read or applied; `conflict` marks duplicates refused by --on-duplicate fail. */
+export interface RowProblem extends InputProblem {
+  conflict?: boolean;
+}
 
 /** Turns zod issues into `file:line: field: reason` problems. */
 export function zodProblems(error: z.ZodError, source: string, line: number): RowProblem[] {

@@ -1,7 +1,7 @@
 import { homedir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
-import { Output, type Streams } from './io/output.js';
+import { interactive, Output, type Streams } from './io/output.js';
 import { parseIsoTime } from './domain/time.js';
 // Statically: nearly every command opens the database, and a separate chunk is one more file to wait for.
 import { assertSchemaCurrent, openDb, type Db, type KyselyModule } from './db/connection.js';
@@ -141,7 +141,7 @@ export class Context {
 
   /** Prompts are allowed only when stdin and stdout are terminals and --no-input was not given. */
   get canPrompt(): boolean {
-    return this.options.input !== false && Boolean(this.streams.stdin.isTTY) && Boolean(this.streams.stdout.isTTY);
+    return this.options.input !== false && interactive(this.streams);
   }
 
   /** Asks for a missing value on a terminal; elsewhere a usage error naming the flag. */

@@ -22,6 +22,11 @@ export interface OutputOptions {
   now?: () => string;
 }
 
+/** Whether a person is there to answer a question: stdin and stdout both terminals (inquirer misbehaves otherwise, TOOLCHAIN.md). */
+export function interactive(streams: Streams): boolean {
+  return Boolean(streams.stdin.isTTY) && Boolean(streams.stdout.isTTY);
+}
+
 /** Decides whether to colour: --no-color and NO_COLOR turn it off, FORCE_COLOR on, else only on a terminal. */
 export function colorLevel(streams: Streams, wanted: boolean | undefined): 0 | 1 {
   if (wanted === false || (streams.env.NO_COLOR ?? '') !== '') return 0;

@@ -7,6 +7,7 @@ import { ConflictError, NotFoundError, UsageError } from '../../errors.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { emailKey } from '../email.js';
+import { cancelPlannedDisclosures, fingerprintDisclosures, keepErasedHash, personToErase, pseudonymisePerson, releasedDisclosuresOf, removePersonalData } from './member.erase.repo.js';
 
 const SALT_KEY = 'erasure-salt';
 
@@ -48,11 +49,6 @@ export async function assertNotErased(db: Db, trx: Kysely<Database>, key: string
   }
 }
 
-async function cancelPlanned(trx: Kysely<Database>, personId: number, at: string) {
-  const r = await trx.updateTable('disclosure').set({ state: 'cancelled', cancelled_at: at }).where('person_id', '=', personId).where('state', '=', 'planned').executeTakeFirst();
-  return Number(r.numUpdatedRows);
-}
-
 /**
  * Erasure: removes name, email, organisation link and activity; keeps the consent
  * events, disclosures and notices as evidence under a pseudonym; keeps a salted
@@ -73,28 +69,18 @@ async function eraseInTransaction(db: Db, stamp: Stamp, email: string, reason: s
   if (!why) throw new UsageError('missing --reason', 'say why, e.g. --reason "request of 2026-03-01"');
   return inTransaction(db, async (trx) => {
     const key = emailKey(email);
-    const person = await trx.selectFrom('person').select(['id', 'erased_at']).where('email_key', '=', key).executeTakeFirst();
+    const person = await personToErase(trx, key);
     if (!person) throw new NotFoundError(`no person with email ${email}`);
     if (person.erased_at) throw new ConflictError(`this person was already erased on ${person.erased_at}`, 'an erasure is done once; its evidence stays as it is');
-    const id = Number(person.id);
+    const id = person.id;
     const pseudonym = `erased-${id}-${randomBytes(4).toString('hex')}@erased.invalid`;
-    await trx.insertInto('erased_email').values({ hash: erasedHash(await erasureSalt(trx), key), person_id: id, erased_at: stamp.at }).onConflict((oc) => oc.column('hash').doNothing()).execute();
-    const cancelled = await cancelPlanned(trx, id, stamp.at);
+    await keepErasedHash(trx, erasedHash(await erasureSalt(trx), key), id, stamp.at);
+    const cancelled = await cancelPlannedDisclosures(trx, id, stamp.at);
     // What was disclosed stays provable without naming them: each disclosure's facts become their fingerprint.
-    for (const d of await trx.selectFrom('disclosure').select(['id', 'facts']).where('person_id', '=', id).execute()) {
-      const fields = Object.keys(JSON.parse(d.facts) as object);
-      const erased = JSON.stringify({ erased_sha256: createHash('sha256').update(d.facts).digest('hex'), fields });
-      await trx.updateTable('disclosure').set({ facts: erased }).where('id', '=', d.id).execute();
-    }
-    const released = await trx.selectFrom('disclosure').select(['kind', 'audience']).where('person_id', '=', id).where('state', '=', 'released').execute();
-    const activity = Number((await trx.deleteFrom('activity').where('person_id', '=', id).executeTakeFirst()).numDeletedRows);
-    await trx.deleteFrom('participation').where('person_id', '=', id).execute();
-    await trx.deleteFrom('participant_override').where('person_id', '=', id).execute();
-    // What notice send kept of their mail: the address it went to, and mail servers' replies, which may quote it.
-    await trx.deleteFrom('notice_delivery').where('person_id', '=', id).execute();
-    await trx.updateTable('notice').set({ reply: null }).where('person_id', '=', id).execute();
-    await trx.updateTable('organisation').set({ contact_person_id: null, updated_at: stamp.at }).where('contact_person_id', '=', id).execute();
-    await trx.updateTable('person').set({ name: '(erased)', email: pseudonym, email_key: pseudonym, organisation_id: null, source: null, status: 'former', erased_at: stamp.at, updated_at: stamp.at }).where('id', '=', id).execute();
+    await fingerprintDisclosures(trx, id);
+    const released = await releasedDisclosuresOf(trx, id);
+    const activity = await removePersonalData(trx, id, stamp.at);
+    await pseudonymisePerson(trx, id, pseudonym, stamp.at);
     const unrecallable = released.filter((d) => d.audience !== 'members').length;
     await appendAuditEntry(trx, {
       ...stamp,

@@ -175,3 +175,64 @@ export async function* checkRowPages(db: Db, conn: Kysely<Database>, through: st
     after = rows[rows.length - 1]!;
   }
 }
+
+/** Who a new member is, for what their membership discloses. */
+export async function memberFacts(trx: Kysely<Database>, personId: number): Promise<{ name: string; email: string; organisationId: number | null; organisation: string | null }> {
+  const p = await trx.selectFrom('person as p').leftJoin('organisation as o', 'o.id', 'p.organisation_id').select(['p.name', 'p.email', 'p.organisation_id', 'o.name as organisation']).where('p.id', '=', personId).executeTakeFirstOrThrow();
+  return { name: p.name, email: p.email, organisationId: p.organisation_id === null ? null : Number(p.organisation_id), organisation: p.organisation };
+}
+
+/** A planned disclosure to write. */
+export interface PlannedDisclosure {
+  kind: DisclosureRow['kind'];
+  personId: number | null;
+  organisationId: number | null;
+  documentId?: number;
+  audience: 'public' | 'members';
+  basis: string;
+  dueOn: string;
+  facts: string;
+  at: string;
+}
+
+/** Writes a planned disclosure. */
+export async function insertPlannedDisclosure(trx: Kysely<Database>, d: PlannedDisclosure): Promise<void> {
+  await trx
+    .insertInto('disclosure')
+    .values({ kind: d.kind, person_id: d.personId, organisation_id: d.organisationId, document_id: d.documentId ?? null, audience: d.audience, basis: d.basis, due_on: d.dueOn, state: 'planned', facts: d.facts, created_at: d.at })
+    .execute();
+}
+
+/** Cancels planned disclosures: by id, or the planned announcement of a person or of an organisation itself. Returns how many. */
+export async function cancelPlanned(trx: Kysely<Database>, at: string, which: { id: number } | { announcementOf: { personId: number } | { organisationId: number } }): Promise<number> {
+  let q = trx.updateTable('disclosure').set({ state: 'cancelled', cancelled_at: at }).where('state', '=', 'planned');
+  if ('id' in which) q = q.where('id', '=', which.id);
+  else {
+    const of = which.announcementOf;
+    q = q.where('kind', '=', 'announcement');
+    q = 'personId' in of ? q.where('person_id', '=', of.personId) : q.where('organisation_id', '=', of.organisationId).where('person_id', 'is', null);
+  }
+  return Number((await q.executeTakeFirst()).numUpdatedRows);
+}
+
+/** The documents scheduled for release. */
+export async function scheduledDocuments(trx: Kysely<Database>): Promise<Array<{ id: number; slug: string; release_on: string | null }>> {
+  return (await trx.selectFrom('document').select(['id', 'slug', 'release_on']).where('status', '=', 'scheduled').execute()).map((d) => ({ ...d, id: Number(d.id) }));
+}
+
+/** A document's planned credit disclosures. */
+export async function plannedCredits(trx: Kysely<Database>, documentId: number): Promise<Array<{ id: number; person_id: number; due_on: string; facts: string }>> {
+  const rows = await trx.selectFrom('disclosure').select(['id', 'person_id', 'due_on', 'facts']).where('document_id', '=', documentId).where('kind', '=', 'credit').where('state', '=', 'planned').execute();
+  return rows.map((d) => ({ ...d, id: Number(d.id), person_id: Number(d.person_id) }));
+}
+
+/** Moves a planned disclosure to a date, with the facts as they are now. */
+export async function replanDisclosure(trx: Kysely<Database>, id: number, dueOn: string, facts: string): Promise<void> {
+  await trx.updateTable('disclosure').set({ due_on: dueOn, facts }).where('id', '=', id).execute();
+}
+
+/** Records (or renews) the acknowledgement of a problem with the facts it was accepted with. */
+export async function upsertProblemAck(trx: Kysely<Database>, ack: { problem_id: string; fingerprint: string; reason: string; actor: string; at: string }): Promise<void> {
+  const { fingerprint, reason, actor, at } = ack;
+  await trx.insertInto('problem_ack').values(ack).onConflict((oc) => oc.column('problem_id').doUpdateSet({ fingerprint, reason, actor, at })).execute();
+}

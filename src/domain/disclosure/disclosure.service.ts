@@ -11,7 +11,7 @@ import { latestConsent } from '../consent/consent.repo.js';
 import { getSetting } from '../settings/settings.service.js';
 import { addDays } from '../time.js';
 import { checkDisclosures, PROBLEMS, type DisclosureProblem } from './disclosure.check.js';
-import { membershipStatements, selectDisclosures, toDisclosureRow, type DisclosureRow } from './disclosure.repo.js';
+import { cancelPlanned, insertPlannedDisclosure, memberFacts, membershipStatements, plannedCredits, replanDisclosure, scheduledDocuments, selectDisclosures, toDisclosureRow, upsertProblemAck, type DisclosureRow } from './disclosure.repo.js';
 
 async function noticeDays(db: Kysely<Database>): Promise<number> {
   return Number(await getSetting(db, 'notice-days'));
@@ -27,26 +27,17 @@ async function noticeDays(db: Kysely<Database>): Promise<number> {
  * Returns whether the directory relay was recorded.
  */
 export async function planMembership(db: Db, trx: Kysely<Database>, stamp: Stamp, personId: number): Promise<{ directory: boolean }> {
-  const p = await trx
-    .selectFrom('person as p')
-    .leftJoin('organisation as o', 'o.id', 'p.organisation_id')
-    .select(['p.name', 'p.email', 'p.organisation_id', 'o.name as organisation'])
-    .where('p.id', '=', personId)
-    .executeTakeFirstOrThrow();
-  const organisationId = p.organisation_id === null ? null : Number(p.organisation_id);
+  const p = await memberFacts(trx, personId);
   // The same test as directory export's: the latest blanket directory event decides.
   const directory = (await latestConsent(trx, personId, 'directory', null))?.action !== 'withdraw';
-  await membershipStatements(db, trx).plan(personId, organisationId, { name: p.name, email: p.email, organisation: p.organisation }, stamp.at, addDays(stamp.at, await noticeDays(trx)), stamp.actor, { directory });
+  await membershipStatements(db, trx).plan(personId, p.organisationId, { name: p.name, email: p.email, organisation: p.organisation }, stamp.at, addDays(stamp.at, await noticeDays(trx)), stamp.actor, { directory });
   return { directory };
 }
 
 /** Plans the public announcement of an organisation's membership (P7); its notice goes to the contact person. */
 export async function planOrganisationAnnouncement(trx: Kysely<Database>, stamp: Stamp, organisationId: number): Promise<void> {
   const o = await trx.selectFrom('organisation').select('name').where('id', '=', organisationId).executeTakeFirstOrThrow();
-  await trx
-    .insertInto('disclosure')
-    .values({ kind: 'announcement', person_id: null, organisation_id: organisationId, audience: 'public', basis: 'membership terms (P7)', due_on: addDays(stamp.at, await noticeDays(trx)), state: 'planned', facts: JSON.stringify({ organisation: o.name }), created_at: stamp.at })
-    .execute();
+  await insertPlannedDisclosure(trx, { kind: 'announcement', personId: null, organisationId, audience: 'public', basis: 'membership terms (P7)', dueOn: addDays(stamp.at, await noticeDays(trx)), facts: JSON.stringify({ organisation: o.name }), at: stamp.at });
 }
 
 /**
@@ -55,9 +46,7 @@ export async function planOrganisationAnnouncement(trx: Kysely<Database>, stamp:
  * Returns how many were cancelled.
  */
 export async function cancelPlannedAnnouncement(trx: Kysely<Database>, stamp: Stamp, of: { personId: number } | { organisationId: number }): Promise<number> {
-  let q = trx.updateTable('disclosure').set({ state: 'cancelled', cancelled_at: stamp.at }).where('kind', '=', 'announcement').where('state', '=', 'planned');
-  q = 'personId' in of ? q.where('person_id', '=', of.personId) : q.where('organisation_id', '=', of.organisationId).where('person_id', 'is', null);
-  return Number((await q.executeTakeFirst()).numUpdatedRows);
+  return cancelPlanned(trx, stamp.at, { announcementOf: of });
 }
 
 /**
@@ -67,29 +56,25 @@ export async function cancelPlannedAnnouncement(trx: Kysely<Database>, stamp: St
  * anything changed. Returns how many changed.
  */
 export async function syncCreditDisclosures(trx: Kysely<Database>, stamp: Stamp): Promise<number> {
-  const docs = await trx.selectFrom('document').select(['id', 'slug', 'release_on']).where('status', '=', 'scheduled').execute();
+  const docs = await scheduledDocuments(trx);
   let changes = 0;
   for (const doc of docs) {
     const { people } = await documentParticipants(trx, doc.slug);
-    const planned = await trx.selectFrom('disclosure').select(['id', 'person_id', 'due_on', 'facts']).where('document_id', '=', doc.id).where('kind', '=', 'credit').where('state', '=', 'planned').execute();
-    const byPerson = new Map(planned.map((d) => [Number(d.person_id), d]));
+    const byPerson = new Map((await plannedCredits(trx, doc.id)).map((d) => [d.person_id, d]));
     for (const p of people.filter((x) => x.credited)) {
       const facts = creditFactsJson(p.name, p.email, p.organisation);
       const existing = byPerson.get(p.personId);
       byPerson.delete(p.personId);
       if (!existing) {
-        await trx
-          .insertInto('disclosure')
-          .values({ kind: 'credit', person_id: p.personId, organisation_id: p.organisationId, document_id: Number(doc.id), audience: 'public', basis: 'credit consent (P8)', due_on: doc.release_on!, state: 'planned', facts, created_at: stamp.at })
-          .execute();
+        await insertPlannedDisclosure(trx, { kind: 'credit', personId: p.personId, organisationId: p.organisationId, documentId: doc.id, audience: 'public', basis: 'credit consent (P8)', dueOn: doc.release_on!, facts, at: stamp.at });
         changes++;
       } else if (existing.due_on !== doc.release_on || existing.facts !== facts) {
-        await trx.updateTable('disclosure').set({ due_on: doc.release_on!, facts }).where('id', '=', existing.id).execute();
+        await replanDisclosure(trx, existing.id, doc.release_on!, facts);
         changes++;
       }
     }
     for (const gone of byPerson.values()) {
-      await trx.updateTable('disclosure').set({ state: 'cancelled', cancelled_at: stamp.at }).where('id', '=', gone.id).execute();
+      await cancelPlanned(trx, stamp.at, { id: gone.id });
       changes++;
     }
   }
@@ -142,8 +127,7 @@ export async function acknowledgeProblem(db: Db, stamp: Stamp, id: string, reaso
     const p = problems.find((x) => x.id === id);
     if (!p) throw new NotFoundError(`no current problem ${id}`, 'see consort disclosures check for the ids; a problem whose facts changed has a fresh check');
     if (!PROBLEMS[p.code].ack) throw new PolicyError('P9', `${id} cannot be acknowledged: someone concerned has not been told`, PROBLEMS[p.code].clear);
-    const row = { problem_id: id, fingerprint: p.fingerprint, reason: why, actor: stamp.actor, at: stamp.at };
-    await trx.insertInto('problem_ack').values(row).onConflict((oc) => oc.column('problem_id').doUpdateSet({ fingerprint: p.fingerprint, reason: why, actor: stamp.actor, at: stamp.at })).execute();
+    await upsertProblemAck(trx, { problem_id: id, fingerprint: p.fingerprint, reason: why, actor: stamp.actor, at: stamp.at });
     await appendAuditEntry(trx, { ...stamp, summary: `acknowledged ${id} (${p.subject ?? p.organisation ?? ''}, due ${p.due_on}): ${why}` });
     const { fingerprint: _digest, ...shown } = p;
     return { ...shown, acknowledged: { reason: why, actor: stamp.actor, at: stamp.at } };

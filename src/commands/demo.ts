@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Streams } from '../io/output.js';
-import { action, positiveInt, stamp } from './action.js';
+import { action, positiveInt, stamp } from '../cli/action.js';
 
 const TOUR: Array<[string, string[]]> = [
   ['What the database holds', ['db', 'stats']],

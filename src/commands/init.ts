@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Streams } from '../io/output.js';
-import { action, stamp } from './action.js';
+import { action, stamp } from '../cli/action.js';
 
 export function registerInit(program: Command, streams: Streams) {
   program

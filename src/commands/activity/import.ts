@@ -11,7 +11,7 @@ async function openRejects(file: string): Promise<WriteStream> {
   await new Promise((ok, fail) => stream.once('open', ok).once('error', fail));
   return stream;
 }
-import { action, stamp } from '../action.js';
+import { action, stamp } from '../../cli/action.js';
 
 interface Flags {
   dryRun?: boolean;
@@ -56,7 +56,7 @@ Examples:
         // Rejects are written as they are found (not atomically): a long pipe that is killed keeps them.
         const rejects = o.rejects ? await openRejects(o.rejects) : undefined;
         try {
-          const report = await (await import('../import-run.js')).runImportCommand(ctx, file, () => false, (input, hooks) =>
+          const report = await (await import('../../cli/import-run.js')).runImportCommand(ctx, file, () => false, (input, hooks) =>
             importActivity(db, stamp(ctx), input, { dryRun: o.dryRun, skipInvalid: o.skipInvalid, format: ctx.format, batch: input.isPipe ? { rows: batchRows, ms: 1000 } : undefined }, {
               ...hooks,
               // Only with a rejects file: without one, the records' text need not be kept.

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { listFormat, renderList } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
 import { safeJson } from '../../io/sanitize.js';
-import { action, personArg, positiveInt, TIME_FLAG_HELP, timeFlag } from '../action.js';
+import { action, personArg, positiveInt, TIME_FLAG_HELP, timeFlag } from '../../cli/action.js';
 import type { ActivityFilter } from '../../domain/activity/activity.repo.js';
 
 type Flags = ActivityFilter;

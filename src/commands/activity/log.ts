@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { renderRecord } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
-import { action, personArg, stamp } from '../action.js';
+import { action, personArg, stamp } from '../../cli/action.js';
 
 export function registerActivityLog(activity: Command, streams: Streams) {
   activity

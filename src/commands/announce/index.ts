@@ -3,7 +3,7 @@ import { UsageError } from '../../errors.js';
 import { pickFormat } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
 import { OUTPUT_OPTION_HELP, outputSink } from '../../io/sink.js';
-import { action, stamp } from '../action.js';
+import { action, stamp } from '../../cli/action.js';
 
 export function registerAnnounce(program: Command, streams: Streams) {
   const announce = program.command('announce').description('the public announcement of new members (P7)');

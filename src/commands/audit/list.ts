@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { listFormat, renderList } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
-import { action, positiveInt, TIME_FLAG_HELP, timeFlag } from '../action.js';
+import { action, positiveInt, TIME_FLAG_HELP, timeFlag } from '../../cli/action.js';
 
 export function registerAuditList(audit: Command, streams: Streams) {
   audit

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Streams } from '../../io/output.js';
-import { action } from '../action.js';
+import { action } from '../../cli/action.js';
 
 export function registerConfigGet(config: Command, streams: Streams) {
   config

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InputError, fsReason } from '../../errors.js';
 import type { Streams } from '../../io/output.js';
-import { action, stamp } from '../action.js';
+import { action, stamp } from '../../cli/action.js';
 
 export function registerConfigSet(config: Command, streams: Streams) {
   config

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Streams } from '../../io/output.js';
-import { action, stamp } from '../action.js';
+import { action, stamp } from '../../cli/action.js';
 
 export function registerConsentImport(consent: Command, streams: Streams) {
   consent
@@ -23,7 +23,7 @@ Example:
       action<{ dryRun?: boolean; skipInvalid?: boolean }>(streams, async (ctx, [file], o) => {
         const { importConsents } = await import('../../domain/consent/consent.import.js');
         const db = await ctx.db();
-        await (await import('../import-run.js')).runImportCommand(ctx, file, (r) => Boolean(o.dryRun) || r.action === 'SKIP' || Boolean(r.note?.includes('history')), (input, hooks) =>
+        await (await import('../../cli/import-run.js')).runImportCommand(ctx, file, (r) => Boolean(o.dryRun) || r.action === 'SKIP' || Boolean(r.note?.includes('history')), (input, hooks) =>
           importConsents(db, stamp(ctx), input, { ...o, format: ctx.format }, hooks),
         );
       }),

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { listFormat, renderList } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
 import { safeJson } from '../../io/sanitize.js';
-import { action, PERSON_ARG_HELP, personArg } from '../action.js';
+import { action, PERSON_ARG_HELP, personArg } from '../../cli/action.js';
 import type { ConsentEventRow } from '../../domain/consent/consent.repo.js';
 
 type Event = ConsentEventRow;

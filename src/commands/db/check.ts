@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { CheckFailedError } from '../../errors.js';
 import { renderRecord } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
-import { action } from '../action.js';
+import { action } from '../../cli/action.js';
 
 export function registerDbCheck(db: Command, streams: Streams) {
   db.command('check')

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { renderRecord } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
-import { action, stamp } from '../action.js';
+import { action, stamp } from '../../cli/action.js';
 
 export function registerDisclosuresAck(disclosures: Command, streams: Streams) {
   disclosures

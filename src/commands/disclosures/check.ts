@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { CheckFailedError, UsageError } from '../../errors.js';
 import { listFormat, renderList, type Column } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
-import { action, stamp } from '../action.js';
+import { action, stamp } from '../../cli/action.js';
 import type { DisclosureProblem } from '../../domain/disclosure/disclosure.check.js';
 import { PROBLEMS } from '../../domain/disclosure/disclosure.problems.js';
 

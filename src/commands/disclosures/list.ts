@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { listFormat, renderList } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
-import { action, PERSON_ARG_HELP, personArg, stamp } from '../action.js';
+import { action, PERSON_ARG_HELP, personArg, stamp } from '../../cli/action.js';
 
 export function registerDisclosuresList(disclosures: Command, streams: Streams) {
   disclosures

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { listFormat, renderList } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
-import { action } from '../action.js';
+import { action } from '../../cli/action.js';
 
 export function registerDocumentList(document: Command, streams: Streams) {
   document

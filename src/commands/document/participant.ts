@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Streams } from '../../io/output.js';
-import { action, PERSON_ARG_HELP, personArg, stamp } from '../action.js';
+import { action, PERSON_ARG_HELP, personArg, stamp } from '../../cli/action.js';
 
 /** `document participant add|remove SLUG EMAIL`: a hand-made change that sticks. */
 export function registerDocumentParticipant(document: Command, streams: Streams) {

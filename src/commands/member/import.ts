@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { ON_DUPLICATE, type OnDuplicate } from '../../domain/member/member.constants.js';
 import type { Streams } from '../../io/output.js';
-import { action, stamp } from '../action.js';
+import { action, stamp } from '../../cli/action.js';
 
 interface ImportFlags {
   dryRun?: boolean;
@@ -39,7 +39,7 @@ Examples:
       action<ImportFlags>(streams, async (ctx, [file], o) => {
         const { importPeople } = await import('../../domain/member/member.import.js');
         const db = await ctx.db();
-        await (await import('../import-run.js')).runImportCommand(ctx, file, () => Boolean(o.dryRun), (input, hooks) =>
+        await (await import('../../cli/import-run.js')).runImportCommand(ctx, file, () => Boolean(o.dryRun), (input, hooks) =>
           importPeople(db, stamp(ctx), input, { ...o, format: ctx.format }, hooks),
         );
       }),

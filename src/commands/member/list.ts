@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { listFormat, renderList } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
-import { action, positiveInt } from '../action.js';
+import { action, positiveInt } from '../../cli/action.js';
 
 export function registerMemberList(member: Command, streams: Streams) {
   member

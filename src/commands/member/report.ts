@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { pickFormat } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
 import { safeJson, sanitizeForTerminal } from '../../io/sanitize.js';
-import { action, PERSON_ARG_HELP, personArg, stamp } from '../action.js';
+import { action, PERSON_ARG_HELP, personArg, stamp } from '../../cli/action.js';
 
 export function registerMemberReport(member: Command, streams: Streams) {
   member

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { renderRecord } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
-import { action, PERSON_ARG_HELP, personArg } from '../action.js';
+import { action, PERSON_ARG_HELP, personArg } from '../../cli/action.js';
 // Statically: member show is measured from a cold start, and each lazy chunk is one more file to wait for.
 import { showPersonFast } from '../../domain/member/member.show.js';
 import { personFields } from '../../domain/member/member.render.js';

@@ -3,7 +3,7 @@ import { pickFormat } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
 import { startProgress } from '../../io/progress.js';
 import { OUTPUT_OPTION_HELP, outputSink } from '../../io/sink.js';
-import { action, stamp } from '../action.js';
+import { action, stamp } from '../../cli/action.js';
 
 export function registerNewsletterExport(newsletter: Command, streams: Streams) {
   newsletter

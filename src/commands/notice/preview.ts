@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Streams } from '../../io/output.js';
 import { sanitizeForTerminal } from '../../io/sanitize.js';
-import { action, PERSON_ARG_HELP, personArg, stamp } from '../action.js';
+import { action, PERSON_ARG_HELP, personArg, stamp } from '../../cli/action.js';
 
 export function registerNoticePreview(notice: Command, streams: Streams) {
   notice

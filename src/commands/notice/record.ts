@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { listFormat, renderList } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
-import { action, PERSON_ARG_HELP, personArg, positiveInt, stamp } from '../action.js';
+import { action, PERSON_ARG_HELP, personArg, positiveInt, stamp } from '../../cli/action.js';
 
 interface RecordOptions {
   from?: string;

@@ -3,7 +3,7 @@ import { CheckFailedError, MailServerError, UsageError } from '../../errors.js';
 import { listFormat, renderList, type Column } from '../../io/format.js';
 import type { SendOutcome } from '../../domain/notice/notice.send.js';
 import type { Streams } from '../../io/output.js';
-import { action, PERSON_ARG_HELP, personArg, positiveInt, stamp } from '../action.js';
+import { action, PERSON_ARG_HELP, personArg, positiveInt, stamp } from '../../cli/action.js';
 
 interface SendOptions {
   allPending?: boolean;

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { pickFormat } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
 import { OUTPUT_OPTION_HELP, outputSink } from '../../io/sink.js';
-import { action, stamp } from '../action.js';
+import { action, stamp } from '../../cli/action.js';
 
 export function registerResearchExport(research: Command, streams: Streams) {
   research

@@ -1,30 +1,20 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import { UsageError } from '../../errors.js';
-import { csvLine } from '../../io/csv.js';
 import type { DataSink } from '../../io/sink.js';
-import { safeJson } from '../../io/sanitize.js';
+import { MEASURES, renderResearch, type Measure, type ResearchFormat, type ResearchRow } from './research.render.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { deliverExport } from '../export/export.service.js';
 import { getSetting } from '../settings/settings.service.js';
 
 export const RESEARCH_BY = ['org', 'status', 'month', 'document'] as const;
 export type ResearchBy = (typeof RESEARCH_BY)[number];
-export const RESEARCH_FORMATS = ['csv', 'json'] as const;
-const MEASURES = ['people', 'members', 'activities'] as const;
-type Measure = (typeof MEASURES)[number];
+export { RESEARCH_FORMATS } from './research.render.js';
 
 /** One group's counts, as the database gives them. */
 type Counts = { group: string } & Record<Measure, number>;
 
-/** One row of counts; a suppressed cell is null and named in `suppressed`. */
-export interface ResearchRow {
-  group: string;
-  people: number | null;
-  members: number | null;
-  activities: number | null;
-  suppressed: Measure[];
-}
+export type { ResearchRow } from './research.render.js';
 
 /** Counts per group, from the database (erased people are gone). */
 async function counts(db: Db, by: ResearchBy): Promise<Counts[]> {
@@ -117,15 +107,11 @@ export function suppress(rows: Counts[], minCell: number): { rows: ResearchRow[]
 }
 
 /** Aggregated, de-identified counts for research (P3): no names, emails or ids; small cells suppressed and marked. */
-export async function exportResearch(db: Db, stamp: Stamp, by: string, format: 'csv' | 'json', sink: DataSink) {
+export async function exportResearch(db: Db, stamp: Stamp, by: string, format: ResearchFormat, sink: DataSink) {
   if (!(RESEARCH_BY as readonly string[]).includes(by)) throw new UsageError(`invalid --by '${by}'`, `use one of: ${RESEARCH_BY.join(', ')}`);
   const minCell = Number(await getSetting(db.kysely, 'research-min-cell'));
   const { rows, total } = suppress(await counts(db, by as ResearchBy), minCell);
-  const mark = 'suppressed';
-  const text =
-    format === 'json'
-      ? safeJson({ by, min_cell: minCell, generated_at: stamp.at, rows, total }, 2) + '\n'
-      : csvLine([by, ...MEASURES]) + [...rows, total].map((r) => csvLine([r.group, ...MEASURES.map((m) => (r[m] === null ? mark : r[m]))])).join('');
+  const text = renderResearch(format, { by, minCell, at: stamp.at, rows, total });
   const { sha256 } = await deliverExport(db, stamp, sink, text, { kind: `research by ${by}`, purpose: 'research', audience: 'researchers', rowCount: rows.length });
   return { rows: rows.length, suppressed: rows.reduce((n, r) => n + r.suppressed.length, 0), sha256 };
 }

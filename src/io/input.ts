@@ -23,6 +23,11 @@ export interface Input {
    * CONSORT_READ_WORKER=off, nor for stdin and pipes.
    */
   readerPath?: string;
+  /**
+   * A pipe whose bytes this thread forwards to a reader thread, which reads and checks them
+   * (see readImport); not with CONSORT_READ_WORKER=off.
+   */
+  readerPipe?: boolean;
   isPipe: boolean;
 }
 
@@ -40,7 +45,7 @@ export function openInput(file: string | undefined, streams: Streams): Input {
     if (streams.stdin.isTTY) throw new UsageError("'-' reads standard input, but it is a terminal", 'pipe a file in, e.g. consort member import - < people.csv');
     // Standard input redirected from a file (< people.csv) is a file: one transaction.
     const isFile = streams.stdin === process.stdin && fstatSync(0).isFile();
-    return { name: '<stdin>', stream: streams.stdin, isPipe: !isFile, size: isFile ? fstatSync(0).size : undefined };
+    return { name: '<stdin>', stream: streams.stdin, isPipe: !isFile, readerPipe: !isFile && streams.env.CONSORT_READ_WORKER !== 'off', size: isFile ? fstatSync(0).size : undefined };
   }
   let size: number;
   let isPipe: boolean;
@@ -55,7 +60,7 @@ export function openInput(file: string | undefined, streams: Streams): Input {
   }
   const thread = streams.env.CONSORT_READ_WORKER;
   const readerPath = !isPipe && thread !== 'off' && (thread === 'on' || size >= READER_THREAD_BYTES) ? file : undefined;
-  return { name: file, readerPath, stream: createReadStream(file, { highWaterMark: 1 << 16 }), size, isPipe };
+  return { name: file, readerPath, readerPipe: isPipe && thread !== 'off', stream: createReadStream(file, { highWaterMark: 1 << 16 }), size, isPipe };
 }
 
 /** Picks the record format: --format, else the file extension, else a sniff of the first byte. */

@@ -122,7 +122,7 @@ const ACTIVITY: BulkColumn[] = [['person_id', 'bigint'], ['at', 'text'], ['actio
 export function postgresActivityStatements(db: Db, conn: Kysely<Database>): ActivityImportStatements {
   const exists = prepare<{ id: number }>(db, conn, EXISTS);
   const findPerson = prepare<{ id: number; status: string }>(db, conn, FIND_PERSON);
-  const writer = new BulkWriter(conn);
+  const writer = new BulkWriter(conn, db.copyFrom!);
   let people = new Map<string, { id: number; status: string }>();
   let known = new Set<string>();
   let prefetched = new Set<number>();

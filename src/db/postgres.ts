@@ -41,6 +41,9 @@ export async function openPostgres(url: string, kysely: KyselyModule, options: {
   // Each client by its server process id, so a COPY can run on the one a Kysely connection holds.
   const clients = new Map<number, PoolClient>();
   pool.on('connect', (client) => {
+    // A server gone while a command holds the connection between statements (stopped, or
+    // crashed) must not crash the command: the next statement fails, and that is reported (exit 8).
+    client.on('error', () => {});
     const pid = (client as unknown as { processID: number }).processID;
     clients.set(pid, client);
     client.on('end', () => clients.delete(pid));

@@ -377,17 +377,17 @@ function lineEnds(chunk: Buffer, csv: boolean, lastCr: boolean): number {
 }
 
 /** The line (counting from `line`, at the start of `bytes`) of the first piece of `bytes` between line ends that is not UTF-8. */
-function invalidLine(bytes: Buffer, line: number, csv: boolean, lastCr: boolean): number {
+function invalidLine(bytes: Buffer, line: number, csv: boolean, lastCr: boolean): { line: number; start: number } {
   let start = 0;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i];
     if (b !== 0x0a && !(csv && b === 0x0d)) continue;
-    if (!isUtf8(bytes.subarray(start, i))) return line;
+    if (!isUtf8(bytes.subarray(start, i))) return { line, start };
     const crlf = b === 0x0a && csv && (i > 0 ? bytes[i - 1] === 0x0d : lastCr);
     if (!crlf) line++;
     start = i + 1;
   }
-  return line;
+  return { line, start };
 }
 
 /** The bytes at the end of `bytes` that begin a UTF-8 character without finishing it. */
@@ -446,7 +446,12 @@ export async function readRecords(
       try {
         text = decoder.decode(chunk, { stream: true });
       } catch {
-        throw new InputError(`${input.name}:${invalidLine(Buffer.concat([pending, chunk]), line, csv, lastCr)}: not valid UTF-8`, [], 'convert the file to UTF-8; nothing was written');
+        // The whole lines before the bad one are read first, so that what is reported before the
+        // error does not depend on where a read happened to end (a pipe's reads end anywhere).
+        const bytes = Buffer.concat([pending, chunk]);
+        const bad = invalidLine(bytes, line, csv, lastCr);
+        if (bad.start) yield bytes.toString('utf8', 0, bad.start);
+        throw new InputError(`${input.name}:${bad.line}: not valid UTF-8`, [], 'convert the file to UTF-8; nothing was written');
       }
       line += lineEnds(chunk, csv, lastCr);
       if (chunk.length) lastCr = chunk[chunk.length - 1] === 0x0d;

@@ -75,7 +75,15 @@ export async function openPostgres(url: string, kysely: KyselyModule, options: {
       }
       const { from } = requireCjs('pg-copy-streams') as typeof import('pg-copy-streams');
       const copy = client.query(from(`copy "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) from stdin`));
-      await pipeline(Readable.from(chunks(lines)), copy);
+      try {
+        await pipeline(Readable.from(chunks(lines)), copy);
+      } catch (err) {
+        // Rows written to a server that went away meet the closed socket: that is a lost
+        // connection (SQLSTATE 08006), as a statement sent then would report it.
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EPIPE' || code === 'ECONNRESET') throw Object.assign(new Error(`Connection terminated during COPY (${code})`), { code: '08006' });
+        throw err;
+      }
     },
   };
 }

@@ -2,7 +2,7 @@
 // member import and the activity import, what reading and checking the file costs alone (no
 // database), and what the import's database work costs in SQL alone (no JavaScript).
 // Usage: npm run bench:floor   (BENCH_ROWS=100000 by default)
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';

@@ -41,7 +41,7 @@ const { outputFiles } = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  external: ['bindings', 'pg', 'pg-cursor'],
+  external: ['bindings', 'pg', 'pg-cursor', 'pg-copy-streams'],
   // CommonJS has no import.meta: each chunk defines its own URL (see the banner below).
   define: { 'import.meta.url': '__chunk_url' },
   chunkNames: 'chunks/[name]-[hash]',

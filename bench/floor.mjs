@@ -2,11 +2,12 @@
 // member import and the activity import, what reading and checking the file costs alone (no
 // database), and what the import's database work costs in SQL alone (no JavaScript).
 // Usage: npm run bench:floor   (BENCH_ROWS=100000 by default)
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { BIN, DATA, ENV, eventFiles, peopleCsv, removeDatabase } from './common.mjs';
+import { ACTIVITY_TALLY, IMPORT_PRAGMAS, MEMBER_TABLES, sqliteActivityFloor, sqliteMemberFloor } from './floors.mjs';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 
@@ -17,17 +18,6 @@ const seconds = (f) => {
 };
 const consort = (...args) => execFileSync(process.execPath, [BIN, ...args, '-q'], { env: ENV });
 const sqlite3 = (db, text) => execFileSync('sqlite3', [db, text]).toString();
-
-/** What consort's imports set on SQLite (src/domain/import.ts), so SQL alone runs as they do; the activity import also maps the file. */
-const IMPORT_PRAGMAS = ['pragma foreign_keys = on;', 'pragma cache_size = -131072;'];
-const MAPPED = 'pragma mmap_size = 2147418112;';
-
-/** Seconds of the statements after `.timer on` in `script`, run by the sqlite3 CLI on `db`. */
-function timedSql(db, script) {
-  const run = spawnSync('sqlite3', [db], { input: script.join('\n'), encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(run.stderr);
-  return run.stdout.split('\n').filter((l) => l.startsWith('Run Time')).reduce((sum, l) => sum + Number(/real ([\d.]+)/.exec(l)[1]), 0);
-}
 
 /** Bundles a script that reads `file` with consort's own reader and `schema`'s row check, writing nothing. */
 async function parseOnly(outfile, schemaModule, columns, schema) {
@@ -85,24 +75,9 @@ try {
 
   // 4. Writing only: the rows that import added, copied by SQL into a fresh database of the same
   // schema; then the same without foreign-key checks, the least any import of these rows could cost.
-  const tables = ['person', 'disclosure', 'notice', 'consent_event'];
-  const copyRows = (pragmas) => {
-    removeDatabase(target);
-    consort('init', '--db', target);
-    sqlite3(target, `attach '${db}' as src; insert into organisation select * from src.organisation;`);
-    return timedSql(target, [
-      ...pragmas,
-      // Straight from the import's database: rows staged in temp tables first were slower to read.
-      `attach '${db}' as src;`,
-      '.timer on',
-      'begin;',
-      ...tables.map((t) => `insert into main.${t} select * from src.${t};`),
-      'commit;',
-    ]);
-  };
-  const memberSql = copyRows(IMPORT_PRAGMAS);
-  const memberSqlNoKeys = copyRows(['pragma foreign_keys = off;', ...IMPORT_PRAGMAS.slice(1)]);
-  const written = tables.map((t) => `${sqlite3(db, `select count(*) from ${t}`).trim()} ${t}`).join(', ');
+  const memberSql = sqliteMemberFloor(db);
+  const memberSqlNoKeys = sqliteMemberFloor(db, ['pragma foreign_keys = off;', ...IMPORT_PRAGMAS.slice(1)]);
+  const written = MEMBER_TABLES.map((t) => `${sqlite3(db, `select count(*) from ${t}`).trim()} ${t}`).join(', ');
   report(`consort bench floor: member import of ${ROWS} rows; it writes ${written}`, memberDotImport, [
     ['consort member import', memberImport],
     ['reading and checking the file only (no database)', memberParse],
@@ -122,24 +97,9 @@ try {
   const eventParse = readEvents(events.ndjson);
   // The same work in SQL: each event's member and document looked up (the generated addresses are
   // their own keys), the event written, and the participation counts summed. No duplicate check.
-  const eventSql = timedSql(target, [
-    ...IMPORT_PRAGMAS,
-    MAPPED,
-    'create temp table staged (email text, action text, at text, document text);',
-    `.import --csv --skip 1 ${events.csv} staged`,
-    '.timer on',
-    'begin;',
-    `insert into activity (person_id, at, action, document_id, detail, recorded_at)
-       select p.id, s.at, s.action, d.id, null, '2026-01-01T00:00:00.000Z' from staged s
-       join person p on p.email_key = s.email and p.status = 'member' left join document d on d.slug = nullif(s.document, '');`,
-    `insert into participation (document_id, person_id, activities)
-       select document_id, person_id, count(*) from activity where document_id is not null group by document_id, person_id;`,
-    'commit;',
-  ]);
+  const { seconds: eventSql, wrote: recorded } = sqliteActivityFloor(target, events.csv);
   // Both must have recorded the same events and counts, or the floor measures other work.
-  const tally = "select count(*) || ' activity rows, participation ' || (select count(*) || ' pairs, ' || sum(activities) || ' activities' from participation) from activity";
-  const recorded = sqlite3(target, tally).trim();
-  if (recorded !== sqlite3(db, tally).trim()) throw new Error(`the SQL wrote ${recorded}; the import ${sqlite3(db, tally).trim()}`);
+  if (recorded !== sqlite3(db, ACTIVITY_TALLY).trim()) throw new Error(`the SQL wrote ${recorded}; the import ${sqlite3(db, ACTIVITY_TALLY).trim()}`);
   report(`consort bench floor: activity import of ${ROWS} NDJSON events; it writes ${recorded}`, eventDotImport, [
     ['consort activity import', eventImport],
     ['reading and checking the file only (no database)', eventParse],

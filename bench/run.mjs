@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import os from 'node:os';
 import { BIN, DATA, ENV, eventFiles, peopleCsv, removeDatabase } from './common.mjs';
 import { benchNoticeSend } from './notice.mjs';
+import { postgresActivityFloor, postgresMemberFloor, sqliteActivityFloor, sqliteMemberFloor } from './floors.mjs';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 
@@ -65,6 +66,31 @@ function report(work, ours, theirs, target, unit = 's') {
   results.push({ work, ours: fix(ours.median), spread: `${fix(ours.min)}–${fix(ours.max)}`, baseline: fix(theirs.median), unit, ratio: +ratio.toFixed(2), target, ok: ratio <= target });
 }
 
+/**
+ * An import against its floor (the rows it must write, copied by the database's own SQL:
+ * bench/floors.mjs, measured once) and, beside it, against the database's own bulk load of the
+ * plain file; with its peak memory. `ok` when both targets are met (a load target of Infinity: none).
+ */
+function reportImport(work, ours, floorSeconds, load, target, loadTarget = Infinity) {
+  const ratio = ours.median / floorSeconds;
+  const xLoad = ours.median / load.median;
+  results.push({ work, ours: fix(ours.median), spread: `${fix(ours.min)}–${fix(ours.max)}`, baseline: fix(floorSeconds), unit: 's', ratio: +ratio.toFixed(2), target, 'bulk load': fix(load.median), 'x load': +xLoad.toFixed(1), 'load target': loadTarget === Infinity ? '' : loadTarget, 'peak MB': Math.round(ours.mb), ok: ratio <= target && xLoad <= loadTarget });
+}
+
+/** A pipe's throughput against the same file's: file seconds / pipe seconds, at least `target`. */
+function reportPipe(work, pipe, file, target = 0.8) {
+  const ratio = file.median / pipe.median;
+  results.push({ work, ours: fix(pipe.median), spread: `${fix(pipe.min)}–${fix(pipe.max)}`, baseline: fix(file.median), unit: 's', ratio: +ratio.toFixed(2), target: `≥ ${target}`, 'peak MB': Math.round(pipe.mb), ok: ratio >= target });
+}
+
+/** `cat FILE | consort ARGS… -`, as a shell runs it. */
+const piped = (file, args) => ['sh', ['-c', `cat '${file}' | '${process.execPath}' '${BIN}' ${args.map((a) => `'${a}'`).join(' ')}`]];
+
+/** Peak memory of an import at N rows against the same at N/10: it must not grow with the input. */
+function reportMemory(work, big, small) {
+  results.push({ work, ours: Math.round(big), spread: '', baseline: Math.round(small), unit: 'MB', ratio: +(big / small).toFixed(2), target: 1.5, ok: big <= 1.5 * small });
+}
+
 const csv = await peopleCsv(ROWS);
 
 // 1. Cold start.
@@ -83,8 +109,10 @@ const fresh = (file, from) => () => {
 const sqliteImport = repeat('sqlite3', [ref, '.import --csv --skip 1 ' + csv + ' people'], {
   before: () => execFileSync('sqlite3', [ref, 'drop table if exists people; create table people (name text, email text unique, organization text, status text, newsletter text)']),
 });
+const memberPipe = repeat(...piped(csv, ['member', 'import', '-', '--db', db, '-q']), { before: fresh(db, template) });
 const consortImport = repeat(process.execPath, [BIN, 'member', 'import', csv, '--db', db, '-q'], { before: fresh(db, template) });
-report(`member import of ${ROWS} rows CSV`, consortImport, sqliteImport, 3);
+reportImport(`member import of ${ROWS} rows CSV (vs its floor; x load: vs sqlite3 .import)`, consortImport, sqliteMemberFloor(db), sqliteImport, 1.3);
+reportPipe(`member import from a pipe (throughput vs the file, at least 0.8)`, memberPipe, consortImport);
 
 // 3. member show on the big database.
 const someone = `person${ROWS >> 1}@org${(ROWS >> 1) % 500}.example.org`;
@@ -98,8 +126,21 @@ fresh(people, db)();
 const sqliteEvents = repeat('sqlite3', [ref, '.import --csv --skip 1 ' + eventsCsv + ' activity'], {
   before: () => execFileSync('sqlite3', [ref, 'drop table if exists activity; create table activity (email text, action text, at text, document text)']),
 });
+const eventsPipe = repeat(...piped(events, ['activity', 'import', '-', '--db', db, '-q']), { before: fresh(db, people) });
 const consortEvents = repeat(process.execPath, [BIN, 'activity', 'import', events, '--db', db, '-q'], { before: fresh(db, people) });
-report(`activity import of ${ROWS} NDJSON events`, consortEvents, sqliteEvents, 3);
+reportImport(`activity import of ${ROWS} NDJSON events (vs its floor; x load: vs sqlite3 .import)`, consortEvents, sqliteActivityFloor(people, eventsCsv).seconds, sqliteEvents, 1.3);
+reportPipe(`activity import from a pipe (throughput vs the file, at least 0.8)`, eventsPipe, consortEvents);
+
+// Each import's peak memory at a tenth of the rows (N >= 100000): it must not grow with the input.
+if (ROWS >= 100_000) {
+  const tenth = Math.round(ROWS / 10);
+  const tenthDb = join(DATA, 'tenth-import.db');
+  const small = measure(process.execPath, [BIN, 'member', 'import', await peopleCsv(tenth), '--db', tenthDb, '-q'], { before: fresh(tenthDb, template) });
+  reportMemory(`member import peak memory, ${ROWS} vs ${tenth} rows`, consortImport.mb, small.mb);
+  const smallEvents = measure(process.execPath, [BIN, 'activity', 'import', (await eventFiles(tenth)).ndjson, '--db', tenthDb, '-q'], { before: fresh(tenthDb, people) });
+  reportMemory(`activity import peak memory, ${ROWS} vs ${tenth} events`, consortEvents.mb, smallEvents.mb);
+  removeDatabase(tenthDb);
+}
 
 // 4. newsletter export vs sqlite3 -csv of the equivalent query.
 const query = `select p.name, p.email from person p where (select c.action from consent_event c where c.person_id = p.id and c.purpose = 'newsletter' and c.document_id is null order by c.at desc, c.id desc limit 1) = 'grant' order by p.id`;
@@ -186,13 +227,26 @@ if (process.env.BENCH_PG !== 'off') {
         psql('bench_ref', '-c', 'create table people (name text, email text unique, organization text, status text, newsletter text)');
       },
     });
-    const pgImport = repeat(process.execPath, [BIN, 'member', 'import', csv, '--db', `${base}/bench_pg`, '-q'], {
-      before: () => {
-        fresh('bench_pg')();
-        execFileSync(process.execPath, [BIN, 'init', '--db', `${base}/bench_pg`, '-q'], { env: ENV, stdio: 'ignore' });
-      },
+    const init = (name) => () => {
+      fresh(name)();
+      execFileSync(process.execPath, [BIN, 'init', '--db', `${base}/${name}`, '-q'], { env: ENV, stdio: 'ignore' });
+    };
+    const pgPipe = repeat(...piped(csv, ['member', 'import', '-', '--db', `${base}/bench_pg`, '-q']), { before: init('bench_pg') });
+    const pgImport = repeat(process.execPath, [BIN, 'member', 'import', csv, '--db', `${base}/bench_pg`, '-q'], { before: init('bench_pg') });
+    reportImport(`PostgreSQL ${pgVersion}: member import of ${ROWS} rows CSV (vs its floor; x load: vs psql \\copy)`, pgImport, postgresMemberFloor(base, 'bench_pg'), pgRef, 1.5, 10);
+    reportPipe(`PostgreSQL: member import from a pipe (throughput vs the file, at least 0.8)`, pgPipe, pgImport);
+    // The activity import, into copies of the member import's database with the document added.
+    execFileSync(process.execPath, [BIN, 'document', 'add', 'bench-doc', '--title', 'Bench', '--db', `${base}/bench_pg`, '-q'], { env: ENV, stdio: 'ignore' });
+    psql('postgres', '-c', 'drop database if exists bench_people', '-c', 'create database bench_people template bench_pg');
+    const copyOfPeople = () => psql('postgres', '-c', 'drop database if exists bench_act', '-c', 'create database bench_act template bench_people');
+    const pgEventsRef = repeat('psql', ['-q', '-v', 'ON_ERROR_STOP=1', `${base}/bench_ref`, '-c', `\\copy activity from '${eventsCsv}' csv header`], {
+      before: () => psql('bench_ref', '-c', 'drop table if exists activity', '-c', 'create table activity (email text, action text, at text, document text)'),
     });
-    report(`PostgreSQL ${pgVersion}: member import of ${ROWS} rows CSV (vs psql \\copy)`, pgImport, pgRef, 3);
+    const pgEventsPipe = repeat(...piped(events, ['activity', 'import', '-', '--db', `${base}/bench_act`, '-q']), { before: copyOfPeople });
+    const pgEvents = repeat(process.execPath, [BIN, 'activity', 'import', events, '--db', `${base}/bench_act`, '-q'], { before: copyOfPeople });
+    reportImport(`PostgreSQL ${pgVersion}: activity import of ${ROWS} NDJSON events (vs its floor; x load: vs psql \\copy)`, pgEvents, postgresActivityFloor(base, 'bench_people', eventsCsv).seconds, pgEventsRef, 1.5, 10);
+    reportPipe(`PostgreSQL: activity import from a pipe (throughput vs the file, at least 0.8)`, pgEventsPipe, pgEvents);
+    psql('postgres', '-c', 'drop database if exists bench_act', '-c', 'drop database if exists bench_people');
     const pgOut = join(DATA, 'newsletter-pg.csv');
     const pgCopyOut = repeat('psql', ['-q', `${base}/bench_pg`, '-c', `\\copy (${query}) to '${join(DATA, 'ref-pg.csv')}' csv`]);
     const pgExport = repeat(process.execPath, [BIN, 'newsletter', 'export', '--format', 'csv', '-o', pgOut, '--db', `${base}/bench_pg`, '-q']);

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Database } from './schema/index.js';
 import type { MaybePromise } from './statements.js';
+import type { Db } from './connection.js';
 
 /** Rows per multi-row insert, and ids taken from a sequence at a time. */
 const ROWS = 1000;
@@ -49,52 +50,65 @@ abstract class RowBuffer {
   }
 }
 
+/** A value in COPY's text format: NULL as \\N; backslash, tab, newline and carriage return escaped. */
+function copyValue(v: unknown): string {
+  if (v === null || v === undefined) return '\\N';
+  const text = typeof v === 'string' ? v : String(v);
+  return /[\\\t\n\r]/.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : text;
+}
+
+/** Ids taken from a sequence at a time (PostgreSQL), in one call. */
+const ID_BLOCK = 10_000;
+
 /**
- * Multi-row inserts for PostgreSQL's bulk imports, where one round trip a row would cost
- * more than the insert: rows are buffered per table and written a thousand at a time, as
- * one array a column (`insert … select * from unnest(…)`: a handful of parameters, not
- * thousands, for the server to parse). Ids
- * are taken from the table's sequence up front, so a child can name its parent before
- * either is written. Tables are written in the order they were first used (parents first),
- * all together, so foreign keys hold at every insert.
+ * PostgreSQL's bulk writes: rows buffered per table and sent by `COPY … FROM STDIN`, a table at
+ * a time (parents first, so foreign keys hold at every row), straight into the table: no
+ * statement a row, no parameters for the server to parse, and no second copy of each row in a
+ * staging table. (Measured, 100k-row member import: multi-row `insert … select * from unnest(…)`
+ * a thousand rows at a time spent 7.9 s of the server's time on the inserts, against the floor's
+ * 5.2 s for the same rows by `insert … select`.) Ids are taken up front, a block of ID_BLOCK at a
+ * time by moving the table's sequence (the write lock is held: no other writer takes one
+ * meanwhile), so a child can name its parent before either is written.
  */
 export class BulkWriter extends RowBuffer implements RowWriter {
-  private readonly ids = new Map<string, number[]>();
+  private readonly ids = new Map<string, { next: number; end: number }>();
 
-  constructor(private readonly conn: Kysely<Database>) {
+  constructor(
+    private readonly conn: Kysely<Database>,
+    private readonly copyFrom: NonNullable<Db['copyFrom']>,
+  ) {
     super();
   }
 
   /** The next id of `table`'s identity column. */
   async nextId(table: string): Promise<number> {
-    let pool = this.ids.get(table);
-    if (!pool?.length) {
-      const { rows } = await sql<{ id: number }>`select nextval(pg_get_serial_sequence(${table}, 'id')) as id from generate_series(1, ${ROWS})`.execute(this.conn);
-      pool = rows.map((r) => Number(r.id)).reverse();
-      this.ids.set(table, pool);
+    let block = this.ids.get(table);
+    if (!block || block.next >= block.end) {
+      const { rows } = await sql<{ last: number }>`select setval(pg_get_serial_sequence(${table}, 'id'), nextval(pg_get_serial_sequence(${table}, 'id')) + ${ID_BLOCK - 1}) as last`.execute(this.conn);
+      const last = Number(rows[0]!.last);
+      block = { next: last - ID_BLOCK + 1, end: last + 1 };
+      this.ids.set(table, block);
     }
-    return pool.pop()!;
+    return block.next++;
   }
 
   /** Writes every buffered row, parents first; call it before reading what was added. */
   async flush(): Promise<void> {
     for (const [table, columns, rows] of this.take()) {
-      const arrays = columns.map(([, type], i) => sql`${rows.map((r) => r[i])}::${sql.raw(type)}[]`);
-      await sql`insert into ${sql.table(table)} (${sql.join(columns.map(([name]) => sql.id(name)))}) select * from unnest(${sql.join(arrays)})`.execute(this.conn);
+      const lines = rows.map((r) => r.map(copyValue).join('\t') + '\n');
+      await this.copyFrom(this.conn, table, columns.map(([name]) => name), lines);
     }
   }
 
   /**
    * Writes every buffered row and gives back the ids taken but not used; call it before commit.
-   * (Only then: giving them back at every flush cost a thousand-id fetch and a setval a table
-   * each time the buffer filled, some four thousand times in a 1M-person import.)
    */
   async finish(): Promise<void> {
     await this.flush();
     // The write lock is held, so no other writer took any since.
-    for (const [table, pool] of this.ids) {
-      if (!pool.length) continue;
-      this.ids.set(table, []);
+    for (const [table, block] of this.ids) {
+      if (block.next >= block.end) continue;
+      this.ids.delete(table);
       await sql`select setval(pg_get_serial_sequence(${table}, 'id'), (select coalesce(max(id), 0) + 1 from ${sql.table(table)}), false)`.execute(this.conn);
     }
   }

@@ -23,6 +23,11 @@ export interface Db {
   /** Where it is, for messages: the file path, or the URL with its password masked. */
   path: string;
   close(): Promise<void>;
+  /**
+   * PostgreSQL: `COPY table (columns) FROM STDIN` of `lines` (COPY's text format, each ending in
+   * a newline) on the connection `conn` holds, inside its transaction. Only on PostgreSQL.
+   */
+  copyFrom?(conn: Kysely<Database>, table: string, columns: readonly string[], lines: string[]): Promise<void>;
 }
 
 /**

@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
 import type { Kysely } from 'kysely';
-import type { Pool, PoolConfig } from 'pg';
+import type { Pool, PoolClient, PoolConfig } from 'pg';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import { DatabaseError } from '../errors.js';
 import type { Db, KyselyModule } from './connection.js';
 import { maskUrl } from './target.js';
@@ -36,6 +38,16 @@ export async function openPostgres(url: string, kysely: KyselyModule, options: {
   const pool: Pool = new pg.Pool(config);
   // An idle connection dropped by the server must not crash the command.
   pool.on('error', () => {});
+  // Each client by its server process id, so a COPY can run on the one a Kysely connection holds.
+  const clients = new Map<number, PoolClient>();
+  pool.on('connect', (client) => {
+    // A server gone while a command holds the connection between statements (stopped, or
+    // crashed) must not crash the command: the next statement fails, and that is reported (exit 8).
+    client.on('error', () => {});
+    const pid = (client as unknown as { processID: number }).processID;
+    clients.set(pid, client);
+    client.on('end', () => clients.delete(pid));
+  });
   try {
     const client = await pool.connect();
     client.release();
@@ -43,6 +55,7 @@ export async function openPostgres(url: string, kysely: KyselyModule, options: {
     await pool.end().catch(() => {});
     throw postgresOpenError(err, shown);
   }
+  const clientOf = new WeakMap<Kysely<Database>, PoolClient>();
   const db: Kysely<Database> = new kysely.Kysely<Database>({ dialect: new kysely.PostgresDialect({ pool, cursor: Cursor }) });
   return {
     dialect: 'postgres',
@@ -52,7 +65,40 @@ export async function openPostgres(url: string, kysely: KyselyModule, options: {
     },
     path: shown,
     close: () => db.destroy(),
+    async copyFrom(conn, table, columns, lines) {
+      let client = clientOf.get(conn);
+      if (!client) {
+        const { rows } = await kysely.sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(conn);
+        client = clients.get(Number(rows[0]!.pid));
+        if (!client) throw new Error('internal: the connection of a COPY was not found');
+        clientOf.set(conn, client);
+      }
+      const { from } = requireCjs('pg-copy-streams') as typeof import('pg-copy-streams');
+      const copy = client.query(from(`copy "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) from stdin`));
+      try {
+        await pipeline(Readable.from(chunks(lines)), copy);
+      } catch (err) {
+        // Rows written to a server that went away meet the closed socket: that is a lost
+        // connection (SQLSTATE 08006), as a statement sent then would report it.
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EPIPE' || code === 'ECONNRESET') throw Object.assign(new Error(`Connection terminated during COPY (${code})`), { code: '08006' });
+        throw err;
+      }
+    },
   };
+}
+
+/** COPY's input in pieces of some 64 kB, not a string a line nor one string of every line. */
+function* chunks(lines: string[]): Generator<string> {
+  let piece = '';
+  for (const line of lines) {
+    piece += line;
+    if (piece.length >= 1 << 16) {
+      yield piece;
+      piece = '';
+    }
+  }
+  if (piece) yield piece;
 }
 
 /** Why a PostgreSQL database could not be opened, in one line without the password. */

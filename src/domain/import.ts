@@ -76,13 +76,13 @@ export interface ImportSpec<Row> {
 /** How checked rows are applied, once prepared. */
 export interface RowApplier<Row> {
   apply(row: Row, line: number): MaybePromise<RowOutcome | RowProblem>;
-  /** Bulk paths (PostgreSQL): shown the next rows before they are applied, to look them up in one query. */
+  /** Bulk paths (PostgreSQL): shown the next rows (a chunk of a file, or what a pipe has brought) before they are applied, to look them up in one query. */
   prefetch?(rows: Row[]): Promise<void>;
   /** Writes what apply held back (a bulk path's buffered rows, summed counts); runs before every commit. */
   flush?(): MaybePromise<void>;
 }
 
-/** Rows read ahead for a bulk path's prefetch. */
+/** Records read ahead on the import's own thread (the reader thread's batches are as many). */
 const CHUNK = 1000;
 
 /**
@@ -95,7 +95,9 @@ const CHUNK = 1000;
  */
 export async function runImport<Row>(db: Db, stamp: Stamp, input: Input, spec: ImportSpec<Row>, opts: ImportOptions, hooks: ImportHooks = {}): Promise<ImportReport> {
   const parse = IMPORT_ROWS[spec.kind].parse as (fields: Record<string, unknown>, line: number, source: string) => Row | RowProblem[];
-  const { format, records, close } = await readImport(input, opts.format, spec.kind, { raw: Boolean(hooks.onReject), onBytes: hooks.onBytes, onDetail: hooks.onDetail });
+  // A pipe's rows are taken as they come (the reader thread groups them as they arrive); a file's
+  // a read-ahead chunk at a time, which a bulk path looks up together (prefetch).
+  const { format, groups, close } = await readImport(input, opts.format, spec.kind, { raw: Boolean(hooks.onReject), group: opts.batch ? 1 : CHUNK, onBytes: hooks.onBytes, onDetail: hooks.onDetail });
   // A large page cache keeps the indexes a bulk import touches in memory (measured: 20% faster at
   // 1M people); only imports ask for it, so exports stay within their memory bound.
   if (db.dialect === 'sqlite') {
@@ -183,34 +185,26 @@ export async function runImport<Row>(db: Db, stamp: Stamp, input: Input, spec: I
         await commitBatch();
       }
     };
-    /** A chunk read ahead for a bulk path: parsed, shown to prefetch, then handled in order. */
-    let chunk: ReadRecord<Row>[] = [];
-    const handleChunk = async () => {
-      for (const rec of chunk) if (!rec.problem) rec.parsed ??= parse(rec.fields!, rec.line, input.name);
-      await applier.prefetch!(chunk.flatMap((rec) => (rec.parsed === undefined || Array.isArray(rec.parsed) ? [] : [rec.parsed])));
-      for (const rec of chunk) await handle(rec);
-      chunk = [];
+    /** A group of records: parsed and shown to a bulk path's prefetch, then handled in order. */
+    const handleGroup = async (group: ReadRecord<Row>[]) => {
+      if (applier.prefetch) {
+        for (const rec of group) if (!rec.problem) rec.parsed ??= parse(rec.fields!, rec.line, input.name);
+        await applier.prefetch(group.flatMap((rec) => (rec.parsed === undefined || Array.isArray(rec.parsed) ? [] : [rec.parsed])));
+      }
+      for (const rec of group) await handle(rec);
     };
     let applier: RowApplier<Row> = { apply: () => ({ source: input.name, reason: 'not prepared' }) };
     try {
       await begin();
       applier = await spec.prepare(conn);
-      // Read ahead only where it pays and never delays a pipe's batches.
-      const readAhead = Boolean(applier.prefetch) && !batch;
-      for await (const rec of records as AsyncIterable<ReadRecord<Row>>) {
-        if (readAhead) {
-          chunk.push(rec);
-          if (chunk.length >= CHUNK) await handleChunk();
-          continue;
-        }
+      for await (const group of groups as AsyncIterable<ReadRecord<Row>[]>) {
         if (committing) await committing;
         // A timed commit that failed (the lock held past the busy timeout) is raised here, not lost in a timer.
         if (timerError) throw timerError;
         busy = true;
-        await handle(rec);
+        await handleGroup(group);
         busy = false;
       }
-      if (chunk.length) await handleChunk();
       // No timed commit may start while the last rows are flushed, audited and committed.
       if (timer) clearInterval(timer);
       if (committing) await committing;

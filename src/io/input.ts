@@ -23,6 +23,11 @@ export interface Input {
    * CONSORT_READ_WORKER=off, nor for stdin and pipes.
    */
   readerPath?: string;
+  /**
+   * A pipe whose bytes this thread forwards to a reader thread, which reads and checks them
+   * (see readImport); not with CONSORT_READ_WORKER=off.
+   */
+  readerPipe?: boolean;
   isPipe: boolean;
 }
 
@@ -40,7 +45,7 @@ export function openInput(file: string | undefined, streams: Streams): Input {
     if (streams.stdin.isTTY) throw new UsageError("'-' reads standard input, but it is a terminal", 'pipe a file in, e.g. consort member import - < people.csv');
     // Standard input redirected from a file (< people.csv) is a file: one transaction.
     const isFile = streams.stdin === process.stdin && fstatSync(0).isFile();
-    return { name: '<stdin>', stream: streams.stdin, isPipe: !isFile, size: isFile ? fstatSync(0).size : undefined };
+    return { name: '<stdin>', stream: streams.stdin, isPipe: !isFile, readerPipe: !isFile && streams.env.CONSORT_READ_WORKER !== 'off', size: isFile ? fstatSync(0).size : undefined };
   }
   let size: number;
   let isPipe: boolean;
@@ -55,7 +60,7 @@ export function openInput(file: string | undefined, streams: Streams): Input {
   }
   const thread = streams.env.CONSORT_READ_WORKER;
   const readerPath = !isPipe && thread !== 'off' && (thread === 'on' || size >= READER_THREAD_BYTES) ? file : undefined;
-  return { name: file, readerPath, stream: createReadStream(file, { highWaterMark: 1 << 16 }), size, isPipe };
+  return { name: file, readerPath, readerPipe: isPipe && thread !== 'off', stream: createReadStream(file, { highWaterMark: 1 << 16 }), size, isPipe };
 }
 
 /** Picks the record format: --format, else the file extension, else a sniff of the first byte. */
@@ -372,17 +377,17 @@ function lineEnds(chunk: Buffer, csv: boolean, lastCr: boolean): number {
 }
 
 /** The line (counting from `line`, at the start of `bytes`) of the first piece of `bytes` between line ends that is not UTF-8. */
-function invalidLine(bytes: Buffer, line: number, csv: boolean, lastCr: boolean): number {
+function invalidLine(bytes: Buffer, line: number, csv: boolean, lastCr: boolean): { line: number; start: number } {
   let start = 0;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i];
     if (b !== 0x0a && !(csv && b === 0x0d)) continue;
-    if (!isUtf8(bytes.subarray(start, i))) return line;
+    if (!isUtf8(bytes.subarray(start, i))) return { line, start };
     const crlf = b === 0x0a && csv && (i > 0 ? bytes[i - 1] === 0x0d : lastCr);
     if (!crlf) line++;
     start = i + 1;
   }
-  return line;
+  return { line, start };
 }
 
 /** The bytes at the end of `bytes` that begin a UTF-8 character without finishing it. */
@@ -441,7 +446,12 @@ export async function readRecords(
       try {
         text = decoder.decode(chunk, { stream: true });
       } catch {
-        throw new InputError(`${input.name}:${invalidLine(Buffer.concat([pending, chunk]), line, csv, lastCr)}: not valid UTF-8`, [], 'convert the file to UTF-8; nothing was written');
+        // The whole lines before the bad one are read first, so that what is reported before the
+        // error does not depend on where a read happened to end (a pipe's reads end anywhere).
+        const bytes = Buffer.concat([pending, chunk]);
+        const bad = invalidLine(bytes, line, csv, lastCr);
+        if (bad.start) yield bytes.toString('utf8', 0, bad.start);
+        throw new InputError(`${input.name}:${bad.line}: not valid UTF-8`, [], 'convert the file to UTF-8; nothing was written');
       }
       line += lineEnds(chunk, csv, lastCr);
       if (chunk.length) lastCr = chunk[chunk.length - 1] === 0x0d;

@@ -1,8 +1,9 @@
 /**
  * End-to-end, SQLite only (the reader does not depend on the engine): a named file is read and
- * checked on a second thread (src/domain/import.read.ts). Every import gives the same exit code,
- * output, errors, rejects and rows with that thread (CONSORT_READ_WORKER=on, whatever the file's
- * size) as without it (off), for good, bad, malformed and hostile files.
+ * checked on a second thread (src/domain/import.read.ts), and so is a pipe, whose bytes the
+ * import's thread forwards to it. Every import gives the same exit code, output, errors, rejects
+ * and rows with that thread (CONSORT_READ_WORKER=on, whatever the file's size) as without it
+ * (off), for good, bad, malformed and hostile files, named or piped.
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, chownSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,30 +22,39 @@ const manyMembers = (bad: (i: number) => string | undefined = () => undefined) =
   'name,email,organization,status,newsletter\n' + Array.from({ length: MANY }, (_, i) => bad(i) ?? member(i)).join('\n') + '\n';
 
 /** What one import did: its exit, its output, and the rows and audit it left. */
-async function run(dir: string, name: string, content: string | Buffer, args: string[], reader: 'on' | 'off') {
+async function run(dir: string, name: string, content: string | Buffer, args: string[], reader: 'on' | 'off', piped: boolean) {
   const db = join(dir, `${reader}.db`);
   const file = join(dir, name);
   writeFileSync(file, content);
   const rejects = join(dir, `rejects-${reader}.txt`);
-  const r = await consort([...args.flatMap((a) => (a === '--rejects' ? [a, rejects] : [a])), file, '--db', db], { env: { CONSORT_READ_WORKER: reader } });
+  const r = await consort([...args.flatMap((a) => (a === '--rejects' ? [a, rejects] : [a])), piped ? '-' : file, '--db', db], { env: { CONSORT_READ_WORKER: reader }, input: piped ? content : undefined });
   expectNoStack(r);
   const counts = await rowsAt(db, "select (select count(*) from person) people, (select count(*) from consent_event) consents, (select count(*) from activity) events, (select group_concat(summary, ' | ') from audit_entry where command not in ('init', 'member add', 'document add')) audit");
   return { code: r.code, stdout: r.stdout, stderr: r.stderr, counts, rejects: args.includes('--rejects') ? readFileSync(rejects, 'utf8') : undefined };
 }
 
-/** Runs the import both ways, in two fresh databases, and expects the same of each. */
+/**
+ * Runs the import both ways, in two fresh databases, and expects the same of each; then, for a
+ * member import (one transaction from a pipe too), the same from a pipe, both ways. (An activity
+ * import from a pipe commits once a second as well: its batches, audited, depend on the clock.)
+ * Returns the named file's result.
+ */
 async function same(name: string, content: string | Buffer, args: string[], setup: string[][] = []) {
-  const dir = tempDir();
-  const results = [];
-  for (const reader of ['on', 'off'] as const) {
-    for (const s of [['init'], ...setup]) expect((await consort([...s, '--db', join(dir, `${reader}.db`)])).code).toBe(0);
-    results.push(await run(dir, name, content, args, reader));
+  const byFile = [];
+  for (const piped of args[0] === 'member' ? [false, true] : [false]) {
+    const dir = tempDir();
+    const results = [];
+    for (const reader of ['on', 'off'] as const) {
+      for (const s of [['init'], ...setup]) expect((await consort([...s, '--db', join(dir, `${reader}.db`)])).code).toBe(0);
+      results.push(await run(dir, name, content, args, reader, piped));
+    }
+    expect(results[0]).toEqual(results[1]);
+    byFile.push(results[0]!);
   }
-  expect(results[0]).toEqual(results[1]);
-  return results[0]!;
+  return byFile[0]!;
 }
 
-test('--verbose says which thread reads: a second one for a named file of READER_THREAD_BYTES or more, or any with CONSORT_READ_WORKER=on; the import\'s own for a smaller file, with off, and for stdin', async () => {
+test('--verbose says which thread reads: a second one for a named file of READER_THREAD_BYTES or more, any with CONSORT_READ_WORKER=on, and a pipe; the import\'s own for a smaller file, and with off', async () => {
   const dir = tempDir();
   const db = join(dir, 'c.db');
   const big = join(dir, 'people.csv');
@@ -64,7 +74,8 @@ test('--verbose says which thread reads: a second one for a named file of READER
   expect(await detail([big], { CONSORT_READ_WORKER: 'off' })).toBe(`reading ${big} on the import's own thread`);
   expect(await detail([small])).toBe(`reading ${small} on the import's own thread`);
   expect(await detail([small], { CONSORT_READ_WORKER: 'on' })).toBe(`reading ${small} on a second thread`);
-  expect(await detail(['-', '--format', 'csv'], {}, manyMembers())).toBe("reading <stdin> on the import's own thread");
+  expect(await detail(['-', '--format', 'csv'], {}, manyMembers())).toBe('reading <stdin> on a second thread');
+  expect(await detail(['-', '--format', 'csv'], { CONSORT_READ_WORKER: 'off' }, manyMembers())).toBe("reading <stdin> on the import's own thread");
 });
 
 test('a file that cannot be opened is one clear error, read on either thread', async () => {

@@ -27,7 +27,7 @@ export function registerActivityImport(activity: Command, streams: Streams) {
     .option('--dry-run', 'check every line and write nothing')
     .option('--skip-invalid', 'import the valid lines and report the others')
     .option('--rejects <file>', 'with --skip-invalid: write the bad lines there, verbatim, as they are found')
-    .option('--batch-rows <n>', 'reading a pipe: commit every N rows (and at least every second)', '1000')
+    .option('--batch-rows <n>', 'reading a pipe: commit every N rows (and at least every second)', '100000')
     .description('import site-log events: NDJSON {"email","action","at","document"?,"detail"?} or CSV email,action,at[,document,detail]; an event already recorded is skipped')
     .addHelpText(
       'after',

@@ -122,7 +122,7 @@ const ACTIVITY: BulkColumn[] = [['person_id', 'bigint'], ['at', 'text'], ['actio
 export function postgresActivityStatements(db: Db, conn: Kysely<Database>): ActivityImportStatements {
   const exists = prepare<{ id: number }>(db, conn, EXISTS);
   const findPerson = prepare<{ id: number; status: string }>(db, conn, FIND_PERSON);
-  const writer = new BulkWriter(conn);
+  const writer = new BulkWriter(conn, db.copyFrom!);
   let people = new Map<string, { id: number; status: string }>();
   let known = new Set<string>();
   let prefetched = new Set<number>();
@@ -141,13 +141,10 @@ export function postgresActivityStatements(db: Db, conn: Kysely<Database>): Acti
       known = new Set();
       prefetched = new Set(ids);
       if (ids.length) {
-        const existing = await conn
-          .selectFrom('activity')
-          .select(['person_id', 'at', 'action', 'document_id'])
-          .where('person_id', 'in', ids)
-          .where('at', '>=', ats[0]!)
-          .where('at', '<=', ats[ats.length - 1]!)
-          .execute();
+        // The members' ids as one array, joined (see peopleByKey).
+        const { rows: existing } = await sql<{ person_id: number; at: string; action: string; document_id: number | null }>`
+          select a.person_id, a.at, a.action, a.document_id from unnest(${ids}::bigint[]) as m (id) join activity a on a.person_id = m.id
+          where a.at >= ${ats[0]!} and a.at <= ${ats[ats.length - 1]!}`.execute(conn);
         for (const e of existing) known.add(key(Number(e.person_id), e.at, e.action, e.document_id === null ? null : Number(e.document_id)));
       }
     },

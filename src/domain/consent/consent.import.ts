@@ -85,7 +85,7 @@ const CONSENT: BulkColumn[] = ['person_id', 'purpose', 'document_id', 'action', 
  */
 function consentBulkStatements(db: Db, conn: Kysely<Database>): ConsentImportStatements {
   const one = consentImportStatements(db, conn);
-  const writer = new BulkWriter(conn);
+  const writer = new BulkWriter(conn, db.copyFrom!);
   let people = new Map<string, { id: number }>();
   let prefetched = new Set<number>();
   let latest = new Map<string, { action: string; at: string }>();

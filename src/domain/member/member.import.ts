@@ -52,7 +52,7 @@ export async function importPeople(db: Db, stamp: Stamp, input: Input, opts: Mem
       prepare: async (conn) => {
         const announceOn = addDays(stamp.at, Number(await getSetting(conn, 'notice-days')));
         const context = { stamp, source, announceOn, policy: await currentPolicy(conn) };
-        const store = db.dialect === 'sqlite' ? await sqliteStore(db, conn, context) : await postgresStore(conn, context);
+        const store = db.dialect === 'sqlite' ? await sqliteStore(db, conn, context) : await postgresStore(db, conn, context);
         const apply = async (row: MemberRow, line: number): Promise<RowOutcome | RowProblem> => {
           const { email, key } = row.email;
           const existing = await store.findPerson(key);
@@ -175,8 +175,8 @@ const CONSENT = columns('person_id purpose document_id action at basis evidence 
  * among them) are looked up in one query each; what the rows add is written by multi-row
  * inserts (BulkWriter), so a row costs no round trip of its own.
  */
-async function postgresStore(conn: Kysely<Database>, c: StoreContext): Promise<MemberStore> {
-  const writer = new BulkWriter(conn);
+async function postgresStore(db: Db, conn: Kysely<Database>, c: StoreContext): Promise<MemberStore> {
+  const writer = new BulkWriter(conn, db.copyFrom!);
   const { stamp } = c;
   const salt = await findErasureSalt(conn);
   let people = new Map<string, { id: number }>();

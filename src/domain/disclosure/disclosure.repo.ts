@@ -136,15 +136,15 @@ export interface CheckRow {
 
 const CHECK_COLUMNS = `x.id as id, x.kind as kind, x.due_on as due_on, x.person_id as person_id, p.email as email, o.name as organisation,
   o.contact_person_id as contact_id, c.email as contact_email, d.slug as document, x.recipient as recipient, x.no_notice_reason as no_notice_reason,
-  (select min(n.at) from notice n where n.disclosure_id = x.id and n.role = 'subject') as subject_noticed_at,
-  (select min(n.at) from notice n where n.disclosure_id = x.id and n.role = 'organisation-contact') as contact_noticed_at
+  (select min(n.at) from notice n where n.disclosure_id = x.id and n.role = case when x.person_id is null then 'organisation-contact' else 'subject' end) as noticed_at
   from disclosure x left join person p on p.id = x.person_id left join organisation o on o.id = x.organisation_id
   left join person c on c.id = o.contact_person_id left join document d on d.id = x.document_id`;
 
 const toCheckRow = (r: unknown[]): CheckRow => ({
   id: Number(r[0]), kind: r[1] as CheckRow['kind'], due_on: r[2] as string, person_id: r[3] === null ? null : Number(r[3]), email: r[4] as string | null, organisation: r[5] as string | null,
   contact_id: r[6] === null ? null : Number(r[6]), contact_email: r[7] as string | null, document: r[8] as string | null, recipient: r[9] as string | null,
-  no_notice_reason: r[10] as string | null, subject_noticed_at: r[11] as string | null, contact_noticed_at: r[12] as string | null,
+  // One notice probe a row: the subject is told of a person's disclosure, the contact of an organisation's.
+  no_notice_reason: r[10] as string | null, subject_noticed_at: r[3] === null ? null : (r[11] as string | null), contact_noticed_at: r[3] === null ? (r[11] as string | null) : null,
 });
 
 /**

@@ -3,11 +3,12 @@ import { inTransaction } from '../../db/transaction.js';
 import { ConflictError, InputError, NotFoundError, UsageError } from '../../errors.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
-import { emailKey } from '../email.js';
 import { getSetting } from '../settings/settings.service.js';
 import { cleanText } from '../text.js';
 import { parseIsoDate } from '../time.js';
-import { findDocument, selectCandidates } from './document.repo.js';
+import { allDocuments, creditedIn, findDocument, insertDocument, insertReleasedCredit, releaseCredit, selectCandidates, setDocumentReleased, setDocumentSchedule, toldOf, upsertParticipantOverride } from './document.repo.js';
+import { cancelPlanned, plannedCredits } from '../disclosure/disclosure.repo.js';
+import { findPersonByEmail } from '../member/member.repo.js';
 import { creditsOf, documentParticipants, documentView, requireDocument, type DocumentView } from './document.participants.js';
 import { syncCreditDisclosures } from '../disclosure/disclosure.service.js';
 import { p9Gate } from '../disclosure/gate.js';
@@ -31,14 +32,14 @@ export async function addDocument(db: Db, stamp: Stamp, input: { slug: string; t
   const releaseOn = input.releaseOn === undefined ? null : checkDate(input.releaseOn, '--release-on', stamp.at.slice(0, 10));
   return inTransaction(db, async (trx) => {
     if (await findDocument(trx, slug)) throw new ConflictError(`document '${slug}' already exists`, `see consort document show ${slug}`);
-    await trx.insertInto('document').values({ slug, title: title.value, status: releaseOn ? 'scheduled' : 'draft', release_on: releaseOn, released_at: null, created_at: stamp.at, updated_at: stamp.at }).execute();
+    await insertDocument(trx, { slug, title: title.value, releaseOn, at: stamp.at });
     await appendAuditEntry(trx, { ...stamp, summary: `added document ${slug}${releaseOn ? ` scheduled for ${releaseOn}` : ''}` });
     return documentView((await findDocument(trx, slug))!);
   });
 }
 
 export async function listDocuments(db: Db): Promise<DocumentView[]> {
-  return (await db.kysely.selectFrom('document').selectAll().orderBy('slug').execute()).map(documentView);
+  return (await allDocuments(db.kysely)).map(documentView);
 }
 
 export async function showDocument(db: Db, slug: string) {
@@ -46,7 +47,7 @@ export async function showDocument(db: Db, slug: string) {
   const threshold = Number(await getSetting(db.kysely, 'participation-threshold'));
   const people = (await selectCandidates(db.kysely, Number(doc.id), threshold)).map((c) => judgeParticipant(c, threshold));
   // After release, the credited are those of the frozen list, not who would be credited now.
-  const frozen = doc.status === 'released' ? Number((await db.kysely.selectFrom('disclosure').select((eb) => eb.fn.countAll<number>().as('n')).where('document_id', '=', doc.id).where('kind', '=', 'credit').where('state', '=', 'released').where('edition', '=', doc.edition).executeTakeFirstOrThrow()).n) : undefined;
+  const frozen = doc.status === 'released' ? (await creditedIn(db.kysely, Number(doc.id), Number(doc.edition))).length : undefined;
   return { ...documentView(doc), participants: people.filter((p) => p.participant).length, credited: frozen ?? people.filter((p) => p.credited).length };
 }
 
@@ -56,7 +57,7 @@ export async function scheduleDocument(db: Db, stamp: Stamp, slug: string, on: s
   return inTransaction(db, async (trx) => {
     const doc = await requireDocument(trx, slug);
     // A released document scheduled again is its next edition: its credits are planned, noticed and released anew.
-    await trx.updateTable('document').set({ status: 'scheduled', release_on: date, updated_at: stamp.at }).where('id', '=', doc.id).execute();
+    await setDocumentSchedule(trx, Number(doc.id), date, stamp.at);
     await appendAuditEntry(trx, { ...stamp, summary: `scheduled document ${slug}${doc.status === 'released' ? ` edition ${Number(doc.edition) + 1}` : ''} for ${date} (was ${doc.status}${doc.release_on ? ` for ${doc.release_on}` : ''})` });
     return documentView((await findDocument(trx, slug))!);
   });
@@ -66,11 +67,10 @@ export async function scheduleDocument(db: Db, stamp: Stamp, slug: string, on: s
 export async function overrideParticipant(db: Db, stamp: Stamp, slug: string, email: string, kind: 'added' | 'removed') {
   return inTransaction(db, async (trx) => {
     const doc = await requireDocument(trx, slug);
-    const person = await trx.selectFrom('person').select(['id', 'email', 'status']).where('email_key', '=', emailKey(email)).executeTakeFirst();
+    const person = await findPersonByEmail(trx, email);
     if (!person) throw new NotFoundError(`no person with email ${email}`, 'see consort member list --search');
     if (kind === 'added' && person.status === 'contact') throw new ConflictError(`${person.email} is a contact, not a member`, 'only members and former members take part in documents');
-    const values = { document_id: Number(doc.id), person_id: Number(person.id), kind, at: stamp.at, actor: stamp.actor };
-    await trx.insertInto('participant_override').values(values).onConflict((oc) => oc.columns(['document_id', 'person_id']).doUpdateSet({ kind, at: stamp.at, actor: stamp.actor })).execute();
+    await upsertParticipantOverride(trx, { document_id: Number(doc.id), person_id: person.id, kind, at: stamp.at, actor: stamp.actor });
     await appendAuditEntry(trx, { ...stamp, summary: `participant person #${person.id} ${kind} by hand on document ${slug}` });
     return { document: slug, email: person.email, change: kind };
   });
@@ -95,14 +95,12 @@ export async function releaseDocument(db: Db, stamp: Stamp, slug: string, opts: 
     const dueOn = document.release_on ?? stamp.at.slice(0, 10);
     // Planned credit disclosures (with their notices) become the released ones; anyone
     // credited without one (a new edition) gets a new one; the rest are cancelled.
-    const planned = await trx.selectFrom('disclosure').select(['id', 'person_id']).where('document_id', '=', doc.id).where('kind', '=', 'credit').where('state', '=', 'planned').execute();
-    const plannedFor = new Map(planned.map((d) => [Number(d.person_id), Number(d.id)]));
+    const planned = await plannedCredits(trx, Number(doc.id));
+    const plannedFor = new Map(planned.map((d) => [d.person_id, d.id]));
     // P9: everyone credited must have been told before their name goes out; with --again,
     // those the previous edition already credited are public already.
-    const told = new Set((await trx.selectFrom('notice').select('disclosure_id').where('disclosure_id', 'in', planned.length ? planned.map((d) => d.id) : [-1]).where('role', '=', 'subject').execute()).map((n) => Number(n.disclosure_id)));
-    const before = new Set(
-      (await trx.selectFrom('disclosure').select('person_id').where('document_id', '=', doc.id).where('kind', '=', 'credit').where('state', '=', 'released').where('edition', '=', document.edition).execute()).map((d) => Number(d.person_id)),
-    );
+    const told = await toldOf(trx, planned.map((d) => d.id));
+    const before = new Set(await creditedIn(trx, Number(doc.id), document.edition));
     const uninformed = credits
       .filter((c) => !told.has(plannedFor.get(c.personId) ?? -1) && !(opts.again && before.has(c.personId)))
       .map((c) => ({ disclosure: plannedFor.get(c.personId) ?? null, who: c.email }));
@@ -112,16 +110,13 @@ export async function releaseDocument(db: Db, stamp: Stamp, slug: string, opts: 
       const id = plannedFor.get(c.personId);
       plannedFor.delete(c.personId);
       if (id !== undefined) {
-        await trx.updateTable('disclosure').set({ state: 'released', edition, facts, organisation_id: c.organisationId, released_at: stamp.at }).where('id', '=', id).execute();
+        await releaseCredit(trx, id, { edition, facts, organisationId: c.organisationId, at: stamp.at });
       } else {
-        await trx
-          .insertInto('disclosure')
-          .values({ kind: 'credit', person_id: c.personId, organisation_id: c.organisationId, document_id: Number(doc.id), edition, audience: 'public', recipient: null, basis: 'credit consent (P8)', due_on: dueOn, state: 'released', facts, created_at: stamp.at, released_at: stamp.at, cancelled_at: null })
-          .execute();
+        await insertReleasedCredit(trx, { personId: c.personId, organisationId: c.organisationId, documentId: Number(doc.id), edition, dueOn, facts, at: stamp.at });
       }
     }
-    for (const id of plannedFor.values()) await trx.updateTable('disclosure').set({ state: 'cancelled', cancelled_at: stamp.at }).where('id', '=', id).execute();
-    await trx.updateTable('document').set({ status: 'released', released_at: stamp.at, edition, updated_at: stamp.at }).where('id', '=', doc.id).execute();
+    for (const id of plannedFor.values()) await cancelPlanned(trx, stamp.at, { id });
+    await setDocumentReleased(trx, Number(doc.id), edition, stamp.at);
     await appendAuditEntry(trx, { ...stamp, summary: `released document ${slug} edition ${edition}: ${credits.length} credit disclosures` });
     return { slug, edition, released_at: stamp.at, credited: credits.length, not_credited: people.filter((p) => p.participant && !p.credited).length };
   });

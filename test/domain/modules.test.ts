@@ -1,6 +1,25 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
+/** Every cycle of an import graph (file -> the files it imports), each as `a -> b -> a`. */
+function cyclesIn(graph: Map<string, string[]>): string[] {
+  const cycles: string[] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const path: string[] = [];
+  const visit = (file: string) => {
+    state.set(file, 'open');
+    path.push(file);
+    for (const next of graph.get(file) ?? []) {
+      if (state.get(next) === 'open') cycles.push([...path.slice(path.indexOf(next)), next].join(' -> '));
+      else if (!state.has(next)) visit(next);
+    }
+    path.pop();
+    state.set(file, 'done');
+  };
+  for (const file of graph.keys()) if (!state.has(file)) visit(file);
+  return cycles;
+}
+
 /**
  * A module that starts a bundle of its own (the import's reader thread, bench:floor's reader)
  * may be the first to import any of the row schemas: no import cycle may run through them.
@@ -25,21 +44,7 @@ test('no static import cycle runs through src/ or db/', async () => {
   const { metafile } = await build({ entryPoints, bundle: true, write: false, metafile: true, platform: 'node', format: 'esm', packages: 'external', outdir: 'unused', loader: { '.md': 'text' }, logLevel: 'silent' });
   const imports = new Map(Object.entries(metafile.inputs).map(([file, input]) => [file, input.imports.filter((i) => i.kind === 'import-statement').map((i) => i.path)]));
   expect(imports.get('src/domain/import.ts')).toContain('src/domain/import.read.ts');
-  const cycles: string[] = [];
-  const state = new Map<string, 'open' | 'done'>();
-  const path: string[] = [];
-  const visit = (file: string) => {
-    state.set(file, 'open');
-    path.push(file);
-    for (const next of imports.get(file) ?? []) {
-      if (state.get(next) === 'open') cycles.push([...path.slice(path.indexOf(next)), next].join(' -> '));
-      else if (!state.has(next)) visit(next);
-    }
-    path.pop();
-    state.set(file, 'done');
-  };
-  for (const file of imports.keys()) if (!state.has(file)) visit(file);
-  expect(cycles).toEqual([]);
+  expect(cyclesIn(imports)).toEqual([]);
 });
 
 /**
@@ -59,19 +64,5 @@ test('no import cycle, type-only imports included, runs through src/ or db/', ()
     }),
   );
   expect(graph.get('src/domain/schema.ts')!.length).toBeGreaterThan(0);
-  const cycles: string[] = [];
-  const state = new Map<string, 'open' | 'done'>();
-  const path: string[] = [];
-  const visit = (file: string) => {
-    state.set(file, 'open');
-    path.push(file);
-    for (const next of graph.get(file) ?? []) {
-      if (state.get(next) === 'open') cycles.push([...path.slice(path.indexOf(next)), next].join(' -> '));
-      else if (!state.has(next)) visit(next);
-    }
-    path.pop();
-    state.set(file, 'done');
-  };
-  for (const file of graph.keys()) if (!state.has(file)) visit(file);
-  expect(cycles).toEqual([]);
+  expect(cyclesIn(graph)).toEqual([]);
 });

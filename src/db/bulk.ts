@@ -19,6 +19,8 @@ export type BulkColumn = readonly [name: string, type: 'bigint' | 'integer' | 't
 export interface RowWriter {
   nextId(table: string): MaybePromise<number>;
   add(table: string, columns: readonly BulkColumn[], values: unknown[]): MaybePromise<void>;
+  /** Writes every buffered row, parents first; call it before reading what was added. */
+  flush(): MaybePromise<void>;
   finish(): MaybePromise<void>;
 }
 

@@ -110,6 +110,24 @@ describe('member import', () => {
     if (!onPostgres) expect(await one("select min(d.id) from disclosure d join person p on p.id = d.person_id where p.email = 'p0@example.org'")).toBe(41);
   });
 
+  test('past the people staged at a time (10,000), a repeated address is still found, written or not', async () => {
+    const { db } = await freshDb();
+    const n = 10_050;
+    const body = Array.from({ length: n }, (_, i) => `P ${i},p${i}@example.org,member,`);
+    // Line 2's address again after the first 10,000 were written; line 10,002's (staged, not yet written) just after it.
+    const csv = ['name,email,status,newsletter', ...body, 'Again,P0@EXAMPLE.org,member,', 'Again,p10000@example.org,contact,yes'].join('\n') + '\n';
+    const problems: InputProblem[] = [];
+    await expect(importPeople(db, stampAt(), input('big.csv', csv), {}, { onProblem: (p) => problems.push(p) })).rejects.toBeInstanceOf(InputError);
+    expect(problems.map((p) => `${p.line}: ${p.reason}`)).toEqual([`${n + 2}: duplicate of line 2 (addresses are compared case-insensitively)`, `${n + 3}: duplicate of line 10002 (addresses are compared case-insensitively)`]);
+    expect(await count(db, 'person')).toBe(0);
+    expect(await count(db, 'consent_event')).toBe(0);
+    // Without the repeats, every one of them is written with what membership brings.
+    await importPeople(db, stampAt(), input('big.csv', ['name,email,status,newsletter', ...body].join('\n')), {});
+    expect(await count(db, 'person')).toBe(n);
+    expect(await count(db, 'consent_event')).toBe(2 * n);
+    expect(Number((await rows<{ n: number }>(db, "select count(*) as n from notice x join disclosure d on d.id = x.disclosure_id and d.person_id = x.person_id and d.kind = 'directory'"))[0]!.n)).toBe(n);
+  });
+
   test('--dry-run reports outcomes and writes nothing', async () => {
     const { db } = await freshDb();
     await importPeople(db, stampAt(), input('a.csv', 'name,email\nA,ada@example.org\n'), {});

@@ -6,7 +6,8 @@ import { orgKey } from '../org/org.repo.js';
 import type { OnDuplicate } from './member.constants.js';
 import { memberImportStatements, peopleByKey } from './member.repo.js';
 import { erasedChecker, erasedHash, findErasureSalt } from './member.erase.js';
-import { BulkWriter, SqliteBulkWriter, type BulkColumn, type RowWriter } from '../../db/bulk.js';
+import { BulkWriter, SqliteBulkWriter, type RowWriter } from '../../db/bulk.js';
+import { createStage, STAGE, STAGE_COLUMNS, writeStagedPeople, type StageContext } from './membership.repo.js';
 import type { MaybePromise } from '../../db/statements.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema/index.js';
@@ -51,7 +52,8 @@ export async function importPeople(db: Db, stamp: Stamp, input: Input, opts: Mem
       kind: 'member',
       prepare: async (conn) => {
         const announceOn = addDays(stamp.at, Number(await getSetting(conn, 'notice-days')));
-        const context = { stamp, source, announceOn, policy: await currentPolicy(conn) };
+        await createStage(conn, db.dialect);
+        const context: StageContext = { at: stamp.at, actor: stamp.actor, source, input: input.name, announceOn, policy: await currentPolicy(conn) };
         const store = db.dialect === 'sqlite' ? await sqliteStore(db, conn, context) : await postgresStore(db, conn, context);
         const apply = async (row: MemberRow, line: number): Promise<RowOutcome | RowProblem> => {
           const { email, key } = row.email;
@@ -67,17 +69,7 @@ export async function importPeople(db: Db, stamp: Stamp, input: Input, opts: Mem
           }
           if (!opts.allowErased && (await store.wasErased(key))) return { source: input.name, line, field: 'email', reason: 'belonged to a person who was erased (pass --allow-erased if they came back)', conflict: true };
           const organisation = row.organization ? await store.org(row.organization) : null;
-          const personId = await store.insertPerson(row.name, email, key, organisation?.id ?? null, row.status);
-          seen(personId, line);
-          const evidence = `${input.name} line ${line}`;
-          if (row.status === 'member') {
-            await store.plan(personId, organisation?.id ?? null, { name: row.name, email, organisation: organisation?.name ?? null });
-            await store.grant(personId, 'newsletter', 'grant', 'membership-terms', evidence);
-            await store.grant(personId, 'directory', 'grant', 'membership-terms', evidence);
-            if (row.newsletter === false) await store.grant(personId, 'newsletter', 'withdraw', 'import', `${evidence}: newsletter=no`);
-          } else if (row.newsletter === true) {
-            await store.grant(personId, 'newsletter', 'grant', 'import', `${evidence}: newsletter=yes`);
-          }
+          seen(await store.addPerson(row, organisation, line), line);
           return { line, action: 'ADD', key: email, note: row.status };
         };
         return { apply, prefetch: store.prefetch, flush: store.flush };
@@ -88,24 +80,16 @@ export async function importPeople(db: Db, stamp: Stamp, input: Input, opts: Mem
   );
 }
 
-interface StoreContext {
-  stamp: Stamp;
-  source: string;
-  announceOn: string;
-  policy: string | null;
-}
-
-/** Where a member import reads and writes: one engine's fast path, behind the one import logic above. */
+/** Where a member import reads and writes: one engine's lookups, behind the one import logic above; the writes are staged (addPerson) and written by writeStagedPeople on both. */
 interface MemberStore {
   findPerson(key: string): MaybePromise<number | undefined>;
   wasErased(key: string): MaybePromise<boolean>;
   org(name: string): Promise<{ id: number; name: string }>;
-  insertPerson(name: string, email: string, key: string, organisationId: number | null, status: string): MaybePromise<number>;
+  /** Stages a new person, with what the row brings; returns the person's id. */
+  addPerson(row: MemberRow, organisation: { id: number; name: string } | null, line: number): MaybePromise<number>;
   updatePerson(id: number, name: string, organisationId: number | null): MaybePromise<unknown>;
-  plan(personId: number, organisationId: number | null, facts: { name: string; email: string; organisation: string | null }): MaybePromise<void>;
-  grant(personId: number, purpose: string, action: 'grant' | 'withdraw', basis: string, evidence: string): MaybePromise<unknown>;
   prefetch?(rows: MemberRow[]): Promise<void>;
-  flush?(): MaybePromise<void>;
+  flush(): MaybePromise<void>;
 }
 
 /** Organisations by name (case-insensitively), found or created once per import. */
@@ -122,70 +106,80 @@ function orgCache(find: (key: string) => MaybePromise<{ id: number; name: string
   };
 }
 
+/** People staged at most before what they bring is written: a few set-based statements a batch, and the lookups' map of them stays small. */
+const STAGE_ROWS = 10_000;
+
 /**
- * SQLite: prepared statements, one row at a time, for the people (each answers at once, so a
- * later row of the file finds an earlier one); what a new member adds besides goes through a
- * SqliteBulkWriter.
+ * The staging both engines share: each new person is one row of the staging table (ids handed
+ * out up front, so the rows a person brings can name each other), buffered by the engine's
+ * writer; `write` sends the buffer and writes what the staged people bring (writeStagedPeople).
+ * `added` holds the people staged since, by address key, so a later row of the file finds them
+ * before they are written.
  */
-async function sqliteStore(db: Db, conn: Kysely<Database>, c: StoreContext): Promise<MemberStore> {
+function stagedPeople(db: Db, writer: RowWriter, conn: Kysely<Database>, c: StageContext) {
+  const added = new Map<string, number>();
+  const write = async () => {
+    if (!added.size) return;
+    await writer.flush();
+    await writeStagedPeople(conn, db.dialect, c);
+    added.clear();
+  };
+  return {
+    added,
+    write,
+    async addPerson(row: MemberRow, organisation: { id: number; name: string } | null, line: number): Promise<number> {
+      const { name, email: { email, key }, status } = row;
+      const id = await writer.nextId('person');
+      const member = status === 'member';
+      const organisationName = organisation?.name ?? null;
+      await writer.add(STAGE, STAGE_COLUMNS, [
+        id, name, email, key, organisation?.id ?? null, status, row.newsletter === undefined ? null : Number(row.newsletter), line,
+        member ? await writer.nextId('disclosure') : null, member ? await writer.nextId('disclosure') : null,
+        member ? JSON.stringify({ name, organisation: organisationName }) : null, member ? JSON.stringify({ name, email, organisation: organisationName }) : null,
+      ]);
+      added.set(key, id);
+      if (added.size >= STAGE_ROWS) await write();
+      return id;
+    },
+  };
+}
+
+/** SQLite: prepared statements for the lookups, a row at a time (each answers at once); the new people staged through a SqliteBulkWriter. */
+async function sqliteStore(db: Db, conn: Kysely<Database>, c: StageContext): Promise<MemberStore> {
   const st = memberImportStatements(db, conn);
   const writer = new SqliteBulkWriter(db.sqlite);
-  const { stamp } = c;
+  const staged = stagedPeople(db, writer, conn, c);
   return {
-    ...membershipWrites(writer, c),
-    flush: () => writer.finish(),
-    findPerson: (key) => (st.findPerson.get(key) as { id: number } | undefined)?.id,
+    addPerson: staged.addPerson,
+    async flush() {
+      await staged.write();
+      writer.finish();
+    },
+    findPerson: (key) => staged.added.get(key) ?? (st.findPerson.get(key) as { id: number } | undefined)?.id,
     wasErased: await erasedChecker(db, conn),
     org: orgCache(
       (key) => st.findOrg.get(key),
-      async (name, key) => (await st.insertOrg.run(name, key, stamp.at, stamp.at)).id,
+      async (name, key) => (await st.insertOrg.run(name, key, c.at, c.at)).id,
     ),
-    insertPerson: async (name, email, key, organisationId, status) => (await st.insertPerson.run(name, email, key, organisationId, status, c.source, stamp.at, stamp.at)).id,
-    updatePerson: (id, name, organisationId) => st.updatePerson.run(name, organisationId, stamp.at, id),
+    updatePerson: (id, name, organisationId) => st.updatePerson.run(name, organisationId, c.at, id),
   };
 }
-
-/**
- * What a new member adds besides the person, through either engine's writer: the planned
- * announcement (P7), the directory relay and its notice (P6, P9); and the consents of any row.
- * (The rows membershipStatements writes when one member is added.)
- */
-function membershipWrites(writer: RowWriter, c: StoreContext): Pick<MemberStore, 'plan' | 'grant'> {
-  const { stamp } = c;
-  return {
-    async plan(personId, organisationId, facts) {
-      const basis = 'membership terms (P6, P7)';
-      await writer.add('disclosure', DISCLOSURE, [await writer.nextId('disclosure'), 'announcement', personId, organisationId, 'public', basis, c.announceOn, 'planned', JSON.stringify({ name: facts.name, organisation: facts.organisation }), stamp.at, null]);
-      const directory = await writer.nextId('disclosure');
-      await writer.add('disclosure', DISCLOSURE, [directory, 'directory', personId, organisationId, 'members', basis, stamp.at.slice(0, 10), 'released', JSON.stringify(facts), stamp.at, stamp.at]);
-      await writer.add('notice', NOTICE, [directory, personId, 'subject', 'membership-terms', stamp.at, stamp.actor, stamp.at]);
-    },
-    grant: (personId, purpose, action, basis, evidence) => writer.add('consent_event', CONSENT, [personId, purpose, null, action, stamp.at, basis, evidence, stamp.actor, c.policy, stamp.at]),
-  };
-}
-
-const columns = (spec: string): BulkColumn[] => spec.split(' ').map((c) => (c.endsWith('_id') || c === 'id' ? [c, 'bigint'] : [c, 'text']));
-const PERSON = columns('id name email email_key organisation_id status source created_at updated_at');
-const DISCLOSURE = columns('id kind person_id organisation_id audience basis due_on state facts created_at released_at');
-const NOTICE = columns('disclosure_id person_id role channel at actor recorded_at');
-const CONSENT = columns('person_id purpose document_id action at basis evidence actor policy_version recorded_at');
 
 /**
  * PostgreSQL: a thousand rows at a time. The people a chunk names (and any erased addresses
- * among them) are looked up in one query each; what the rows add is written by multi-row
- * inserts (BulkWriter), so a row costs no round trip of its own.
+ * among them) are looked up in one query each; the new people are staged by COPY (the ones not
+ * yet written are found in the stage's map), so no row costs a round trip of its own.
  */
-async function postgresStore(db: Db, conn: Kysely<Database>, c: StoreContext): Promise<MemberStore> {
+async function postgresStore(db: Db, conn: Kysely<Database>, c: StageContext): Promise<MemberStore> {
   const writer = new BulkWriter(conn, db.copyFrom!);
-  const { stamp } = c;
+  const staged = stagedPeople(db, writer, conn, c);
   const salt = await findErasureSalt(conn);
   let people = new Map<string, { id: number }>();
   let erased = new Set<string>();
   return {
-    ...membershipWrites(writer, c),
+    addPerson: staged.addPerson,
     async prefetch(rows) {
-      // What earlier chunks added is written first, so the lookups see it.
-      await writer.flush();
+      // The people earlier chunks added are found in staged.added, written or not.
       const keys = [...new Set(rows.map((r) => r.email.key))];
       people = await peopleByKey(conn, keys);
       erased = new Set();
@@ -194,8 +188,11 @@ async function postgresStore(db: Db, conn: Kysely<Database>, c: StoreContext): P
         for (const r of await conn.selectFrom('erased_email').select('hash').where('hash', 'in', [...hashes.keys()]).execute()) erased.add(hashes.get(r.hash)!);
       }
     },
-    flush: () => writer.finish(),
-    findPerson: (key) => people.get(key)?.id,
+    async flush() {
+      await staged.write();
+      await writer.finish();
+    },
+    findPerson: (key) => staged.added.get(key) ?? people.get(key)?.id,
     wasErased: (key) => erased.has(key),
     org: orgCache(
       async (key) => {
@@ -203,15 +200,9 @@ async function postgresStore(db: Db, conn: Kysely<Database>, c: StoreContext): P
         return o && { id: Number(o.id), name: o.name };
       },
       async (name, key) =>
-        Number((await conn.insertInto('organisation').values({ name, name_key: key, domain: null, membership: 'non-member', joined_on: null, contact_person_id: null, created_at: stamp.at, updated_at: stamp.at }).returning('id').executeTakeFirstOrThrow()).id),
+        Number((await conn.insertInto('organisation').values({ name, name_key: key, domain: null, membership: 'non-member', joined_on: null, contact_person_id: null, created_at: c.at, updated_at: c.at }).returning('id').executeTakeFirstOrThrow()).id),
     ),
-    async insertPerson(name, email, key, organisationId, status) {
-      const id = await writer.nextId('person');
-      await writer.add('person', PERSON, [id, name, email, key, organisationId, status, c.source, stamp.at, stamp.at]);
-      people.set(key, { id });
-      return id;
-    },
     updatePerson: (id, name, organisationId) =>
-      conn.updateTable('person').set((eb) => ({ name, organisation_id: organisationId ?? eb.ref('organisation_id'), updated_at: stamp.at })).where('id', '=', id).execute(),
+      conn.updateTable('person').set((eb) => ({ name, organisation_id: organisationId ?? eb.ref('organisation_id'), updated_at: c.at })).where('id', '=', id).execute(),
   };
 }

@@ -60,13 +60,12 @@ export async function findPersonByEmail(db: Kysely<Database>, email: string): Pr
 }
 
 /**
- * Prepared statements for the bulk import, on either engine: Kysely's per-query compile
+ * Prepared statements for the bulk import's lookups and updates, on either engine: Kysely's per-query compile
  * would cost several times the insert itself (STYLE rule 10).
  */
 export function memberImportStatements(db: Db, conn: Kysely<Database>) {
   return {
     findPerson: prepare<{ id: number; status: PersonStatus }>(db, conn, 'select id, status from person where email_key = ?'),
-    insertPerson: prepare(db, conn, 'insert into person (name, email, email_key, organisation_id, status, source, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?)', { returnsId: true }),
     updatePerson: prepare(db, conn, 'update person set name = ?, organisation_id = coalesce(?, organisation_id), updated_at = ? where id = ?'),
     findOrg: prepare<{ id: number; name: string }>(db, conn, 'select id, name from organisation where name_key = ?'),
     insertOrg: prepare(

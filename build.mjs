@@ -33,8 +33,8 @@ const lazyChildProcess = {
 };
 
 const { outputFiles } = await build({
-  // import-worker: the reader thread of a file import (src/domain/import.read.ts).
-  entryPoints: { main: 'src/main.ts', 'import-worker': 'src/domain/import.worker.ts' },
+  // import-worker: the reader thread of a file import (src/domain/import/import.read.ts).
+  entryPoints: { main: 'src/main.ts', 'import-worker': 'src/domain/import/import.worker.ts' },
   outdir: dist,
   bundle: true,
   splitting: true,

@@ -25,7 +25,7 @@ async function parseOnly(outfile, schemaModule, columns, schema) {
     stdin: {
       contents: `
         import { createReadStream } from 'node:fs';
-        import { readRecords } from './src/io/input.ts';
+        import { readRecords } from './src/io/input/read.ts';
         import { rowParser } from './src/domain/schema.ts';
         import { ${columns}, ${schema} } from '${schemaModule}';
         const file = process.argv[2];

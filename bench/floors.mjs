@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { BIN, DATA, ENV, removeDatabase } from './common.mjs';
 import { join } from 'node:path';
 
-/** What consort's imports set on SQLite (src/domain/import.ts), so SQL alone runs as they do; the activity import also maps the file. */
+/** What consort's imports set on SQLite (src/domain/import/import.ts), so SQL alone runs as they do; the activity import also maps the file. */
 export const IMPORT_PRAGMAS = ['pragma foreign_keys = on;', 'pragma cache_size = -131072;'];
 export const MAPPED = 'pragma mmap_size = 2147418112;';
 /** The tables a member import writes besides organisations (copied before the timing starts). */

@@ -1,7 +1,7 @@
 import type { Context } from '../context.js';
-import type { ImportHooks, ImportReport, RowOutcome } from '../domain/import.js';
+import type { ImportHooks, ImportReport, RowOutcome } from '../domain/import/import.js';
 import { formatProblem } from '../errors.js';
-import { openInput, type Input } from '../io/input.js';
+import { openInput, type Input } from '../io/input/open.js';
 import { startProgress } from '../io/progress.js';
 
 /**

@@ -1,4 +1,5 @@
-import { readLines, type Input } from './input.js';
+import { readLines } from './input/lines.js';
+import type { Input } from './input/open.js';
 
 /** One message of an mbox file: where it starts, and its Message-ID if it has one. */
 export interface MboxMessage {

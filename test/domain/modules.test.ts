@@ -27,7 +27,7 @@ function cyclesIn(graph: Map<string, string[]>): string[] {
  */
 test('schema.ts imported first loads every import\'s row schema', async () => {
   const { rowParser } = await import('../../src/domain/schema.js');
-  const { IMPORT_ROWS } = await import('../../src/domain/import-rows.js');
+  const { IMPORT_ROWS } = await import('../../src/domain/import/import.rows.js');
   expect(typeof rowParser).toBe('function');
   expect(Object.keys(IMPORT_ROWS)).toEqual(['member', 'activity', 'consent']);
   expect(IMPORT_ROWS.member.parse({ name: 'A', email: 'a@example.org' }, 2, 'x.csv')).toMatchObject({ name: 'A', status: 'contact' });
@@ -43,7 +43,7 @@ test('no static import cycle runs through src/ or db/', async () => {
   const entryPoints = ['src', 'db'].flatMap((dir) => readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => join(dir, f)));
   const { metafile } = await build({ entryPoints, bundle: true, write: false, metafile: true, platform: 'node', format: 'esm', packages: 'external', outdir: 'unused', loader: { '.md': 'text' }, logLevel: 'silent' });
   const imports = new Map(Object.entries(metafile.inputs).map(([file, input]) => [file, input.imports.filter((i) => i.kind === 'import-statement').map((i) => i.path)]));
-  expect(imports.get('src/domain/import.ts')).toContain('src/domain/import.read.ts');
+  expect(imports.get('src/domain/import/import.ts')).toContain('src/domain/import/import.read.ts');
   expect(cyclesIn(imports)).toEqual([]);
 });
 

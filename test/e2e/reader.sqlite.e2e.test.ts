@@ -1,6 +1,6 @@
 /**
  * End-to-end, SQLite only (the reader does not depend on the engine): a named file is read and
- * checked on a second thread (src/domain/import.read.ts), and so is a pipe, whose bytes the
+ * checked on a second thread (src/domain/import/import.read.ts), and so is a pipe, whose bytes the
  * import's thread forwards to it. Every import gives the same exit code, output, errors, rejects
  * and rows with that thread (CONSORT_READ_WORKER=on, whatever the file's size) as without it
  * (off), for good, bad, malformed and hostile files, named or piped.
@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { BIN, consort, expectNoStack, expectOneLineError } from '../helpers/e2e.js';
 import { rowsAt, tempDir } from '../helpers/db.js';
-import { BATCH, IN_FLIGHT } from '../../src/domain/import.read.js';
-import { READER_THREAD_BYTES } from '../../src/io/input.js';
+import { BATCH, IN_FLIGHT } from '../../src/domain/import/import.read.js';
+import { READER_THREAD_BYTES } from '../../src/io/input/open.js';
 
 /** More rows than the reader may hold unread (IN_FLIGHT batches), so that it waits for the import. */
 const MANY = (IN_FLIGHT + 2) * BATCH + 17;

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
-import { readRecords } from '../../src/io/input.js';
-import { IMPORT_ROWS } from '../../src/domain/import-rows.js';
+import { readRecords } from '../../src/io/input/read.js';
+import { IMPORT_ROWS } from '../../src/domain/import/import.rows.js';
 
 /** The records readRecords yields for TEXT read as NAME, with an import's columns (as both of an import's threads read them). */
 async function read(name: string, text: string, kind: keyof typeof IMPORT_ROWS) {

@@ -41,7 +41,7 @@ Examples:
         const service = await import('../../domain/notice/notice.service.js');
         if (o.from !== undefined) {
           if (email || o.disclosure !== undefined || o.document !== undefined) throw new UsageError('--from records the notices of a file: give no EMAIL, --disclosure or --document with it');
-          const { openInput } = await import('../../io/input.js');
+          const { openInput } = await import('../../io/input/open.js');
           const { readMbox } = await import('../../io/mbox.js');
           const input = openInput(o.from, ctx.streams);
           const r = await service.recordNoticesFromMbox(await ctx.db(), stamp(ctx), input.name, readMbox(input), o);

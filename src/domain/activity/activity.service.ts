@@ -1,11 +1,11 @@
 import type { Db } from '../../db/connection.js';
 import { inTransaction } from '../../db/transaction.js';
 import { ConflictError, NotFoundError, PolicyError, UsageError } from '../../errors.js';
-import type { Input } from '../../io/input.js';
+import type { Input } from '../../io/input/open.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { emailKey } from '../email.js';
-import { runImport, type ImportHooks, type ImportOptions, type RowOutcome, type RowProblem } from '../import.js';
+import { runImport, type ImportHooks, type ImportOptions, type RowOutcome, type RowProblem } from '../import/import.js';
 import { parseIsoTime } from '../time.js';
 import { postgresActivityStatements, selectActivity, sqliteActivityStatements, type ActivityFilter } from './activity.repo.js';
 import type { ActivityRow } from './activity.schema.js';

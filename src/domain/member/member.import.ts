@@ -1,7 +1,7 @@
 import type { Db } from '../../db/connection.js';
-import type { Input } from '../../io/input.js';
+import type { Input } from '../../io/input/open.js';
 import type { Stamp } from '../audit/audit.service.js';
-import { runImport, type ImportHooks, type ImportOptions, type RowOutcome, type RowProblem } from '../import.js';
+import { runImport, type ImportHooks, type ImportOptions, type RowOutcome, type RowProblem } from '../import/import.js';
 import { orgKey } from '../org/org.repo.js';
 import type { OnDuplicate } from './member.constants.js';
 import { memberImportStatements, peopleByKey } from './member.repo.js';

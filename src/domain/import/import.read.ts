@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConsortError, InputError, UsageError, type ExitCodeValue, type InputProblem } from '../errors.js';
-import { readRecords, type Input, type InputRecord, type RecordFormat } from '../io/input.js';
-import { IMPORT_ROWS, type ImportKind } from './import-rows.js';
+import { ConsortError, InputError, UsageError, type ExitCodeValue, type InputProblem } from '../../errors.js';
+import type { Input } from '../../io/input/open.js';
+import { readRecords } from '../../io/input/read.js';
+import type { InputRecord, RecordFormat } from '../../io/input/record.js';
+import { IMPORT_ROWS, type ImportKind } from './import.rows.js';
 
 /** Records a reader-thread message carries, and batches read ahead of the import at most. */
 export const BATCH = 1000;

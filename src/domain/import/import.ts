@@ -1,15 +1,15 @@
-import type { Db } from '../db/connection.js';
-import { ConflictError, InputError } from '../errors.js';
-import type { Input } from '../io/input.js';
-import { IMPORT_ROWS, type ImportKind } from './import-rows.js';
+import type { Db } from '../../db/connection.js';
+import { ConflictError, InputError } from '../../errors.js';
+import type { Input } from '../../io/input/open.js';
+import { IMPORT_ROWS, type ImportKind } from './import.rows.js';
 import { readImport, type ReadRecord } from './import.read.js';
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../db/schema/index.js';
-import type { MaybePromise } from '../db/statements.js';
-import { beginWrite } from '../db/transaction.js';
-import { appendAuditEntry } from './audit/audit.repo.js';
-import type { Stamp } from './audit/audit.service.js';
-import type { RowProblem } from './schema.js';
+import type { Database } from '../../db/schema/index.js';
+import type { MaybePromise } from '../../db/statements.js';
+import { beginWrite } from '../../db/transaction.js';
+import { appendAuditEntry } from '../audit/audit.repo.js';
+import type { Stamp } from '../audit/audit.service.js';
+import type { RowProblem } from '../schema.js';
 
 export type RowAction = 'ADD' | 'SKIP' | 'UPDATE' | 'RECORD';
 
@@ -21,7 +21,7 @@ export interface RowOutcome {
   note?: string;
 }
 
-export type { RowProblem } from './schema.js';
+export type { RowProblem } from '../schema.js';
 
 export interface ImportOptions {
   dryRun?: boolean;

@@ -10,8 +10,8 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
-import { readRecords } from '../io/input.js';
-import { IMPORT_ROWS } from './import-rows.js';
+import { readRecords } from '../../io/input/read.js';
+import { IMPORT_ROWS } from './import.rows.js';
 import { BATCH, IN_FLIGHT, PIPE_WAIT_MS, revive, toMessage, type ToReader, type ReaderRequest, type ReadRecord } from './import.read.js';
 
 const port = parentPort!;

@@ -94,7 +94,6 @@ const CHUNK = 1000;
  * committing the rows before it.
  */
 export async function runImport<Row>(db: Db, stamp: Stamp, input: Input, spec: ImportSpec<Row>, opts: ImportOptions, hooks: ImportHooks = {}): Promise<ImportReport> {
-  const parse = IMPORT_ROWS[spec.kind].parse as (fields: Record<string, unknown>, line: number, source: string) => Row | RowProblem[];
   // A pipe's rows are taken as they come (the reader thread groups them as they arrive); a file's
   // a read-ahead chunk at a time, which a bulk path looks up together (prefetch).
   const { format, groups, close } = await readImport(input, opts.format, spec.kind, { raw: Boolean(hooks.onReject), group: opts.batch ? 1 : CHUNK, onBytes: hooks.onBytes, onDetail: hooks.onDetail });
@@ -104,138 +103,216 @@ export async function runImport<Row>(db: Db, stamp: Stamp, input: Input, spec: I
     db.sqlite.pragma('cache_size = -131072');
     if (spec.mapped) db.sqlite.pragma('mmap_size = 2147418112');
   }
-  return db.kysely.connection().execute(async (conn) => {
-    const counts = emptyCounts();
-    let batchCounts = emptyCounts();
-    let invalid = 0;
-    let conflicts = 0;
-    let rows = 0;
-    let batches = 0;
-    let pending = 0;
-    let open = false;
-    const batch = opts.dryRun ? undefined : opts.batch;
-    const audit = (what: string) =>
-      appendAuditEntry(conn, { ...stamp, summary: `${spec.kind} import from ${input.name} (${format})${what}${invalid ? `; ${invalid} invalid ${invalid === 1 ? 'row' : 'rows'}` : ''}` });
-    const begin = async () => {
-      await beginWrite(db, conn);
-      open = true;
-    };
-    const end = async (how: 'commit' | 'rollback') => {
-      open = false;
-      await sql.raw(how).execute(conn);
-    };
-    /** Commits what a pipe has brought so far, with its audit entry, and opens the next batch. */
-    const commitBatch = async () => {
-      if (!pending) return;
-      await applier.flush?.();
-      await audit(`, batch ${++batches}: ${describe(batchCounts)}`);
-      await end('commit');
-      await begin();
-      pending = 0;
-      batchCounts = emptyCounts();
-    };
-    const reject = async (raw: string | undefined, line: number, problems: RowProblem[]) => {
-      invalid++;
-      if (problems.every((p) => p.conflict)) conflicts++;
-      problems.forEach((p) => hooks.onProblem?.(p));
-      hooks.onReject?.(raw, line);
-      if (batch && !opts.skipInvalid) {
-        // A pipe cannot be taken back: keep what came before the bad line, read nothing after it.
-        await commitBatch();
-        const before = counts.ADD + counts.UPDATE + counts.RECORD;
-        throw new InputError(`${input.name}:${line}: bad row; the ${before} ${before === 1 ? 'row' : 'rows'} imported before it were kept, nothing after it was read`, [], 'fix the producer, or pass --skip-invalid');
-      }
-    };
-    // A pipe's rows are committed at least every batch.ms: the timer commits while the import
-    // waits for its next row, and otherwise asks for a commit before the next row is applied.
-    let busy = false;
-    let due = false;
-    let committing: Promise<void> | undefined;
-    let timerError: unknown;
-    const timed = () => {
-      committing = commitBatch()
-        .catch((err) => {
-          timerError = err;
-        })
-        .finally(() => {
-          committing = undefined;
-        });
-    };
-    const timer = batch
-      ? setInterval(() => {
-          if (timerError || committing) return;
-          if (busy) due = true;
-          else timed();
-        }, batch.ms)
-      : undefined;
-    /** One record: checked (unless the reader thread or a read-ahead chunk did), then applied. */
-    const handle = async (rec: ReadRecord<Row>) => {
-      rows++;
-      if (rec.problem) return reject(rec.raw, rec.line, [rec.problem]);
-      const row = rec.parsed ?? parse(rec.fields!, rec.line, input.name);
-      if (Array.isArray(row)) return reject(rec.raw, rec.line, row.length ? row : [{ source: input.name, line: rec.line, reason: 'invalid row' }]);
-      let outcome = applier.apply(row, rec.line);
-      if (outcome instanceof Promise) outcome = await outcome;
-      if ('reason' in outcome) return reject(rec.raw, rec.line, [outcome]);
-      counts[outcome.action]++;
-      batchCounts[outcome.action]++;
-      if (hooks.onOutcome) await hooks.onOutcome(outcome);
-      if (batch && (++pending >= batch.rows || due)) {
-        due = false;
-        await commitBatch();
-      }
-    };
-    /** A group of records: parsed and shown to a bulk path's prefetch, then handled in order. */
-    const handleGroup = async (group: ReadRecord<Row>[]) => {
-      if (applier.prefetch) {
-        for (const rec of group) if (!rec.problem) rec.parsed ??= parse(rec.fields!, rec.line, input.name);
-        await applier.prefetch(group.flatMap((rec) => (rec.parsed === undefined || Array.isArray(rec.parsed) ? [] : [rec.parsed])));
-      }
-      for (const rec of group) await handle(rec);
-    };
-    let applier: RowApplier<Row> = { apply: () => ({ source: input.name, reason: 'not prepared' }) };
+  return db.kysely
+    .connection()
+    .execute((conn) => new ImportRun<Row>(db, conn, stamp, input, spec, opts, hooks, format).run(groups as AsyncIterable<ReadRecord<Row>[]>))
+    .finally(close);
+}
+
+/** One import on its connection: what it has counted, its open transaction, and a pipe's batches. */
+class ImportRun<Row> {
+  private readonly parse: (fields: Record<string, unknown>, line: number, source: string) => Row | RowProblem[];
+  private readonly counts = emptyCounts();
+  private batchCounts = emptyCounts();
+  private invalid = 0;
+  private conflicts = 0;
+  private rows = 0;
+  private batches = 0;
+  /** Rows applied since the last commit of a pipe's batch. */
+  private pending = 0;
+  private open = false;
+  /** A pipe's batch rule (none for a file, or a dry run: one transaction). */
+  private readonly batch: ImportOptions['batch'];
+  private readonly timer: BatchTimer | undefined;
+  private applier: RowApplier<Row>;
+
+  constructor(
+    private readonly db: Db,
+    private readonly conn: Kysely<Database>,
+    private readonly stamp: Stamp,
+    private readonly input: Input,
+    private readonly spec: ImportSpec<Row>,
+    private readonly opts: ImportOptions,
+    private readonly hooks: ImportHooks,
+    private readonly format: string,
+  ) {
+    this.parse = IMPORT_ROWS[spec.kind].parse as (fields: Record<string, unknown>, line: number, source: string) => Row | RowProblem[];
+    this.applier = { apply: () => ({ source: input.name, reason: 'not prepared' }) };
+    this.batch = opts.dryRun ? undefined : opts.batch;
+    this.timer = this.batch ? new BatchTimer(this.batch.ms, () => this.commitBatch()) : undefined;
+  }
+
+  /** Prepares, applies every group of records, and ends: committed, rolled back (a dry run), or refused with nothing half-written. */
+  async run(groups: AsyncIterable<ReadRecord<Row>[]>): Promise<ImportReport> {
     try {
-      await begin();
-      applier = await spec.prepare(conn);
-      for await (const group of groups as AsyncIterable<ReadRecord<Row>[]>) {
-        if (committing) await committing;
+      await this.begin();
+      this.applier = await this.spec.prepare(this.conn);
+      for await (const group of groups) {
         // A timed commit that failed (the lock held past the busy timeout) is raised here, not lost in a timer.
-        if (timerError) throw timerError;
-        busy = true;
-        await handleGroup(group);
-        busy = false;
+        await this.timer?.settled();
+        this.timer?.busy(true);
+        await this.handleGroup(group);
+        this.timer?.busy(false);
       }
       // No timed commit may start while the last rows are flushed, audited and committed.
-      if (timer) clearInterval(timer);
-      if (committing) await committing;
-      await applier.flush?.();
-      if (timerError) throw timerError;
-      const result: ImportReport = { source: input.name, format, dryRun: Boolean(opts.dryRun), rows, counts, invalid, batches };
-      if (invalid && !opts.skipInvalid) {
-        const what = `${invalid} ${invalid === 1 ? 'row' : 'rows'} of ${input.name} could not be imported; nothing was written`;
-        const hint = 'fix them, or pass --skip-invalid to import the rest';
-        throw conflicts === invalid ? new ConflictError(what, hint) : new InputError(what, [], hint);
-      }
-      if (opts.dryRun) {
-        await end('rollback');
-        return result;
-      }
-      if (batch) {
-        if (pending || !batches) await audit(`, batch ${++batches}: ${describe(batchCounts)}`);
-      } else {
-        await audit(`: ${rows} rows; ${describe(counts)}`);
-      }
-      await end('commit');
-      return { ...result, batches };
+      await this.timer?.stop();
+      await this.applier.flush?.();
+      await this.timer?.settled();
+      return await this.finish();
     } catch (err) {
-      if (timer) clearInterval(timer);
-      if (committing) await committing;
-      if (open || db.dialect === 'postgres') await sql`rollback`.execute(conn).catch(() => {});
+      await this.timer?.stop().catch(() => {});
+      if (this.open || this.db.dialect === 'postgres') await sql`rollback`.execute(this.conn).catch(() => {});
       throw err;
     } finally {
-      if (timer) clearInterval(timer);
+      this.timer?.clear();
     }
-  }).finally(close);
+  }
+
+  /** The end of a whole input: refused if a row was bad, rolled back if a dry run, else audited and committed. */
+  private async finish(): Promise<ImportReport> {
+    const { input, opts, counts, invalid, rows } = this;
+    const result: ImportReport = { source: input.name, format: this.format, dryRun: Boolean(opts.dryRun), rows, counts, invalid, batches: this.batches };
+    if (invalid && !opts.skipInvalid) {
+      const what = `${invalid} ${invalid === 1 ? 'row' : 'rows'} of ${input.name} could not be imported; nothing was written`;
+      const hint = 'fix them, or pass --skip-invalid to import the rest';
+      throw this.conflicts === invalid ? new ConflictError(what, hint) : new InputError(what, [], hint);
+    }
+    if (opts.dryRun) {
+      await this.end('rollback');
+      return result;
+    }
+    if (this.batch) {
+      if (this.pending || !this.batches) await this.audit(`, batch ${++this.batches}: ${describe(this.batchCounts)}`);
+    } else {
+      await this.audit(`: ${rows} rows; ${describe(counts)}`);
+    }
+    await this.end('commit');
+    return { ...result, batches: this.batches };
+  }
+
+  private audit(what: string) {
+    const { input, invalid } = this;
+    return appendAuditEntry(this.conn, { ...this.stamp, summary: `${this.spec.kind} import from ${input.name} (${this.format})${what}${invalid ? `; ${invalid} invalid ${invalid === 1 ? 'row' : 'rows'}` : ''}` });
+  }
+
+  private async begin() {
+    await beginWrite(this.db, this.conn);
+    this.open = true;
+  }
+
+  private async end(how: 'commit' | 'rollback') {
+    this.open = false;
+    await sql.raw(how).execute(this.conn);
+  }
+
+  /** Commits what a pipe has brought so far, with its audit entry, and opens the next batch. */
+  private async commitBatch() {
+    if (!this.pending) return;
+    await this.applier.flush?.();
+    await this.audit(`, batch ${++this.batches}: ${describe(this.batchCounts)}`);
+    await this.end('commit');
+    await this.begin();
+    this.pending = 0;
+    this.batchCounts = emptyCounts();
+  }
+
+  private async reject(raw: string | undefined, line: number, problems: RowProblem[]) {
+    this.invalid++;
+    if (problems.every((p) => p.conflict)) this.conflicts++;
+    problems.forEach((p) => this.hooks.onProblem?.(p));
+    this.hooks.onReject?.(raw, line);
+    if (this.batch && !this.opts.skipInvalid) {
+      // A pipe cannot be taken back: keep what came before the bad line, read nothing after it.
+      await this.commitBatch();
+      const before = this.counts.ADD + this.counts.UPDATE + this.counts.RECORD;
+      throw new InputError(`${this.input.name}:${line}: bad row; the ${before} ${before === 1 ? 'row' : 'rows'} imported before it were kept, nothing after it was read`, [], 'fix the producer, or pass --skip-invalid');
+    }
+  }
+
+  /** One record: checked (unless the reader thread or a read-ahead chunk did), then applied. */
+  private async handle(rec: ReadRecord<Row>) {
+    this.rows++;
+    if (rec.problem) return this.reject(rec.raw, rec.line, [rec.problem]);
+    const row = rec.parsed ?? this.parse(rec.fields!, rec.line, this.input.name);
+    if (Array.isArray(row)) return this.reject(rec.raw, rec.line, row.length ? row : [{ source: this.input.name, line: rec.line, reason: 'invalid row' }]);
+    let outcome = this.applier.apply(row, rec.line);
+    if (outcome instanceof Promise) outcome = await outcome;
+    if ('reason' in outcome) return this.reject(rec.raw, rec.line, [outcome]);
+    this.counts[outcome.action]++;
+    this.batchCounts[outcome.action]++;
+    if (this.hooks.onOutcome) await this.hooks.onOutcome(outcome);
+    if (this.batch) {
+      this.pending++;
+      // A commit falls due by rows or by time; either way the one that comes takes both.
+      const due = this.timer!.takeDue();
+      if (this.pending >= this.batch.rows || due) await this.commitBatch();
+    }
+  }
+
+  /** A group of records: parsed and shown to a bulk path's prefetch, then handled in order. */
+  private async handleGroup(group: ReadRecord<Row>[]) {
+    if (this.applier.prefetch) {
+      for (const rec of group) if (!rec.problem) rec.parsed ??= this.parse(rec.fields!, rec.line, this.input.name);
+      await this.applier.prefetch(group.flatMap((rec) => (rec.parsed === undefined || Array.isArray(rec.parsed) ? [] : [rec.parsed])));
+    }
+    for (const rec of group) await this.handle(rec);
+  }
+}
+
+/**
+ * A pipe's rows are committed at least every `ms`: the timer commits while the import waits for
+ * its next row, and otherwise marks a commit due, taken before the next row is applied. A timed
+ * commit that fails is kept and raised by `settled`, not lost in a timer.
+ */
+class BatchTimer {
+  private isBusy = false;
+  private due = false;
+  private committing: Promise<void> | undefined;
+  private error: unknown;
+  private readonly interval: ReturnType<typeof setInterval>;
+
+  constructor(ms: number, commit: () => Promise<void>) {
+    this.interval = setInterval(() => {
+      if (this.error || this.committing) return;
+      if (this.isBusy) this.due = true;
+      else
+        this.committing = commit()
+          .catch((err) => {
+            this.error = err;
+          })
+          .finally(() => {
+            this.committing = undefined;
+          });
+    }, ms);
+  }
+
+  /** Whether rows are being applied (a commit then waits for the next row). */
+  busy(yes: boolean) {
+    this.isBusy = yes;
+  }
+
+  /** Whether a commit fell due while rows were applied; asking takes it. */
+  takeDue(): boolean {
+    const due = this.due;
+    this.due = false;
+    return due;
+  }
+
+  /** Waits for a timed commit under way; raises one that failed. */
+  async settled() {
+    if (this.committing) await this.committing;
+    if (this.error) throw this.error;
+  }
+
+  /** Starts no more commits and waits for one under way (its failure is raised by settled). */
+  async stop() {
+    this.clear();
+    if (this.committing) await this.committing;
+  }
+
+  clear() {
+    clearInterval(this.interval);
+  }
 }
 
 function emptyCounts(): Record<RowAction, number> {

@@ -1,3 +1,4 @@
+import type { Runner } from './cli/action.js';
 import { Command } from 'commander';
 import { registerActivity } from './commands/activity/index.js';
 import { registerAnnounce } from './commands/announce/index.js';
@@ -55,7 +56,7 @@ Guides (consort help TOPIC): ${Object.keys(TOPICS).join(', ')}
 Help on a command: consort help COMMAND [SUBCOMMAND]; the manual: man consort, man consort-COMMAND
 `;
 
-type Register = (program: Command, streams: Streams) => void;
+type Register = (program: Command, streams: Streams, run: Runner) => void;
 
 /**
  * Every top-level command, in the order --help lists them. Only the command that runs is
@@ -102,8 +103,11 @@ function invoked(argv: readonly string[]): string | undefined {
   return undefined;
 }
 
-/** Builds the commander tree for argv; commands load their services lazily so start-up stays fast. */
-export function buildProgram(streams: Streams, argv: readonly string[]): Command {
+/**
+ * Builds the commander tree for argv; commands load their services lazily so start-up stays fast.
+ * `run` runs another consort command line (main.ts's run, for the demo's tour).
+ */
+export function buildProgram(streams: Streams, argv: readonly string[], run: Runner): Command {
   const program = new Command('consort');
   program
     .description("Membership administration for a standards consortium, keeping its privacy statement's promises")
@@ -131,6 +135,6 @@ export function buildProgram(streams: Streams, argv: readonly string[]): Command
     .helpCommand(false);
 
   const name = invoked(argv);
-  for (const register of name && !WHOLE_TREE.has(name) ? [COMMANDS[name]!] : Object.values(COMMANDS)) register(program, streams);
+  for (const register of name && !WHOLE_TREE.has(name) ? [COMMANDS[name]!] : Object.values(COMMANDS)) register(program, streams, run);
   return program;
 }

@@ -78,3 +78,9 @@ export function positiveInt(flag: string) {
     return Number(v);
   };
 }
+
+/**
+ * Runs consort on argv, as main.ts's run does: given to the commands that run others (the demo's
+ * tour) by the program that builds them, so that no command imports main.ts.
+ */
+export type Runner = (argv: string[], streams: Streams) => Promise<number>;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Streams } from '../io/output.js';
-import { action, positiveInt, stamp } from '../cli/action.js';
+import { action, positiveInt, stamp, type Runner } from '../cli/action.js';
 
 const TOUR: Array<[string, string[]]> = [
   ['What the database holds', ['db', 'stats']],
@@ -13,7 +13,7 @@ const TOUR: Array<[string, string[]]> = [
   ['Who must be told before something is released (P9): what cron runs every morning', ['disclosures', 'check']],
 ];
 
-export function registerDemo(program: Command, streams: Streams) {
+export function registerDemo(program: Command, streams: Streams, run: Runner) {
   program
     .command('demo')
     .option('--force', 'replace an earlier demo database at the same path')
@@ -27,7 +27,6 @@ export function registerDemo(program: Command, streams: Streams) {
         const { buildDemo } = await import('../domain/demo/demo.service.js');
         const r = await buildDemo(ctx, { ...stamp(ctx), command: 'demo' }, o);
         await ctx.close();
-        const { run } = await import('../main.js');
         const out = ctx.out;
         out.info(out.color.bold(`Built a demo database at ${r.path}: ${r.organisations} organisations, ${r.people} people.`));
         for (const [title, argv] of TOUR) {

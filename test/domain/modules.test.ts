@@ -66,3 +66,17 @@ test('no import cycle, type-only imports included, runs through src/ or db/', ()
   expect(graph.get('src/domain/schema.ts')!.length).toBeGreaterThan(0);
   expect(cyclesIn(graph)).toEqual([]);
 });
+
+/**
+ * main.ts is the top of the tree: it builds the program, which builds the commands. A command
+ * that imported it, even lazily (the demo once did, to run its tour), would make the entry point
+ * a dependency of what it runs; a command that runs others is given main's run instead.
+ */
+test('nothing under src/ imports main.ts, not even with a dynamic import()', () => {
+  const files = readdirSync('src', { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && f !== 'main.ts').map((f) => join('src', f));
+  const importers = files.filter((file) =>
+    [...readFileSync(file, 'utf8').matchAll(/(?:from\s+|import\(\s*)'(\.[^']+)'/g)].some((m) => relative('.', resolve(dirname(file), m[1]!.replace(/\.js$/, '.ts'))) === 'src/main.ts'),
+  );
+  expect(files.length).toBeGreaterThan(50);
+  expect(importers).toEqual([]);
+});

@@ -105,8 +105,8 @@ async function demoDisclosureProblems(db: Db, stamp: Stamp, active: string[], bl
 export async function buildDemo(ctx: Context, stamp: Stamp, opts: { force?: boolean; people?: number }) {
   // On PostgreSQL, demo fills an empty database (init refuses one that holds a schema); a file is replaced only if it was a demo.
   if (ctx.dbTarget.dialect === 'sqlite' && existsSync(ctx.dbPath)) {
-    if (!opts.force) throw new ConflictError(`${ctx.dbPath} already exists`, 'pass --force to rebuild a demo database, or choose another --db');
-    if (!isDemoDatabase(ctx.dbPath)) throw new ConflictError(`${ctx.dbPath} is not a demo database; consort demo will not replace it`, 'choose another --db');
+    if (!opts.force) throw new ConflictError(`${ctx.dbPath} already exists`, { key: 'demo-exists' });
+    if (!isDemoDatabase(ctx.dbPath)) throw new ConflictError(`${ctx.dbPath} is not a demo database; consort demo will not replace it`, { key: 'not-a-demo' });
     for (const suffix of ['', '-wal', '-shm']) rmSync(ctx.dbPath + suffix, { force: true });
   }
   await initDatabase(ctx, stamp);

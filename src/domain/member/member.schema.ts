@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { PersonStatus } from '../../db/schema/index.js';
+import { choiceOption } from '../options.js';
 import { emailCell, optionalTextCell, textCell, yesNoCell } from '../schema.js';
 
 /**
@@ -22,3 +24,12 @@ export const memberRowSchema = z.object({
 });
 
 export type MemberRow = z.infer<typeof memberRowSchema>;
+
+/** A `--status` option: one of `allowed`, in any case. */
+const statusOption = <const T extends readonly PersonStatus[]>(allowed: T) => choiceOption(allowed, `use one of: ${allowed.join(', ')}`, (s) => s.trim().toLowerCase());
+
+/** `member add`'s checked option: a new person is a member or a contact. */
+export const memberAddOptions = z.object({ status: statusOption(['member', 'contact']) });
+
+/** `member list`'s and `member update`'s checked option: any status a person may have. */
+export const memberStatusOptions = z.object({ status: statusOption(['member', 'contact', 'former']) });

@@ -25,7 +25,7 @@ export const memberRowSchema = z.object({
 
 export type MemberRow = z.infer<typeof memberRowSchema>;
 
-/** A `--status` option: one of `allowed`, in any case. */
+/** A status option: one of `allowed`, in any case. */
 const statusOption = <const T extends readonly PersonStatus[]>(allowed: T) => choiceOption(allowed, `use one of: ${allowed.join(', ')}`, (s) => s.trim().toLowerCase());
 
 /** `member add`'s checked option: a new person is a member or a contact. */

@@ -37,7 +37,7 @@ async function counts(db: Db, by: ResearchBy): Promise<Counts[]> {
  * The hidden cells a reader can work out exactly, taking every column's total as known (the
  * org, status and month groupings print the same totals, so hiding one here would not keep it
  * back): the one hidden cell above 0 of a column that is not yet known is its total minus all
- * the rest; and where a row's people equal its members (the member row of --by status, always),
+ * the rest; and where a row's people equal its members (the member row of the status grouping, always),
  * knowing one gives the other.
  */
 function workedOut(rows: Counts[], hidden: boolean[]): Array<Set<Measure>> {

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
-import { CheckFailedError, UsageError } from '../../errors.js';
+import { CheckFailedError } from '../../errors.js';
 import { listFormat, renderList, type Column } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
 import { action, stamp } from '../../cli/action.js';
+import { parseOptions } from '../../cli/options.js';
 import type { DisclosureProblem } from '../../domain/disclosure/disclosure.check.js';
 import { problemsHelp, withClear } from '../../cli/problems.js';
 
@@ -41,11 +42,12 @@ export function registerDisclosuresCheck(disclosures: Command, streams: Streams)
       action<{ within?: string; strict?: boolean }>(streams, async (ctx, _args, o) => {
         const { refreshDisclosures } = await import('../../domain/disclosure/disclosure.service.js');
         const { checkWindow, emptyTally, streamDisclosureProblems } = await import('../../domain/disclosure/disclosure.check.js');
-        if (o.within !== undefined && !/^\d{1,5}$/.test(o.within)) throw new UsageError('--within must be a whole number of days');
+        const { disclosureCheckOptions } = await import('../../domain/disclosure/disclosure.schema.js');
+        const { within } = parseOptions(disclosureCheckOptions, o);
         const format = listFormat(ctx.out, ctx.format);
         const db = await ctx.db();
         await refreshDisclosures(db, stamp(ctx));
-        const window = await checkWindow(db.kysely, ctx.now().slice(0, 10), o.within === undefined ? undefined : Number(o.within));
+        const window = await checkWindow(db.kysely, ctx.now().slice(0, 10), within);
         const tally = emptyTally();
         const problems = (async function* () {
           for await (const p of streamDisclosureProblems(db, window, { tally, strict: Boolean(o.strict) })) yield withClear(p);

@@ -74,3 +74,17 @@ export const activityLogOptions = (now: string) =>
   });
 
 export type ActivityLogOptions = z.output<ReturnType<typeof activityLogOptions>>;
+
+/** `activity import`'s checked options: a rejects file only with skipped invalid lines, and the batch size of a pipe. */
+export const activityImportOptions = z
+  .object({ rejects: z.string().optional(), skipInvalid: z.boolean().optional() })
+  .refine((o) => !o.rejects || o.skipInvalid, { path: ['rejects'], message: '{flag} needs {flag:skipInvalid}', params: { hint: 'without it a bad line stops the import' } })
+  .and(
+    z.object({
+      dryRun: z.boolean().optional(),
+      batchRows: z.string().transform((raw, ctx) => {
+        const rows = Number(raw);
+        return !Number.isInteger(rows) || rows < 1 ? refuse(ctx, '{flag} must be a positive whole number') : rows;
+      }),
+    }),
+  );

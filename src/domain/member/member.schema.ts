@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { PersonStatus } from '../../db/schema/index.js';
-import { choiceOption } from '../options.js';
+import { choiceOption, refuse } from '../options.js';
 import { emailCell, optionalTextCell, textCell, yesNoCell } from '../schema.js';
 
 /**
@@ -33,3 +33,11 @@ export const memberAddOptions = z.object({ status: statusOption(['member', 'cont
 
 /** `member list`'s and `member update`'s checked option: any status a person may have. */
 export const memberStatusOptions = z.object({ status: statusOption(['member', 'contact', 'former']) });
+
+/** `member erase`'s checked option: why, which the audit log keeps. */
+export const memberEraseOptions = z.object({
+  reason: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => (raw?.trim() ? raw : refuse(ctx, 'missing {flag}', 'say why, e.g. {flag} "request of 2026-03-01"'))),
+});

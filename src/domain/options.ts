@@ -56,3 +56,9 @@ export const printableOption = (max: number, hint?: string) =>
     const s = raw.trim();
     return !s || s.length > max || /[\x00-\x1f\x7f]/.test(s) ? refuse(ctx, `{flag} must be 1 to ${max} printable characters`, hint) : s;
   });
+
+/** A forcing option (past a P9 refusal, say) and its reason: forcing needs one, to audit; `what` is what cannot wait. */
+export const forcedOptions = (what: string) =>
+  z
+    .object({ force: z.boolean().optional(), reason: z.string().optional() })
+    .refine((o) => !o.force || o.reason?.trim(), { path: ['force'], message: '{flag} needs {flag:reason}', params: { hint: `say why the ${what} cannot wait for the notices` } });

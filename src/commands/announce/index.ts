@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../errors.js';
 import { pickFormat } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
 import { OUTPUT_OPTION_HELP, outputSink } from '../../io/sink.js';
@@ -22,7 +21,7 @@ export function registerAnnounce(program: Command, streams: Streams) {
         const { exportAnnouncement, publicationGates, announcementThrough, ANNOUNCE_FORMATS } = await import('../../domain/announce/announce.service.js');
         const format = pickFormat(ctx.format, ANNOUNCE_FORMATS, 'markdown');
         const today = ctx.now().slice(0, 10);
-        const { announceExportOptions } = await import('../../domain/announce/announce.schema.js');
+        const { announceExportOptions, announcePublishOptions } = await import('../../domain/announce/announce.schema.js');
         const through = announcementThrough(parseOptions(announceExportOptions, o).through, today);
         const db = await ctx.db();
         if (o.publish) {
@@ -37,7 +36,7 @@ export function registerAnnounce(program: Command, streams: Streams) {
           const { uninformed, early } = await publicationGates(db.kysely, through, today);
           if (!o.force) await p9Gate(db.kysely, stamp(ctx), `announcement through ${through}`, uninformed);
           if (!o.force) await p9NoticePeriodGate(db.kysely, stamp(ctx), `announcement through ${through}`, early);
-          if (o.force && !o.reason?.trim()) throw new UsageError('--force needs --reason', 'say why the announcement cannot wait for the notices');
+          parseOptions(announcePublishOptions, o);
           for (const e of early) ctx.out.warn(`${e.who}: the notice period ends ${e.notBefore}; publishing before it (--force)`);
           if (!(await ctx.confirm('Publish the announcement and release these disclosures?'))) return ctx.out.info('not published');
         }

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { UsageError } from '../errors.js';
 
-/** `--batch-rows` for the option `batchRows`: how commander names a flag's value. */
+/** The flag of an option key, as commander derives the key: `batchRows` is `--batch-rows`. */
 const flagOf = (key: PropertyKey) => `--${String(key).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 /**

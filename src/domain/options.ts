@@ -50,7 +50,7 @@ export const choiceOption = <const T extends readonly string[]>(values: T, hint:
       return (values as readonly string[]).includes(v) ? (v as T[number]) : refuse(ctx, `invalid {flag} '${raw}'`, hint);
     });
 
-/** Printable text of 1 to `max` characters, trimmed (`words` describe it in the refusal). */
+/** Printable text of 1 to `max` characters, trimmed (an audited reason, say). */
 export const printableOption = (max: number, hint?: string) =>
   z.string().transform((raw, ctx) => {
     const s = raw.trim();

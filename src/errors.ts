@@ -14,21 +14,63 @@ export const ExitCode = {
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
+/**
+ * Why an error happened, for an error whose words name a command-line flag: domain code throws
+ * the key (and the values the words quote) with a message in its own terms, and the command
+ * layer words it (src/cli/reasons.ts), so the domain never speaks the command line's language.
+ */
+export type Reason =
+  | { key: 'find-person' }
+  | { key: 'allow-erased' }
+  | { key: 'nothing-to-change'; fields: 'person' | 'organisation' }
+  | { key: 'erasure-reason' }
+  | { key: 'draft-needs-date'; slug: string }
+  | { key: 'never-released'; slug: string }
+  | { key: 'already-released' }
+  | { key: 'p9-untold' }
+  | { key: 'p9-early'; until: string }
+  | { key: 'force-needs-reason'; waitFor: string }
+  | { key: 'demo-exists' }
+  | { key: 'not-a-demo' }
+  | { key: 'database-exists' }
+  | { key: 'foreign-database' }
+  | { key: 'p2-legal-basis' }
+  | { key: 'missing-recipient' }
+  | { key: 'title'; error: string }
+  | { key: 'domain' }
+  | { key: 'notice-before'; at: string; which: string; given: boolean; earliest: string }
+  | { key: 'skip-invalid-notices' }
+  | { key: 'notice-at-not-time'; at: string }
+  | { key: 'notice-at-future'; at: string; now: string }
+  | { key: 'notice-channel' }
+  | { key: 'notice-of-one' }
+  | { key: 'clear-problem'; code: string }
+  | { key: 'skip-invalid-rows' }
+  | { key: 'pipe-bad-row' }
+  | { key: 'erased-row' };
+
 /** Base of every error consort expects: carries its exit code and a hint on what to do. */
 export class ConsortError extends Error {
+  /** The hint as shown; set from `reason` by the command layer when the domain gave a reason. */
+  hint?: string;
+  /** The machine-readable why, when the words name a flag (the command layer words it). */
+  readonly reason?: Reason;
+
   constructor(
     message: string,
     readonly exitCode: ExitCodeValue,
-    readonly hint?: string,
+    hint?: string | Reason,
   ) {
     super(message);
     this.name = new.target.name;
+    if (typeof hint === 'object') this.reason = hint;
+    else this.hint = hint;
   }
 }
 
 /** A missing, unknown or malformed argument or option. */
 export class UsageError extends ConsortError {
-  constructor(message: string, hint = 'see consort --help') {
+  constructor(message: string, hint: string | Reason = 'see consort --help') {
     super(message, ExitCode.usage, hint);
   }
 }
@@ -39,6 +81,8 @@ export interface InputProblem {
   line?: number;
   field?: string;
   reason: string;
+  /** What to do about it, where the words name a flag: the command layer adds them (src/cli/reasons.ts). */
+  advice?: Reason;
 }
 
 /** Formats a problem as `file:line: field: reason`. */
@@ -52,20 +96,20 @@ export class InputError extends ConsortError {
   constructor(
     message: string,
     readonly problems: InputProblem[] = [],
-    hint?: string,
+    hint?: string | Reason,
   ) {
     super(message, ExitCode.invalidInput, hint);
   }
 }
 
 export class NotFoundError extends ConsortError {
-  constructor(message: string, hint?: string) {
+  constructor(message: string, hint?: string | Reason) {
     super(message, ExitCode.notFound, hint);
   }
 }
 
 export class ConflictError extends ConsortError {
-  constructor(message: string, hint?: string) {
+  constructor(message: string, hint?: string | Reason) {
     super(message, ExitCode.conflict, hint);
   }
 }
@@ -75,7 +119,7 @@ export class PolicyError extends ConsortError {
   constructor(
     readonly rule: string,
     message: string,
-    hint?: string,
+    hint?: string | Reason,
   ) {
     super(`${message} [${rule}]`, ExitCode.policy, hint);
   }

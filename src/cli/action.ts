@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { Context } from '../context.js';
 import { classifyError, UsageError } from '../errors.js';
+import { wordError } from './reasons.js';
 import { parseTimeFilter } from '../domain/time.js';
 import type { Stamp } from '../domain/audit/audit.service.js';
 import type { Streams } from '../io/output.js';
@@ -32,8 +33,9 @@ export function action<O = Record<string, any>>(streams: Streams, handler: (ctx:
       await handler(ctx, args, opts);
       await ctx.out.flush();
     } catch (err) {
-      // Name the database in SQLite's errors; main turns the typed error into its exit code.
-      throw classifyError(err, ctx.dbPath) ?? err;
+      // Name the database in SQLite's errors, word a service's reason with the command line's
+      // flags; main turns the typed error into its exit code.
+      throw wordError(classifyError(err, ctx.dbPath) ?? err);
     } finally {
       // The pager first: the error (if any) is printed after the person has left it.
       try {

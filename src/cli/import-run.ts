@@ -1,6 +1,7 @@
 import type { Context } from '../context.js';
 import type { ImportHooks, ImportReport, RowOutcome } from '../domain/import/import.js';
 import { formatProblem } from '../errors.js';
+import { wordProblem } from './reasons.js';
 import { openInput, type Input } from '../io/input/open.js';
 import { startProgress } from '../io/progress.js';
 
@@ -21,7 +22,7 @@ export async function runImportCommand(
     const report = await importer(input, {
       onBytes: (n) => progress.advance(n),
       onDetail: (m) => ctx.out.debug(m),
-      onProblem: (p) => progress.log(`consort: ${formatProblem(p)}`),
+      onProblem: (p) => progress.log(`consort: ${formatProblem(wordProblem(p))}`),
       onOutcome: (r) => (showOutcome(r) ? ctx.out.data(`[${r.action}] line ${r.line}: ${r.key}${r.note ? ` (${r.note})` : ''}\n`) : undefined),
     });
     await ctx.out.flush();

@@ -4,7 +4,7 @@ import { normaliseEmail } from './email.js';
 import { cleanText } from './text.js';
 import { parseIsoTime } from './time.js';
 
-/** A row that could not be read or applied; `conflict` marks duplicates refused by --on-duplicate fail. */
+/** A row that could not be read or applied; `conflict` marks duplicates refused when duplicates fail the import. */
 export interface RowProblem extends InputProblem {
   conflict?: boolean;
 }

@@ -74,7 +74,7 @@ const UNITS: Record<string, number> = { s: 1000, m: MINUTE, h: HOUR, d: DAY, w: 
 const UNIT_NAMES: Record<string, string> = { second: 's', sec: 's', minute: 'm', min: 'm', hour: 'h', day: 'd', week: 'w', month: 'mo', year: 'y' };
 
 /**
- * Parses a --since/--until value: an ISO 8601 date or time (no zone means UTC), or a time relative
+ * Parses a time filter (since or until): an ISO 8601 date or time (no zone means UTC), or a time relative
  * to `now`: `now`, `today`, `yesterday` (local midnight, in `tz`), `7d`, `3h`, `30m`, `2w`,
  * `2 weeks ago`, `3 hours ago`, `1 month ago`. Returns a canonical UTC ISO string, or undefined.
  */

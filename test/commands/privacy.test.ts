@@ -84,7 +84,11 @@ describe('member erase', () => {
     expect(again.stderr).toMatch(/erased.*--allow-erased/);
     const file = join(dir, 'back.csv');
     writeFileSync(file, 'name,email\nAda,ada@example.org\n');
-    expect((await run('member', 'import', file)).code).toBe(6);
+    const refused = await run('member', 'import', file);
+    expect(refused.code).toBe(6);
+    // The row's problem, then the import's, each with what to do in the command line's words.
+    expect(refused.stderr).toContain(`consort: ${file}:2: email: belonged to a person who was erased (pass --allow-erased if they came back)\n`);
+    expect(refused.stderr).toContain(`consort: 1 row of ${file} could not be imported; nothing was written (fix them, or pass --skip-invalid to import the rest)\n`);
     expect((await run('member', 'import', file, '--allow-erased')).code).toBe(0);
     expect((await run('member', 'show', 'ada@example.org')).code).toBe(0);
   });

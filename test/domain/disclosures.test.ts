@@ -9,6 +9,7 @@ import { recordNotices } from '../../src/domain/notice/notice.service.js';
 import { pendingNotices } from '../../src/domain/notice/notice.repo.js';
 import { addOrg, updateOrg } from '../../src/domain/org/org.service.js';
 import type { Db } from '../../src/db/connection.js';
+import { wordError } from '../../src/cli/reasons.js';
 import { PolicyError, UsageError } from '../../src/errors.js';
 import { inTransaction } from '../../src/db/transaction.js';
 import { freshDb, stampAt, rows } from '../helpers/db.js';
@@ -107,12 +108,13 @@ describe('P9: a notice is dated between its disclosure and now', () => {
     await addPerson(db, stampAt(DAY0), { name: 'Ann', email: 'ann@example.org', status: 'member' });
     await addPerson(db, stampAt(day(2)), { name: 'Ben', email: 'ben@example.org', status: 'member' });
     const notices = async () => (await rows<{ n: number }>(db, "select count(*) as n from notice where role = 'subject' and channel <> 'membership-terms'"))[0]!.n;
-    const one = await recordNotices(db, stampAt(day(3)), { email: 'ann@example.org', disclosure: 1, at: '2001-01-01T00:00:00Z' }).catch((e) => e);
+    // The service gives the reason; the command line's words for it (wordError) are what a person reads.
+    const one = await recordNotices(db, stampAt(day(3)), { email: 'ann@example.org', disclosure: 1, at: '2001-01-01T00:00:00Z' }).catch(wordError);
     expect(one).toBeInstanceOf(UsageError);
     expect(one.exitCode).toBe(2);
     expect(`${one.message} (${one.hint})`).toBe(`--at 2001-01-01T00:00:00.000Z is before disclosure #1 could be told of (a notice cannot come before what it tells of: the earliest allowed time is ${DAY0})`);
     // All pending: Ben's announcement (#3) was planned on day 2, so day 1 is too early for it, though not for Ann's.
-    const all = await tellEveryonePending(db, stampAt(day(3)), { at: day(1) }).catch((e) => e);
+    const all = await tellEveryonePending(db, stampAt(day(3)), { at: day(1) }).catch(wordError);
     expect(all).toBeInstanceOf(UsageError);
     expect(all.message).toBe(`--at ${day(1)} is before disclosure #3 could be told of`);
     expect(all.hint).toMatch(new RegExp(`earliest allowed time is ${day(2)}$`));

@@ -80,3 +80,23 @@ test('nothing under src/ imports main.ts, not even with a dynamic import()', () 
   expect(files.length).toBeGreaterThan(50);
   expect(importers).toEqual([]);
 });
+
+/** The `--flags` a text names: two dashes and a letter, not inside a word (`a--b`) or a longer dash run. */
+const flagsIn = (text: string): string[] => text.match(/(?<![\w-])--[a-z][a-z0-9-]*/g) ?? [];
+
+/**
+ * Domain code speaks the domain's language: a flag is how the command line spells an option, so
+ * a message or hint that names one is worded in src/commands or src/cli (a service throws a reason,
+ * src/cli/reasons.ts words it; an option schema writes `{flag}`, src/cli/options.ts spells it).
+ * The whole text is read, comments too: a comment that names a flag goes stale as silently when
+ * the flag is renamed, and a plain reading of the text needs no parser to be sure of strings.
+ */
+test('no file under src/domain names a --flag', () => {
+  expect(flagsIn("throw new UsageError('nothing to change', 'pass --name or `--org`');")).toEqual(['--name', '--org']);
+  expect(flagsIn('// a--b, ---x and -- alone are no flags')).toEqual([]);
+  const files = readdirSync('src/domain', { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => join('src/domain', f));
+  const naming = files.filter((file) => flagsIn(readFileSync(file, 'utf8')).length);
+  const found = naming.flatMap((file) => readFileSync(file, 'utf8').split('\n').flatMap((line, i) => (flagsIn(line).length ? [`${file}:${i + 1}: ${line.trim()}`] : [])));
+  expect(files.length).toBeGreaterThan(50);
+  expect(found).toEqual([]);
+});

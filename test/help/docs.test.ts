@@ -97,3 +97,12 @@ describe('README: the first screen and a short tour', () => {
     for (const link of links) expect(() => readFileSync(new URL(`../../${link}`, import.meta.url))).not.toThrow();
   });
 });
+
+test("the reference lists newsletter export's formats as the renderer's one list has them, the default first", async () => {
+  const { NEWSLETTER_FORMATS } = await import('../../src/domain/newsletter/newsletter.render.js');
+  const page = readFileSync(new URL('newsletter.md', DOCS), 'utf8');
+  expect(/\[--format ([a-z0-9|]+)\]/.exec(page)?.[1]?.split('|')).toEqual(NEWSLETTER_FORMATS);
+  expect([...page.matchAll(/`([a-z0-9]+)` \(/g)].map((m) => m[1])).toEqual(NEWSLETTER_FORMATS);
+  const table = readFileSync(new URL('topics/formats.md', DOCS), 'utf8').split('\n').find((l) => l.startsWith('| `newsletter export` |'))!;
+  expect([...table.split(' | ')[1]!.matchAll(/`([a-z0-9]+)`/g)].map((m) => m[1])).toEqual(NEWSLETTER_FORMATS);
+});

@@ -3,6 +3,8 @@ import { UsageError } from '../../errors.js';
 import type { Streams } from '../../io/output.js';
 import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { action, stamp } from '../../cli/action.js';
+import { parseOptions } from '../../cli/options.js';
 
 /** The rejects file: mode 0600, its directory must exist. */
 async function openRejects(file: string): Promise<WriteStream> {
@@ -11,7 +13,6 @@ async function openRejects(file: string): Promise<WriteStream> {
   await new Promise((ok, fail) => stream.once('open', ok).once('error', fail));
   return stream;
 }
-import { action, stamp } from '../../cli/action.js';
 
 interface Flags {
   dryRun?: boolean;
@@ -49,9 +50,8 @@ Examples:
     .action(
       action<Flags>(streams, async (ctx, [file], o) => {
         const { importActivity } = await import('../../domain/activity/activity.service.js');
-        if (o.rejects && !o.skipInvalid) throw new UsageError('--rejects needs --skip-invalid', 'without it a bad line stops the import');
-        const batchRows = Number(o.batchRows);
-        if (!Number.isInteger(batchRows) || batchRows < 1) throw new UsageError('--batch-rows must be a positive whole number');
+        const { activityImportOptions } = await import('../../domain/activity/activity.schema.js');
+        const { batchRows } = parseOptions(activityImportOptions, o);
         const db = await ctx.db();
         // Rejects are written as they are found (not atomically): a long pipe that is killed keeps them.
         const rejects = o.rejects ? await openRejects(o.rejects) : undefined;

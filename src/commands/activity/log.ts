@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { renderRecord } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
 import { action, personArg, stamp } from '../../cli/action.js';
+import { parseOptions } from '../../cli/options.js';
 
 export function registerActivityLog(activity: Command, streams: Streams) {
   activity
@@ -15,8 +16,10 @@ export function registerActivityLog(activity: Command, streams: Streams) {
     .addHelpText('after', `\nExample:\n  consort activity log ada@example.org comment --document qti-3 --detail '{"page":"/qti-3/4.2"}'`)
     .action(
       action<{ document?: string; at?: string; detail?: string }>(streams, async (ctx, [email, act], o) => {
+        const { activityLogOptions } = await import('../../domain/activity/activity.schema.js');
+        const options = parseOptions(activityLogOptions(ctx.now()), { action: act, ...o });
         const { logActivity } = await import('../../domain/activity/activity.service.js');
-        const r = await logActivity(await ctx.db(), stamp(ctx), { email: await personArg(ctx, email!), action: act!, ...o });
+        const r = await logActivity(await ctx.db(), stamp(ctx), { email: await personArg(ctx, email!), ...options });
         ctx.out.info(`logged ${r.action} for ${r.email}`);
         await renderRecord(ctx.out, ctx.format, r);
       }),

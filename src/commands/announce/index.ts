@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../errors.js';
 import { pickFormat } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
 import { OUTPUT_OPTION_HELP, outputSink } from '../../io/sink.js';
 import { action, stamp } from '../../cli/action.js';
+import { parseOptions } from '../../cli/options.js';
 
 export function registerAnnounce(program: Command, streams: Streams) {
   const announce = program.command('announce').description('the public announcement of new members (P7)');
@@ -21,7 +21,8 @@ export function registerAnnounce(program: Command, streams: Streams) {
         const { exportAnnouncement, publicationGates, announcementThrough, ANNOUNCE_FORMATS } = await import('../../domain/announce/announce.service.js');
         const format = pickFormat(ctx.format, ANNOUNCE_FORMATS, 'markdown');
         const today = ctx.now().slice(0, 10);
-        const through = announcementThrough(o.through, today);
+        const { announceExportOptions, announcePublishOptions } = await import('../../domain/announce/announce.schema.js');
+        const through = announcementThrough(parseOptions(announceExportOptions, o).through, today);
         const db = await ctx.db();
         if (o.publish) {
           // The same warnings as disclosures check, for the announcements, before anything happens.
@@ -35,12 +36,12 @@ export function registerAnnounce(program: Command, streams: Streams) {
           const { uninformed, early } = await publicationGates(db.kysely, through, today);
           if (!o.force) await p9Gate(db.kysely, stamp(ctx), `announcement through ${through}`, uninformed);
           if (!o.force) await p9NoticePeriodGate(db.kysely, stamp(ctx), `announcement through ${through}`, early);
-          if (o.force && !o.reason?.trim()) throw new UsageError('--force needs --reason', 'say why the announcement cannot wait for the notices');
+          parseOptions(announcePublishOptions, o);
           for (const e of early) ctx.out.warn(`${e.who}: the notice period ends ${e.notBefore}; publishing before it (--force)`);
           if (!(await ctx.confirm('Publish the announcement and release these disclosures?'))) return ctx.out.info('not published');
         }
         const sink = await outputSink(ctx.out, o.output);
-        const r = await exportAnnouncement(db, stamp(ctx), { through: o.through, format, publish: o.publish, force: o.force, reason: o.reason }, sink);
+        const r = await exportAnnouncement(db, stamp(ctx), { through, format, publish: o.publish, force: o.force, reason: o.reason }, sink);
         ctx.out.info(`${r.published ? 'published' : 'draft'}: ${r.members} members, ${r.organisations} organisations through ${r.through}${r.leftOut ? `; ${r.leftOut} left out (consent withdrawn)` : ''}`);
       }),
     );

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { renderRecord } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
 import { action, PERSON_ARG_HELP, personArg, stamp } from '../../cli/action.js';
+import { parseOptions } from '../../cli/options.js';
 
 interface ChangeOptions {
   document?: string;
@@ -24,8 +25,10 @@ export function registerConsentChange(consent: Command, streams: Streams, verb: 
     .addHelpText('after', `\nExample:\n  consort consent ${verb} ada@example.org newsletter --evidence "reply to mailing of 2026-03-01"`)
     .action(
       action<ChangeOptions>(streams, async (ctx, [email, purpose], o) => {
+        const { consentChangeOptions } = await import('../../domain/consent/consent.schema.js');
+        const change = parseOptions(consentChangeOptions(ctx.now()), { purpose, ...o });
         const { recordConsent } = await import('../../domain/consent/consent.service.js');
-        const r = await recordConsent(await ctx.db(), stamp(ctx), { email: await personArg(ctx, email!), purpose: purpose!, action: verb, ...o });
+        const r = await recordConsent(await ctx.db(), stamp(ctx), { email: await personArg(ctx, email!), action: verb, ...change });
         ctx.out.info(`${verb === 'grant' ? 'granted' : 'withdrew'} ${r.purpose}${r.document ? ` (${r.document})` : ''} for ${r.email}${r.previous === verb ? ' (it already was; recorded again)' : ''}`);
         await renderRecord(ctx.out, ctx.format, r);
       }),

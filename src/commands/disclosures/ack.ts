@@ -3,6 +3,7 @@ import { UsageError } from '../../errors.js';
 import { renderRecord } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
 import { action, stamp } from '../../cli/action.js';
+import { parseOptions } from '../../cli/options.js';
 
 export function registerDisclosuresAck(disclosures: Command, streams: Streams) {
   disclosures
@@ -15,7 +16,9 @@ export function registerDisclosuresAck(disclosures: Command, streams: Streams) {
       action<{ reason: string }>(streams, async (ctx, [id], o) => {
         const { acknowledgeProblem } = await import('../../domain/disclosure/disclosure.service.js');
         if (!/^[a-z-]+:[^\s]+$/.test(id!)) throw new UsageError(`'${id}' is not a problem id`, 'ids look like notice-too-late:d42 or participant-without-consent:qti-3:p17 (see consort disclosures check)');
-        const p = await acknowledgeProblem(await ctx.db(), stamp(ctx), id!, o.reason);
+        const { disclosureAckOptions } = await import('../../domain/disclosure/disclosure.schema.js');
+        const { reason } = parseOptions(disclosureAckOptions, o);
+        const p = await acknowledgeProblem(await ctx.db(), stamp(ctx), id!, reason);
         ctx.out.info(`acknowledged ${p.id}: it no longer fails disclosures check while its facts stay the same`);
         await renderRecord(ctx.out, ctx.format, p);
       }),

@@ -1,13 +1,14 @@
 import type { Command } from 'commander';
-import { CheckFailedError, UsageError } from '../../errors.js';
+import { CheckFailedError } from '../../errors.js';
 import { listFormat, renderList, type Column } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
 import { action, stamp } from '../../cli/action.js';
+import { parseOptions } from '../../cli/options.js';
 import type { DisclosureProblem } from '../../domain/disclosure/disclosure.check.js';
-import { PROBLEMS } from '../../domain/disclosure/disclosure.problems.js';
+import { problemsHelp, withClear } from '../../cli/problems.js';
 
 /** The columns of tsv and csv: every fact, the full message and what clears it. */
-const COLUMNS: Column<DisclosureProblem>[] = [
+const COLUMNS: Column<ReturnType<typeof withClear>>[] = [
   { header: 'id', value: (p) => p.id },
   { header: 'severity', value: (p) => p.severity },
   { header: 'code', value: (p) => p.code },
@@ -36,18 +37,21 @@ export function registerDisclosuresCheck(disclosures: Command, streams: Streams)
     .option('--within <days>', 'look this many days ahead (default: the notice-days setting)')
     .option('--strict', 'fail (exit 3) on info problems too')
     .description('report every planned disclosure due within the window whose people were not told in time; exit 3 when an error is found')
-    .addHelpText('after', () => problemsHelp(PROBLEMS))
+    .addHelpText('after', problemsHelp)
     .action(
       action<{ within?: string; strict?: boolean }>(streams, async (ctx, _args, o) => {
         const { refreshDisclosures } = await import('../../domain/disclosure/disclosure.service.js');
         const { checkWindow, emptyTally, streamDisclosureProblems } = await import('../../domain/disclosure/disclosure.check.js');
-        if (o.within !== undefined && !/^\d{1,5}$/.test(o.within)) throw new UsageError('--within must be a whole number of days');
+        const { disclosureCheckOptions } = await import('../../domain/disclosure/disclosure.schema.js');
+        const { within } = parseOptions(disclosureCheckOptions, o);
         const format = listFormat(ctx.out, ctx.format);
         const db = await ctx.db();
         await refreshDisclosures(db, stamp(ctx));
-        const window = await checkWindow(db.kysely, ctx.now().slice(0, 10), o.within === undefined ? undefined : Number(o.within));
+        const window = await checkWindow(db.kysely, ctx.now().slice(0, 10), within);
         const tally = emptyTally();
-        const problems = streamDisclosureProblems(db, window, { tally, strict: Boolean(o.strict) });
+        const problems = (async function* () {
+          for await (const p of streamDisclosureProblems(db, window, { tally, strict: Boolean(o.strict) })) yield withClear(p);
+        })();
         if (format === 'table') {
           // Grouped by due date, soonest first: what to do today comes first (a terminal's list is short enough to hold).
           const all: DisclosureProblem[] = [];
@@ -68,21 +72,4 @@ export function registerDisclosuresCheck(disclosures: Command, streams: Streams)
         ctx.out.info(tally.all ? summary : `no problems with disclosures due through ${window.through}`);
       }),
     );
-}
-
-/** The problem codes, their severity and what clears each, for --help. */
-function problemsHelp(problems: Record<string, { severity: string; about: string; clear: string }>): string {
-  const width = Math.max(...Object.keys(problems).map((c) => c.length));
-  const rows = Object.entries(problems).map(([code, p]) => `  ${code.padEnd(width)}  ${p.severity.padEnd(5)}  ${p.about}\n  ${' '.repeat(width)}         clear: ${p.clear}`);
-  return `
-Problem codes (every format shows a stable id, CODE:dDISCLOSURE or CODE:SLUG:pPERSON, and the code;
-an error fails the check with exit 3, an info only with --strict; an acknowledged problem fails
-nothing until its facts change):
-${rows.join('\n')}
-
-Exit codes: 0 nothing fails; 3 problems to act on; 8 the database cannot be checked (missing, locked).
-Treat 8 as loudly as 3: a check that could not run has not passed.
-
-Example (cron, every morning; the same line as consort help cron, which mails exit 3 and 8 alike):
-  30 7 * * *  consort disclosures check -q --format csv > /var/lib/consort/p9.csv 2>&1 || { echo "consort disclosures check: exit $? (3: people to tell before a release; 8: the database cannot be checked)"; cat /var/lib/consort/p9.csv; }`;
 }

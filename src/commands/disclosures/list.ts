@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { listFormat, renderList } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
 import { action, PERSON_ARG_HELP, personArg, stamp } from '../../cli/action.js';
+import { parseOptions } from '../../cli/options.js';
 
 export function registerDisclosuresList(disclosures: Command, streams: Streams) {
   disclosures
@@ -14,6 +15,8 @@ export function registerDisclosuresList(disclosures: Command, streams: Streams) 
     .addHelpText('after', '\nExample:\n  consort disclosures list --state planned --format csv')
     .action(
       action<{ kind?: string; state?: string; person?: string; document?: string }>(streams, async (ctx, _args, o) => {
+        const { disclosureListOptions } = await import('../../domain/disclosure/disclosure.schema.js');
+        const filter = parseOptions(disclosureListOptions, o);
         const { listDisclosures, refreshDisclosures } = await import('../../domain/disclosure/disclosure.service.js');
         const format = listFormat(ctx.out, ctx.format);
         const db = await ctx.db();
@@ -28,7 +31,7 @@ export function registerDisclosuresList(disclosures: Command, streams: Streams) 
           { header: 'due', value: (d) => d.due_on },
           { header: 'state', value: (d) => d.state },
           { header: 'notice', value: (d) => d.notice },
-        ], await listDisclosures(db, { ...o, person: o.person === undefined ? undefined : await personArg(ctx, o.person) }));
+        ], await listDisclosures(db, { ...o, ...filter, person: o.person === undefined ? undefined : await personArg(ctx, o.person) }));
       }),
     );
 }

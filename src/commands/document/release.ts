@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../errors.js';
 import { renderRecord } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
 import { action, stamp } from '../../cli/action.js';
+import { parseOptions } from '../../cli/options.js';
 
 export function registerDocumentRelease(document: Command, streams: Streams) {
   document
@@ -31,7 +31,7 @@ export function registerDocumentRelease(document: Command, streams: Streams) {
         if (doc.status === 'scheduled' && doc.release_on && doc.release_on > ctx.now().slice(0, 10)) ctx.out.warn(`${slug} is scheduled for ${doc.release_on}: releasing it early`);
         // Refuse before asking: a confirmation that then ends in a refusal helps nobody (the service checks again).
         if (!o.force) await p9Gate(db.kysely, stamp(ctx), `release of ${slug}`, untoldIn(mine));
-        if (o.force && !o.reason?.trim()) throw new UsageError('--force needs --reason', 'say why the release cannot wait for the notices');
+        parseOptions((await import('../../domain/document/document.schema.js')).documentReleaseOptions, o);
         if (!(await ctx.confirm(`Release ${slug} and publish the credits of ${preview.length} people?`))) {
           ctx.out.info('not released');
           return;

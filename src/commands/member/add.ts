@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { renderRecord } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
 import { action, stamp } from '../../cli/action.js';
+import { parseOptions } from '../../cli/options.js';
 
 interface AddOptions {
   name?: string;
@@ -27,6 +28,8 @@ export function registerMemberAdd(member: Command, streams: Streams) {
     .addHelpText('after', '\nExamples:\n  consort member add --name "Ada Lovelace" --email ada@example.org --org "Example University" --status member\n  consort member add --name "Alan Turing" --email alan@example.org --newsletter')
     .action(
       action<AddOptions>(streams, async (ctx, _args, o) => {
+        const { memberAddOptions } = await import('../../domain/member/member.schema.js');
+        const { status } = parseOptions(memberAddOptions, o);
         const { addPerson } = await import('../../domain/member/member.service.js');
         const { personFields } = await import('../../domain/member/member.render.js');
         const db = await ctx.db();
@@ -35,7 +38,8 @@ export function registerMemberAdd(member: Command, streams: Streams) {
         const name = o.name ?? (await ctx.ask('--name', 'Name'));
         const { normaliseEmail } = await import('../../domain/email.js');
         const email = o.email ?? (await ctx.ask('--email', 'Email', (v) => { const r = normaliseEmail(v); return 'error' in r ? r.error : true; }));
-        const input = { name, email, org: o.org, status: o.status ?? 'contact', newsletter: o.newsletter, source: o.source, allowErased: o.allowErased };
+        const evidence = 'asked for the newsletter (member add --newsletter)';
+        const input = { name, email, org: o.org, status: status ?? 'contact', newsletter: o.newsletter, newsletterEvidence: evidence, source: o.source, allowErased: o.allowErased };
         if (interactive) {
           const { listOrgs } = await import('../../domain/org/org.service.js');
           if (o.status === undefined) input.status = await ctx.choose('Status', [{ name: 'contact (not a member)', value: 'contact' }, { name: 'member', value: 'member' }], 'contact');

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../errors.js';
 import { renderRecord } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
 import { action, PERSON_ARG_HELP, personArg, stamp } from '../../cli/action.js';
+import { parseOptions } from '../../cli/options.js';
 
 export function registerMemberErase(member: Command, streams: Streams) {
   member
@@ -16,9 +16,10 @@ export function registerMemberErase(member: Command, streams: Streams) {
         const email = await personArg(ctx, ref!);
         const { erasePerson } = await import('../../domain/member/member.erase.js');
         const db = await ctx.db();
-        if (!o.reason?.trim()) throw new UsageError('missing --reason', 'say why, e.g. --reason "request of 2026-03-01"');
+        const { memberEraseOptions } = await import('../../domain/member/member.schema.js');
+        const { reason } = parseOptions(memberEraseOptions, o);
         if (!(await ctx.confirm(`Erase ${email}? This cannot be undone.`))) return ctx.out.info('not erased');
-        const r = await erasePerson(db, stamp(ctx), email!, o.reason);
+        const r = await erasePerson(db, stamp(ctx), email!, reason);
         ctx.out.info(`erased ${email}: now ${r.pseudonym}`);
         if (r.log_kept) ctx.out.warn('another process has the database open: the erased data stays in its write-ahead log until that process closes it');
         if (r.cannot_recall.length) ctx.out.warn(`${r.cannot_recall.length} released disclosures (${[...new Set(r.cannot_recall)].join(', ')}) are history and cannot be recalled`);

@@ -4,6 +4,21 @@ import type { Streams } from '../../io/output.js';
 import { startProgress } from '../../io/progress.js';
 import { OUTPUT_OPTION_HELP, outputSink } from '../../io/sink.js';
 import { action, stamp } from '../../cli/action.js';
+import { NEWSLETTER_FORMAT_FIELDS, NEWSLETTER_FORMATS } from '../../domain/newsletter/newsletter.render.js';
+
+/** Words filled into lines of at most `width` characters. */
+function wrap(text: string, width: number): string {
+  const lines: string[] = [];
+  for (const word of text.split(' ')) {
+    const last = lines.at(-1);
+    if (last !== undefined && `${last} ${word}`.length <= width) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines.join('\n');
+}
+
+/** The formats paragraph of the help, from the renderer's list: the first is the default. */
+const FORMATS_HELP = wrap(`Formats (--format): ${NEWSLETTER_FORMATS.map((f, i) => [f, [i ? undefined : 'default', NEWSLETTER_FORMAT_FIELDS[f]].filter(Boolean).join('; ')]).map(([f, about]) => (about ? `${f} (${about})` : f)).join(', ')}.`, 96);
 
 export function registerNewsletterExport(newsletter: Command, streams: Streams) {
   newsletter
@@ -13,8 +28,7 @@ export function registerNewsletterExport(newsletter: Command, streams: Streams) 
     .addHelpText(
       'after',
       `
-Formats (--format): lines (default; one address a line), rfc5322 ("Name" <email>, non-ASCII
-names as RFC 2047 encoded-words), csv (name,email), json, ndjson ({"name","email"}).
+${FORMATS_HELP}
 Streamed: memory does not grow with the list. Every export is recorded (count, sha256) and audited.
 
 Examples:
@@ -24,7 +38,6 @@ Examples:
     .action(
       action<{ output?: string }>(streams, async (ctx, _args, o) => {
         const { exportNewsletter } = await import('../../domain/newsletter/newsletter.service.js');
-        const { NEWSLETTER_FORMATS } = await import('../../domain/newsletter/newsletter.render.js');
         const format = pickFormat(ctx.format, NEWSLETTER_FORMATS, 'lines');
         const db = await ctx.db();
         const sink = await outputSink(ctx.out, o.output);

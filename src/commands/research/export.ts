@@ -3,6 +3,7 @@ import { pickFormat } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
 import { OUTPUT_OPTION_HELP, outputSink } from '../../io/sink.js';
 import { action, stamp } from '../../cli/action.js';
+import { parseOptions } from '../../cli/options.js';
 
 export function registerResearchExport(research: Command, streams: Streams) {
   research
@@ -15,9 +16,11 @@ export function registerResearchExport(research: Command, streams: Streams) {
       action<{ by: string; output?: string }>(streams, async (ctx, _args, o) => {
         const { exportResearch, RESEARCH_FORMATS } = await import('../../domain/research/research.service.js');
         const format = pickFormat(ctx.format, RESEARCH_FORMATS, 'csv');
+        const { researchExportOptions } = await import('../../domain/research/research.schema.js');
+        const { by } = parseOptions(researchExportOptions, o);
         const db = await ctx.db();
         const sink = await outputSink(ctx.out, o.output);
-        const r = await exportResearch(db, stamp(ctx), o.by, format, sink);
+        const r = await exportResearch(db, stamp(ctx), by, format, sink);
         ctx.out.info(`${r.rows} groups, ${r.suppressed} cells suppressed`);
       }),
     );

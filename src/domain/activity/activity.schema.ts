@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { emailCell, optionalTextCell, textCell } from '../schema.js';
+import { pastTimeOption, refuse } from '../options.js';
 import { parseIsoTime } from '../time.js';
 
 /** The site log's columns; `activity list` writes these and an id (NDJSON), which an import ignores. */
@@ -46,3 +47,44 @@ export const activityRowSchema = z.object({
 });
 
 export type ActivityRow = z.infer<typeof activityRowSchema>;
+
+/** `activity log`'s ACTION and options, in the order they are checked; `at` is checked against `now`. */
+export const activityLogOptions = (now: string) =>
+  z.object({
+    action: z.string().transform((raw, ctx) => {
+      const action = raw.trim().normalize('NFC');
+      return !action || action.length > 100 ? refuse(ctx, 'ACTION must be 1 to 100 characters', 'e.g. consort activity log ada@example.org comment {flag:document} spec-1') : action;
+    }),
+    at: pastTimeOption(now),
+    /** Kept as the JSON text of the object. */
+    detail: z
+      .string()
+      .optional()
+      .transform((raw, ctx) => {
+        if (raw === undefined) return undefined;
+        let value: unknown;
+        try {
+          value = JSON.parse(raw);
+        } catch {
+          return refuse(ctx, '{flag} is not valid JSON', `e.g. {flag} '{"page":"/spec-1"}'`);
+        }
+        return typeof value !== 'object' || value === null || Array.isArray(value) ? refuse(ctx, '{flag} must be a JSON object') : JSON.stringify(value);
+      }),
+    document: z.string().optional(),
+  });
+
+export type ActivityLogOptions = z.output<ReturnType<typeof activityLogOptions>>;
+
+/** `activity import`'s checked options: a rejects file only with skipped invalid lines, and the batch size of a pipe. */
+export const activityImportOptions = z
+  .object({ rejects: z.string().optional(), skipInvalid: z.boolean().optional() })
+  .refine((o) => !o.rejects || o.skipInvalid, { path: ['rejects'], message: '{flag} needs {flag:skipInvalid}', params: { hint: 'without it a bad line stops the import' } })
+  .and(
+    z.object({
+      dryRun: z.boolean().optional(),
+      batchRows: z.string().transform((raw, ctx) => {
+        const rows = Number(raw);
+        return !Number.isInteger(rows) || rows < 1 ? refuse(ctx, '{flag} must be a positive whole number') : rows;
+      }),
+    }),
+  );

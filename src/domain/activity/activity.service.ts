@@ -1,49 +1,38 @@
 import type { Db } from '../../db/connection.js';
 import { inTransaction } from '../../db/transaction.js';
-import { ConflictError, NotFoundError, PolicyError, UsageError } from '../../errors.js';
+import { ConflictError, NotFoundError, PolicyError } from '../../errors.js';
 import type { Input } from '../../io/input/open.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { emailKey } from '../email.js';
 import { runImport, type ImportHooks, type ImportOptions, type RowOutcome, type RowProblem } from '../import/import.js';
-import { parseIsoTime } from '../time.js';
 import { postgresActivityStatements, selectActivity, sqliteActivityStatements, type ActivityFilter } from './activity.repo.js';
-import type { ActivityRow } from './activity.schema.js';
+import type { ActivityLogOptions, ActivityRow } from './activity.schema.js';
 
 /** P5: the site tracks authenticated members only; anyone else's activity is refused. */
 export function p5Refusal(email: string, status: string): string {
   return `${email} is ${status === 'former' ? 'a former member' : 'a contact'}, not a member: non-member site access is not tracked`;
 }
 
+/** One activity to record, checked as `activity log`'s options are (activity.schema.ts). */
 export interface ActivityInput {
   email: string;
-  action: string;
+  action: ActivityLogOptions['action'];
   document?: string;
+  /** ISO 8601, not in the future; default now. */
   at?: string;
+  /** The JSON text of an object. */
   detail?: string;
 }
 
-/** Records one activity of a member (P5), audited. */
+/** Records one activity of a member (P5), audited; `at` defaults to now. */
 export async function logActivity(db: Db, stamp: Stamp, a: ActivityInput) {
-  const action = a.action.trim().normalize('NFC');
-  if (!action || action.length > 100) throw new UsageError('ACTION must be 1 to 100 characters', 'e.g. consort activity log ada@example.org comment --document spec-1');
-  const at = a.at === undefined ? stamp.at : parseIsoTime(a.at);
-  if (!at) throw new UsageError(`--at is not an ISO 8601 time: '${a.at}'`, 'e.g. --at 2026-01-31T09:00:00Z');
-  if (at > stamp.at) throw new UsageError(`--at ${at} is in the future`);
-  let detail: string | null = null;
-  if (a.detail !== undefined) {
-    let value: unknown;
-    try {
-      value = JSON.parse(a.detail);
-    } catch {
-      throw new UsageError('--detail is not valid JSON', `e.g. --detail '{"page":"/spec-1"}'`);
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError('--detail must be a JSON object');
-    detail = JSON.stringify(value);
-  }
+  const { action } = a;
+  const at = a.at ?? stamp.at;
+  const detail = a.detail ?? null;
   return inTransaction(db, async (trx) => {
     const person = await trx.selectFrom('person').select(['id', 'email', 'status']).where('email_key', '=', emailKey(a.email)).executeTakeFirst();
-    if (!person) throw new NotFoundError(`no person with email ${a.email}`, 'see consort member list --search');
+    if (!person) throw new NotFoundError(`no person with email ${a.email}`, { key: 'find-person' });
     if (person.status !== 'member') throw new PolicyError('P5', p5Refusal(person.email, person.status), 'only members are tracked on the site');
     const same = await trx.selectFrom('activity').select('id').where('person_id', '=', person.id).where('at', '=', at).where('action', '=', action);
     let documentId: number | null = null;
@@ -63,7 +52,7 @@ export async function logActivity(db: Db, stamp: Stamp, a: ActivityInput) {
   });
 }
 
-/** Lists activity with filters; --member is an email. */
+/** Lists activity with filters; `member` is an email. */
 export async function listActivity(db: Db, f: ActivityFilter) {
   const memberKey = f.member ? emailKey(f.member) : undefined;
   if (memberKey && !(await db.kysely.selectFrom('person').select('id').where('email_key', '=', memberKey).executeTakeFirst())) throw new NotFoundError(`no person with email ${f.member}`);

@@ -3,7 +3,6 @@ import type { Kysely } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Database } from '../../db/schema/index.js';
 import { inTransaction } from '../../db/transaction.js';
-import { UsageError } from '../../errors.js';
 import type { DataSink } from '../../io/sink.js';
 import { markdownText } from '../../io/markdown.js';
 import { safeJson } from '../../io/sanitize.js';
@@ -13,7 +12,6 @@ import { addDays } from '../time.js';
 import { p9Gate, p9NoticePeriodGate, type Early, type Uninformed } from '../disclosure/gate.js';
 import { recordExport } from '../export/export.repo.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
-import { parseIsoDate } from '../time.js';
 import { latestConsent } from '../consent/consent.repo.js';
 import { getSetting } from '../settings/settings.service.js';
 
@@ -41,11 +39,9 @@ function render(format: AnnounceFormat, through: string, people: Entry[], orgs: 
   ].join('');
 }
 
-/** The last due date an announcement covers: `--through DATE`, else today. */
-export function announcementThrough(raw: string | undefined, today: string): string {
-  const through = raw === undefined ? today : parseIsoDate(raw);
-  if (!through) throw new UsageError(`--through is not a date (YYYY-MM-DD): '${raw}'`, 'e.g. --through 2026-12-31');
-  return through;
+/** The last due date an announcement covers: `through` (a date, checked as announce.schema.ts does), else today. */
+export function announcementThrough(through: string | undefined, today: string): string {
+  return through ?? today;
 }
 
 /** Planned announcements due through `through`: those to announce, and the ids of those left out (consent withdrawn). */
@@ -98,7 +94,7 @@ export async function publicationGates(db: Kysely<Database>, through: string, to
 /**
  * The public announcement of new members and member organisations due through
  * `through` (P7). With `publish`: P9 first (everyone concerned told, and the
- * notice period they were given over, or --force with a reason), then the
+ * notice period they were given over, or forced with a reason), then the
  * disclosures become released and frozen. A member who withdrew the
  * announcement consent is left out (and, on publishing, cancelled).
  */

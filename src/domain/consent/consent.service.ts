@@ -1,11 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Db } from '../../db/connection.js';
-import { BASES, PURPOSES, type Basis, type Database, type Purpose } from '../../db/schema/index.js';
+import { PURPOSES, type Basis, type Database, type Purpose } from '../../db/schema/index.js';
 import { inTransaction } from '../../db/transaction.js';
 import { NotFoundError, UsageError } from '../../errors.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
-import { parseIsoTime } from '../time.js';
 import { consentHistory, insertConsentEvent, latestConsent } from './consent.repo.js';
 import { findPersonByEmail } from '../member/member.repo.js';
 
@@ -15,15 +14,10 @@ export function checkPurpose(p: string): Purpose {
   return p as Purpose;
 }
 
-export function checkBasis(b: string): Basis {
-  if (!(BASES as readonly string[]).includes(b)) throw new UsageError(`unknown basis '${b}'`, `use one of: ${BASES.join(', ')}`);
-  return b as Basis;
-}
-
 /** Looks a person up by email for the consent commands. */
 export async function personByEmail(db: Kysely<Database>, email: string) {
   const p = await findPersonByEmail(db, email);
-  if (!p) throw new NotFoundError(`no person with email ${email}`, 'see consort member list --search');
+  if (!p) throw new NotFoundError(`no person with email ${email}`, { key: 'find-person' });
   return p;
 }
 
@@ -34,13 +28,16 @@ export async function documentIdBySlug(db: Kysely<Database>, slug: string): Prom
   return Number(d.id);
 }
 
+/** A grant or withdrawal to record, checked as `consent grant|withdraw`'s options are (consent.schema.ts). */
 export interface ConsentChange {
   email: string;
-  purpose: string;
+  purpose: Purpose;
   action: 'grant' | 'withdraw';
+  /** A document scope: for the credit purpose only. */
   document?: string;
-  basis?: string;
+  basis?: Basis;
   evidence?: string;
+  /** When it was given: ISO 8601, not in the future; default now. */
   at?: string;
 }
 
@@ -49,12 +46,9 @@ export interface ConsentChange {
  * meaningful for `credit` (P8); a per-document event overrides the blanket one.
  */
 export async function recordConsent(db: Db, stamp: Stamp, c: ConsentChange) {
-  const purpose = checkPurpose(c.purpose);
-  const basis = checkBasis(c.basis ?? (c.action === 'grant' ? 'request' : 'staff-recorded'));
-  if (c.document !== undefined && purpose !== 'credit') throw new UsageError('--document applies only to the credit purpose', 'drop --document, or use purpose credit');
-  const at = c.at === undefined ? stamp.at : parseIsoTime(c.at);
-  if (!at) throw new UsageError(`--at is not an ISO 8601 time: '${c.at}'`, 'e.g. --at 2026-01-31T09:00:00Z');
-  if (at > stamp.at) throw new UsageError(`--at ${at} is in the future`, 'consent is recorded when it was given');
+  const { purpose } = c;
+  const basis = c.basis ?? (c.action === 'grant' ? 'request' : 'staff-recorded');
+  const at = c.at ?? stamp.at;
   return inTransaction(db, async (trx) => {
     const person = await personByEmail(trx, c.email);
     const documentId = c.document === undefined ? null : await documentIdBySlug(trx, c.document);

@@ -20,11 +20,11 @@ export async function initDatabase(ctx: Context, stamp: Stamp) {
   const existed = t.dialect === 'postgres' || (existsSync(t.path) && statSync(t.path).size > 0);
   const db = await ctx.rawDb(true);
   if (existed && (await schemaState(db)).state !== 'empty') {
-    throw new ConflictError(`a database already exists at ${ctx.dbPath}`, 'use it, or choose another --db PATH');
+    throw new ConflictError(`a database already exists at ${ctx.dbPath}`, { key: 'database-exists' });
   }
   if (db.dialect === 'sqlite') {
     if (existed && db.sqlite.prepare("select 1 from sqlite_master where type = 'table' limit 1").get()) {
-      throw new ConflictError(`${ctx.dbPath} is a SQLite database of something else (it has tables, none of them consort's)`, 'choose another --db PATH');
+      throw new ConflictError(`${ctx.dbPath} is a SQLite database of something else (it has tables, none of them consort's)`, { key: 'foreign-database' });
     }
     await chmod(db.path, 0o600);
   }

@@ -16,7 +16,7 @@ import { recordNotices } from '../notice/notice.service.js';
 import { tellEveryonePending } from './demo.notices.js';
 import { demoOrganisations, demoPeople, prng } from './demo.data.js';
 
-/** True if the file is a database that `consort demo` made (so --force may replace it). */
+/** True if the file is a database that `consort demo` made (so a forced demo may replace it). */
 function isDemoDatabase(path: string): boolean {
   try {
     const db = openDb(path);
@@ -100,13 +100,13 @@ async function demoDisclosureProblems(db: Db, stamp: Stamp, active: string[], bl
 /**
  * Builds a demo database of generated organisations, members and contacts with
  * their consents (some withdrawn), through the same services staff use.
- * Replaces an earlier demo database with --force, never any other file.
+ * Replaces an earlier demo database when forced, never any other file.
  */
 export async function buildDemo(ctx: Context, stamp: Stamp, opts: { force?: boolean; people?: number }) {
   // On PostgreSQL, demo fills an empty database (init refuses one that holds a schema); a file is replaced only if it was a demo.
   if (ctx.dbTarget.dialect === 'sqlite' && existsSync(ctx.dbPath)) {
-    if (!opts.force) throw new ConflictError(`${ctx.dbPath} already exists`, 'pass --force to rebuild a demo database, or choose another --db');
-    if (!isDemoDatabase(ctx.dbPath)) throw new ConflictError(`${ctx.dbPath} is not a demo database; consort demo will not replace it`, 'choose another --db');
+    if (!opts.force) throw new ConflictError(`${ctx.dbPath} already exists`, { key: 'demo-exists' });
+    if (!isDemoDatabase(ctx.dbPath)) throw new ConflictError(`${ctx.dbPath} is not a demo database; consort demo will not replace it`, { key: 'not-a-demo' });
     for (const suffix of ['', '-wal', '-shm']) rmSync(ctx.dbPath + suffix, { force: true });
   }
   await initDatabase(ctx, stamp);

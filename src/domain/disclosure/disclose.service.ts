@@ -26,9 +26,9 @@ export interface DiscloseInput {
  */
 export async function disclose(db: Db, stamp: Stamp, input: DiscloseInput, sink: DataSink) {
   const basis = input.legalBasis?.trim();
-  if (!basis) throw new PolicyError('P2', 'no identifying data goes to a third party except where mandated by law', 'pass --legal-basis naming the law or order that mandates it');
+  if (!basis) throw new PolicyError('P2', 'no identifying data goes to a third party except where mandated by law', { key: 'p2-legal-basis' });
   const recipient = input.to?.trim();
-  if (!recipient) throw new UsageError('missing --to', 'name the recipient, e.g. --to "District Court of Example"');
+  if (!recipient) throw new UsageError('a disclosure needs a recipient', { key: 'missing-recipient' });
   try {
     return await inTransaction(db, async (trx) => {
       const person = await findPersonByEmail(trx, input.email);

@@ -29,8 +29,6 @@ export interface DisclosureProblem {
   document: string | null;
   due_on: string;
   message: string;
-  /** The command that clears it. */
-  clear: string;
   /** Set when staff reviewed and accepted it (disclosures ack), while its facts are unchanged. */
   acknowledged: { reason: string; actor: string; at: string } | null;
 }
@@ -151,7 +149,7 @@ export async function* streamDisclosureProblems(db: Db, window: { noticeDays: nu
       const fingerprint = ack || o.fingerprints ? fingerprintOf(f) : undefined;
       const problem: DisclosureProblem = {
         id, code: f.code, severity: spec.severity, disclosure: f.disclosure, kind: f.kind, subject: f.subject, organisation: f.organisation, document: f.document, due_on: f.due_on,
-        message: f.message, clear: spec.clear, acknowledged: ack && ack.fingerprint === fingerprint ? { reason: ack.reason, actor: ack.actor, at: ack.at } : null,
+        message: f.message, acknowledged: ack && ack.fingerprint === fingerprint ? { reason: ack.reason, actor: ack.actor, at: ack.at } : null,
       };
       if (o.tally) count(o.tally, problem, Boolean(o.strict));
       yield o.fingerprints ? { ...problem, fingerprint: fingerprint! } : problem;
@@ -179,7 +177,7 @@ export interface CheckTally {
   errors: number;
   info: number;
   acknowledged: number;
-  /** Problems that fail the check: errors nobody accepted; with --strict, info too. */
+  /** Problems that fail the check: errors nobody accepted; in a strict check, info too. */
   failing: number;
 }
 

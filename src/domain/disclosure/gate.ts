@@ -18,8 +18,8 @@ export interface Uninformed {
 export async function p9Gate(trx: Kysely<Database>, stamp: Stamp, what: string, uninformed: Uninformed[], force?: { reason?: string }): Promise<void> {
   if (!uninformed.length) return;
   const names = uninformed.map((u) => u.who).join(', ');
-  if (!force) throw new PolicyError('P9', `${what}: ${uninformed.length} ${uninformed.length === 1 ? 'person was' : 'people were'} not informed beforehand (${names})`, 'record the notices with consort notice record, or pass --force --reason TEXT');
-  if (!force.reason?.trim()) throw new UsageError('--force needs --reason', 'say why the release cannot wait for the notices');
+  if (!force) throw new PolicyError('P9', `${what}: ${uninformed.length} ${uninformed.length === 1 ? 'person was' : 'people were'} not informed beforehand (${names})`, { key: 'p9-untold' });
+  if (!force.reason?.trim()) throw new UsageError('a forced release needs a reason', { key: 'force-needs-reason', waitFor: 'the notices' });
   await appendAuditEntry(trx, { ...stamp, summary: `P9 override for ${what}: released without notice to ${uninformed.length} (${uninformed.map((u) => (u.disclosure === null ? u.who : `#${u.disclosure}`)).join(', ')}); reason: ${force.reason.trim()}` });
 }
 
@@ -40,7 +40,7 @@ export async function p9NoticePeriodGate(trx: Kysely<Database>, stamp: Stamp, wh
   if (!early.length) return;
   const latest = early.reduce((max, e) => (e.notBefore > max ? e.notBefore : max), early[0]!.notBefore);
   const names = early.map((e) => `${e.who}: not before ${e.notBefore}`).join(', ');
-  if (!force) throw new PolicyError('P9', `${what}: the notice period of ${early.length} ${early.length === 1 ? 'person' : 'people'} has not ended (${names})`, `wait until ${latest}, or pass --force --reason TEXT`);
-  if (!force.reason?.trim()) throw new UsageError('--force needs --reason', 'say why the release cannot wait for the end of the notice period');
+  if (!force) throw new PolicyError('P9', `${what}: the notice period of ${early.length} ${early.length === 1 ? 'person' : 'people'} has not ended (${names})`, { key: 'p9-early', until: latest });
+  if (!force.reason?.trim()) throw new UsageError('a forced release needs a reason', { key: 'force-needs-reason', waitFor: 'the end of the notice period' });
   await appendAuditEntry(trx, { ...stamp, summary: `P9 override for ${what}: released before the end of the notice period for ${early.length} (${early.map((e) => `#${e.disclosure} not before ${e.notBefore}`).join(', ')}); reason: ${force.reason.trim()}` });
 }

@@ -5,7 +5,6 @@ import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { getSetting } from '../settings/settings.service.js';
 import { cleanText } from '../text.js';
-import { parseIsoDate } from '../time.js';
 import { allDocuments, creditedIn, findDocument, insertDocument, insertReleasedCredit, releaseCredit, selectCandidates, setDocumentReleased, setDocumentSchedule, toldOf, upsertParticipantOverride } from './document.repo.js';
 import { cancelPlanned, plannedCredits } from '../disclosure/disclosure.repo.js';
 import { findPersonByEmail } from '../member/member.repo.js';
@@ -16,20 +15,13 @@ import { creditFactsJson, judgeParticipant } from './document.rules.js';
 
 const SLUG = /^[a-z0-9][a-z0-9._-]{0,99}$/;
 
-function checkDate(raw: string, flag: string, today: string): string {
-  const d = parseIsoDate(raw);
-  if (!d) throw new UsageError(`${flag} is not a date (YYYY-MM-DD): '${raw}'`, `e.g. ${flag} 2026-06-30`);
-  if (d < today) throw new UsageError(`${flag} ${d} is in the past`, 'a release is scheduled for today or later');
-  return d;
-}
-
-/** Adds a document: draft, or scheduled when a release date is given. */
+/** Adds a document: draft, or scheduled when a release date is given (a day from today on: document.schema.ts). */
 export async function addDocument(db: Db, stamp: Stamp, input: { slug: string; title: string; releaseOn?: string }): Promise<DocumentView> {
   const slug = input.slug.trim();
   if (!SLUG.test(slug)) throw new UsageError(`invalid slug '${input.slug}'`, 'use lower-case letters, digits, dots, dashes and underscores, e.g. qti-3.0');
   const title = cleanText(input.title);
-  if ('error' in title) throw new InputError(`--title ${title.error}`, [], 'give the document title');
-  const releaseOn = input.releaseOn === undefined ? null : checkDate(input.releaseOn, '--release-on', stamp.at.slice(0, 10));
+  if ('error' in title) throw new InputError(`title ${title.error}`, [], { key: 'title', error: title.error });
+  const releaseOn = input.releaseOn ?? null;
   return inTransaction(db, async (trx) => {
     if (await findDocument(trx, slug)) throw new ConflictError(`document '${slug}' already exists`, `see consort document show ${slug}`);
     await insertDocument(trx, { slug, title: title.value, releaseOn, at: stamp.at });
@@ -51,9 +43,8 @@ export async function showDocument(db: Db, slug: string) {
   return { ...documentView(doc), participants: people.filter((p) => p.participant).length, credited: frozen ?? people.filter((p) => p.credited).length };
 }
 
-/** draft → scheduled, or a scheduled document moved to another date; a released one is refused (exit 6). */
-export async function scheduleDocument(db: Db, stamp: Stamp, slug: string, on: string): Promise<DocumentView> {
-  const date = checkDate(on, '--on', stamp.at.slice(0, 10));
+/** draft → scheduled, or a scheduled document moved to another date (a day from today on: document.schema.ts); a released one is scheduled for its next edition. */
+export async function scheduleDocument(db: Db, stamp: Stamp, slug: string, date: string): Promise<DocumentView> {
   return inTransaction(db, async (trx) => {
     const doc = await requireDocument(trx, slug);
     // A released document scheduled again is its next edition: its credits are planned, noticed and released anew.
@@ -68,7 +59,7 @@ export async function overrideParticipant(db: Db, stamp: Stamp, slug: string, em
   return inTransaction(db, async (trx) => {
     const doc = await requireDocument(trx, slug);
     const person = await findPersonByEmail(trx, email);
-    if (!person) throw new NotFoundError(`no person with email ${email}`, 'see consort member list --search');
+    if (!person) throw new NotFoundError(`no person with email ${email}`, { key: 'find-person' });
     if (kind === 'added' && person.status === 'contact') throw new ConflictError(`${person.email} is a contact, not a member`, 'only members and former members take part in documents');
     await upsertParticipantOverride(trx, { document_id: Number(doc.id), person_id: person.id, kind, at: stamp.at, actor: stamp.actor });
     await appendAuditEntry(trx, { ...stamp, summary: `participant person #${person.id} ${kind} by hand on document ${slug}` });
@@ -86,9 +77,9 @@ export async function releaseDocument(db: Db, stamp: Stamp, slug: string, opts: 
   return inTransaction(db, async (trx) => {
     await syncCreditDisclosures(trx, stamp);
     const { document, people } = await documentParticipants(trx, slug);
-    if (document.status === 'draft') throw new ConflictError(`document '${slug}' is draft; a release needs a date first`, `consort document schedule ${slug} --on DATE`);
-    if (document.status !== 'released' && opts.again) throw new ConflictError(`document '${slug}' was never released; --again is for a new edition`, `consort document release ${slug}`);
-    if (document.status === 'released' && !opts.again) throw new ConflictError(`document '${slug}' is already released (edition ${document.edition}, ${document.released_at})`, 'pass --again to release a new edition');
+    if (document.status === 'draft') throw new ConflictError(`document '${slug}' is draft; a release needs a date first`, { key: 'draft-needs-date', slug });
+    if (document.status !== 'released' && opts.again) throw new ConflictError(`document '${slug}' was never released; only a released document has a new edition`, { key: 'never-released', slug });
+    if (document.status === 'released' && !opts.again) throw new ConflictError(`document '${slug}' is already released (edition ${document.edition}, ${document.released_at})`, { key: 'already-released' });
     const doc = (await findDocument(trx, slug))!;
     const edition = document.edition + 1;
     const credits = creditsOf(people);
@@ -97,7 +88,7 @@ export async function releaseDocument(db: Db, stamp: Stamp, slug: string, opts: 
     // credited without one (a new edition) gets a new one; the rest are cancelled.
     const planned = await plannedCredits(trx, Number(doc.id));
     const plannedFor = new Map(planned.map((d) => [d.person_id, d.id]));
-    // P9: everyone credited must have been told before their name goes out; with --again,
+    // P9: everyone credited must have been told before their name goes out; in a new edition,
     // those the previous edition already credited are public already.
     const told = await toldOf(trx, planned.map((d) => d.id));
     const before = new Set(await creditedIn(trx, Number(doc.id), document.edition));

@@ -38,7 +38,7 @@ export interface ImportHooks {
   onBytes?(n: number): void;
   /** The bad row as it was read, for a rejects file. */
   onReject?(raw: string | undefined, line: number): void;
-  /** Detail for --verbose: how the input is read. */
+  /** Detail for a verbose run: how the input is read. */
   onDetail?(message: string): void;
 }
 
@@ -87,7 +87,7 @@ const CHUNK = 1000;
 
 /**
  * Streams an input through one transaction. Every bad row is reported through
- * onProblem as soon as it is found; at the end, any bad row (without --skip-invalid)
+ * onProblem as soon as it is found; at the end, any bad row (unless skipInvalid)
  * or a dry run rolls everything back, so nothing is half-written. With `batch`
  * (a pipe), rows are committed in batches as they arrive, each with its audit entry:
  * a crash loses at most the open batch, and a bad row stops the import after
@@ -174,7 +174,7 @@ class ImportRun<Row> {
     const result: ImportReport = { source: input.name, format: this.format, dryRun: Boolean(opts.dryRun), rows, counts, invalid, batches: this.batches };
     if (invalid && !opts.skipInvalid) {
       const what = `${invalid} ${invalid === 1 ? 'row' : 'rows'} of ${input.name} could not be imported; nothing was written`;
-      const hint = 'fix them, or pass --skip-invalid to import the rest';
+      const hint = { key: 'skip-invalid-rows' } as const;
       throw this.conflicts === invalid ? new ConflictError(what, hint) : new InputError(what, [], hint);
     }
     if (opts.dryRun) {
@@ -225,7 +225,7 @@ class ImportRun<Row> {
       // A pipe cannot be taken back: keep what came before the bad line, read nothing after it.
       await this.commitBatch();
       const before = this.counts.ADD + this.counts.UPDATE + this.counts.RECORD;
-      throw new InputError(`${this.input.name}:${line}: bad row; the ${before} ${before === 1 ? 'row' : 'rows'} imported before it were kept, nothing after it was read`, [], 'fix the producer, or pass --skip-invalid');
+      throw new InputError(`${this.input.name}:${line}: bad row; the ${before} ${before === 1 ? 'row' : 'rows'} imported before it were kept, nothing after it was read`, [], { key: 'pipe-bad-row' });
     }
   }
 

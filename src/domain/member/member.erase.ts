@@ -45,7 +45,7 @@ export async function erasedChecker(db: Db, trx: Kysely<Database>): Promise<(key
 /** Refuses an erased address unless the caller says the person came back (exit 6). */
 export async function assertNotErased(db: Db, trx: Kysely<Database>, key: string, allowErased?: boolean): Promise<void> {
   if (!allowErased && (await (await erasedChecker(db, trx))(key))) {
-    throw new ConflictError('this address belonged to a person who was erased', 'if they came back of their own accord, pass --allow-erased');
+    throw new ConflictError('this address belonged to a person who was erased', { key: 'allow-erased' });
   }
 }
 
@@ -66,7 +66,7 @@ export async function erasePerson(db: Db, stamp: Stamp, email: string, reason: s
 
 async function eraseInTransaction(db: Db, stamp: Stamp, email: string, reason: string | undefined) {
   const why = reason?.trim();
-  if (!why) throw new UsageError('missing --reason', 'say why, e.g. --reason "request of 2026-03-01"');
+  if (!why) throw new UsageError('an erasure needs a reason', { key: 'erasure-reason' });
   return inTransaction(db, async (trx) => {
     const key = emailKey(email);
     const person = await personToErase(trx, key);

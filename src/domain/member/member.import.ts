@@ -67,7 +67,7 @@ export async function importPeople(db: Db, stamp: Stamp, input: Input, opts: Mem
             await store.updatePerson(existing, row.name, row.organization ? (await store.org(row.organization)).id : null);
             return { line, action: 'UPDATE', key: email, note: 'name and organisation; consents unchanged' };
           }
-          if (!opts.allowErased && (await store.wasErased(key))) return { source: input.name, line, field: 'email', reason: 'belonged to a person who was erased (pass --allow-erased if they came back)', conflict: true };
+          if (!opts.allowErased && (await store.wasErased(key))) return { source: input.name, line, field: 'email', reason: 'belonged to a person who was erased', advice: { key: 'erased-row' }, conflict: true };
           const organisation = row.organization ? await store.org(row.organization) : null;
           seen(await store.addPerson(row, organisation, line), line);
           return { line, action: 'ADD', key: email, note: row.status };

@@ -28,7 +28,7 @@ export function subscribedPeriods(history: ConsentEventRow[]): Array<{ from: str
 export async function personReport(db: Db, stamp: Stamp, email: string, opts: { full?: boolean } = {}) {
   return inTransaction(db, async (trx) => {
     const person = await findPersonByEmail(trx, email);
-    if (!person) throw new NotFoundError(`no person with email ${email}`, 'see consort member list --search');
+    if (!person) throw new NotFoundError(`no person with email ${email}`, { key: 'find-person' });
     const id = person.id;
     const organisation = await trx
       .selectFrom('person as p')

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { PersonStatus } from '../../db/schema/index.js';
+import { choiceOption, refuse } from '../options.js';
 import { emailCell, optionalTextCell, textCell, yesNoCell } from '../schema.js';
 
 /**
@@ -22,3 +24,20 @@ export const memberRowSchema = z.object({
 });
 
 export type MemberRow = z.infer<typeof memberRowSchema>;
+
+/** A status option: one of `allowed`, in any case. */
+const statusOption = <const T extends readonly PersonStatus[]>(allowed: T) => choiceOption(allowed, `use one of: ${allowed.join(', ')}`, (s) => s.trim().toLowerCase());
+
+/** `member add`'s checked option: a new person is a member or a contact. */
+export const memberAddOptions = z.object({ status: statusOption(['member', 'contact']) });
+
+/** `member list`'s and `member update`'s checked option: any status a person may have. */
+export const memberStatusOptions = z.object({ status: statusOption(['member', 'contact', 'former']) });
+
+/** `member erase`'s checked option: why, which the audit log keeps. */
+export const memberEraseOptions = z.object({
+  reason: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => (raw?.trim() ? raw : refuse(ctx, 'missing {flag}', 'say why, e.g. {flag} "request of 2026-03-01"'))),
+});

@@ -21,17 +21,14 @@ export interface NewPerson {
   name: string;
   email: string;
   org?: string;
-  status?: string;
+  /** Default contact. */
+  status?: 'member' | 'contact';
   newsletter?: boolean;
+  /** How the contact asked for the newsletter, kept as the consent's evidence. */
+  newsletterEvidence?: string;
   source?: string;
   /** Accept an address that belonged to an erased person. */
   allowErased?: boolean;
-}
-
-function checkStatus(s: string | undefined, allowed: readonly PersonStatus[]): PersonStatus {
-  const v = (s ?? 'contact').trim().toLowerCase();
-  if (!(allowed as readonly string[]).includes(v)) throw new UsageError(`invalid --status '${s}'`, `use one of: ${allowed.join(', ')}`);
-  return v as PersonStatus;
 }
 
 function checkEmail(raw: string) {
@@ -86,7 +83,7 @@ export async function endMembershipTerms(db: Kysely<Database>, stamp: Stamp, per
 export async function addPerson(db: Db, stamp: Stamp, input: NewPerson) {
   const name = checkName(input.name);
   const { email, key } = checkEmail(input.email);
-  const status = checkStatus(input.status, ['member', 'contact']);
+  const status = input.status ?? 'contact';
   const source = input.source?.trim() || 'staff';
   return inTransaction(db, async (trx) => {
     if (await trx.selectFrom('person').select('id').where('email_key', '=', key).executeTakeFirst()) {
@@ -106,7 +103,7 @@ export async function addPerson(db: Db, stamp: Stamp, input: NewPerson) {
       await planMembership(db, trx, stamp, personId);
     }
     else if (input.newsletter) {
-      await insertConsentEvent(trx, { person_id: personId, purpose: 'newsletter', document_id: null, action: 'grant', at: stamp.at, basis: 'request', evidence: 'asked for the newsletter (member add --newsletter)', actor: stamp.actor, recorded_at: stamp.at });
+      await insertConsentEvent(trx, { person_id: personId, purpose: 'newsletter', document_id: null, action: 'grant', at: stamp.at, basis: 'request', evidence: input.newsletterEvidence ?? 'asked for the newsletter', actor: stamp.actor, recorded_at: stamp.at });
       consents.push('newsletter');
     }
     await appendAuditEntry(trx, { ...stamp, summary: `added person #${personId} (${status})${org?.created ? `, new organisation #${org.id}` : ''}${consents.length ? `; granted ${consents.join(', ')}` : ''}` });
@@ -115,7 +112,7 @@ export async function addPerson(db: Db, stamp: Stamp, input: NewPerson) {
 }
 
 export interface PersonFilter {
-  status?: string;
+  status?: PersonStatus;
   org?: string;
   search?: string;
   limit?: number;
@@ -124,7 +121,7 @@ export interface PersonFilter {
 /** Lists people, filtered, in order of addition. */
 export async function listPeople(db: Db, f: PersonFilter): Promise<PersonRow[]> {
   let q = selectPeople(db.kysely).where('p.erased_at', 'is', null).orderBy('p.id');
-  if (f.status) q = q.where('p.status', '=', checkStatus(f.status, ['member', 'contact', 'former']));
+  if (f.status) q = q.where('p.status', '=', f.status);
   if (f.org) q = q.where('o.name_key', '=', orgKey(f.org));
   if (f.search) {
     const like = `%${f.search.trim().normalize('NFC').toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c)}%`;
@@ -138,7 +135,7 @@ export interface PersonUpdate {
   name?: string;
   email?: string;
   org?: string;
-  status?: string;
+  status?: PersonStatus;
   /** Accept a new address that belonged to an erased person. */
   allowErased?: boolean;
 }
@@ -150,7 +147,7 @@ export interface PersonUpdate {
 export async function updatePerson(db: Db, stamp: Stamp, email: string, change: PersonUpdate) {
   return inTransaction(db, async (trx) => {
     const person = await findPersonByEmail(trx, email);
-    if (!person) throw new NotFoundError(`no person with email ${email}`, 'see consort member list --search');
+    if (!person) throw new NotFoundError(`no person with email ${email}`, { key: 'find-person' });
     const values: Record<string, unknown> = {};
     if (change.name !== undefined) values.name = checkName(change.name);
     if (change.email !== undefined) {
@@ -165,14 +162,14 @@ export async function updatePerson(db: Db, stamp: Stamp, email: string, change: 
     let membership: { granted: string[]; keptWithdrawn: string[] } | undefined;
     let ended: string[] = [];
     if (change.status !== undefined) {
-      values.status = checkStatus(change.status, ['member', 'contact', 'former']);
+      values.status = change.status;
       if (values.status === 'member' && person.status !== 'member') {
         membership = await grantMembershipTerms(trx, stamp, person.id);
       }
       if (values.status !== 'member' && person.status === 'member') ended = await endMembershipTerms(trx, stamp, person.id);
     }
     const fields = Object.keys(values).filter((k) => k !== 'email_key');
-    if (!fields.length) throw new UsageError('nothing to change', 'pass --name, --email, --org or --status');
+    if (!fields.length) throw new UsageError('nothing to change', { key: 'nothing-to-change', fields: 'person' });
     await trx.updateTable('person').set({ ...values, updated_at: stamp.at }).where('id', '=', person.id).execute();
     if (membership) await planMembership(db, trx, stamp, person.id);
     if (values.status !== undefined && values.status !== 'member' && person.status === 'member') {

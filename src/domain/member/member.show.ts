@@ -17,7 +17,7 @@ export async function showPersonFast(db: Db, email: string) {
     `select p.id, p.name, p.email, p.status, o.name as organisation, p.source, p.created_at, p.updated_at
      from person p left join organisation o on o.id = p.organisation_id where p.email_key = ?`,
   ).get(emailKey(email));
-  if (!person) throw new NotFoundError(`no person with email ${email}`, 'see consort member list --search');
+  if (!person) throw new NotFoundError(`no person with email ${email}`, { key: 'find-person' });
   const history = await prepare<ConsentEventRow>(
     db,
     undefined,

@@ -3,8 +3,19 @@ import { mailbox } from '../../io/mime.js';
 import { safeJson } from '../../io/sanitize.js';
 import type { Recipient } from './newsletter.repo.js';
 
-export const NEWSLETTER_FORMATS = ['lines', 'rfc5322', 'csv', 'json', 'ndjson'] as const;
-export type NewsletterFormat = (typeof NEWSLETTER_FORMATS)[number];
+/**
+ * The formats, the default first, each with what a record of it holds (json's are ndjson's, in an
+ * array). The one list: the renderer's switch, help, completion and the docs' test read it.
+ */
+export const NEWSLETTER_FORMAT_FIELDS = {
+  lines: 'one address a line',
+  rfc5322: '"Name" <email>, non-ASCII names as RFC 2047 encoded-words',
+  csv: 'name,email',
+  json: undefined,
+  ndjson: '{"name","email"}',
+} as const;
+export type NewsletterFormat = keyof typeof NEWSLETTER_FORMAT_FIELDS;
+export const NEWSLETTER_FORMATS = Object.keys(NEWSLETTER_FORMAT_FIELDS) as NewsletterFormat[];
 
 /** `"Name" <email>`, as a standard address parser reads it back (see io/mime). */
 export function rfc5322Mailbox(r: Recipient): string {

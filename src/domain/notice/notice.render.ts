@@ -81,7 +81,7 @@ export function noticeBody(n: PendingNotice, c: NoticeContext): string {
 
 /**
  * The Message-ID of a notice: the same in every draft and send of it, and naming this database,
- * so `notice record --from` can tell which notice a message was and whether it is ours.
+ * so recording the notices of a mailbox file can tell which notice a message was and whether it is ours.
  */
 export function noticeMessageId(n: Pick<PendingNotice, 'disclosure' | 'role' | 'personId'>, databaseId: string): string {
   return `<notice-${n.disclosure}-${n.role}-${n.personId}.${databaseId}@consort.invalid>`;
@@ -89,7 +89,7 @@ export function noticeMessageId(n: Pick<PendingNotice, 'disclosure' | 'role' | '
 
 /**
  * A digest of what a letter tells: to whom, of which kind, due when, and the facts. A message
- * carries it (X-Consort-Letter), so `notice record --from` can tell a letter still true from one
+ * carries it (X-Consort-Letter), so recording the notices of a mailbox file can tell a letter still true from one
  * drafted before the address, the date or the facts changed.
  */
 export function letterDigest(n: PendingNotice): string {

@@ -37,14 +37,14 @@ export interface NoticeSelection {
 /** The time a notice was given: `at` (ISO 8601, not in the future), else now. */
 function noticeTime(stamp: Stamp, at: string | undefined): string {
   const t = at === undefined ? stamp.at : parseIsoTime(at);
-  if (!t) throw new UsageError(`--at is not an ISO 8601 time: '${at}'`, 'e.g. --at 2026-01-31T09:00:00Z');
-  if (t > stamp.at) throw new UsageError(`--at ${t} is in the future`, `a notice is recorded once given: give --at ${stamp.at} or earlier`);
+  if (!t) throw new UsageError(`the notice time is not an ISO 8601 time: '${at}'`, { key: 'notice-at-not-time', at: at! });
+  if (t > stamp.at) throw new UsageError(`the notice time ${t} is in the future`, { key: 'notice-at-future', at: t, now: stamp.at });
   return t;
 }
 
 function noticeChannel(channel: string | undefined): string {
   const c = (channel ?? 'email').trim();
-  if (!c || c.length > 50 || /[\x00-\x1f\x7f]/.test(c)) throw new UsageError('--channel must be 1 to 50 printable characters');
+  if (!c || c.length > 50 || /[\x00-\x1f\x7f]/.test(c)) throw new UsageError('a notice channel is 1 to 50 printable characters', { key: 'notice-channel' });
   return c;
 }
 
@@ -82,13 +82,13 @@ async function refuseTooEarly(trx: Kysely<Database>, pending: PendingNotice[], a
   if (!early.length) return;
   const last = early[0]!;
   const which = early.length === 1 ? `disclosure #${last.id} could be told of` : `${early.length} of the disclosures could be told of (${early.slice(0, 5).map((d) => `#${d.id}`).join(', ')}${early.length > 5 ? ', …' : ''})`;
-  throw new UsageError(`${given ? '--at' : 'the notice time'} ${at} is before ${which}`, `a notice cannot come before what it tells of: the earliest allowed time is ${last.earliest}`);
+  throw new UsageError(`the notice time ${at} is before ${which}`, { key: 'notice-before', at, which, given, earliest: last.earliest });
 }
 
 /** Records, by hand, that EMAIL was told of one disclosure, or of their credit in a document. */
 export async function recordNotices(db: Db, stamp: Stamp, s: NoticeSelection) {
   const chosen = [s.disclosure !== undefined, s.document !== undefined].filter(Boolean).length;
-  if (chosen !== 1) throw new UsageError('give exactly one of --disclosure ID, --document SLUG (or --from FILE.mbox)', 'e.g. consort notice record ada@example.org --disclosure 12');
+  if (chosen !== 1) throw new UsageError('a notice is of exactly one disclosure, or of one document', { key: 'notice-of-one' });
   const at = noticeTime(stamp, s.at);
   const channel = noticeChannel(s.channel);
   return inTransaction(db, async (trx) => {
@@ -112,7 +112,7 @@ export async function recordNotices(db: Db, stamp: Stamp, s: NoticeSelection) {
   });
 }
 
-/** What `notice record --from` did with each message of the file. */
+/** What recording the notices of a mailbox file did with each of its messages. */
 export interface MboxOutcome {
   line: number;
   message_id: string | null;
@@ -156,7 +156,7 @@ export async function recordNoticesFromMbox(db: Db, stamp: Stamp, source: string
       if (outcome === 'no Message-ID') problems.push({ source, line: m.line, field: 'Message-ID', reason: 'the message has none' });
       outcomes.push({ line: m.line, message_id: mid, outcome });
     }
-    if (problems.length && !o.skipInvalid) throw new InputError(`${problems.length} message${problems.length === 1 ? '' : 's'} in ${source} ${problems.length === 1 ? 'is' : 'are'} not this database's notices as they stand; nothing was recorded`, problems, 'remove them, or pass --skip-invalid to record the others');
+    if (problems.length && !o.skipInvalid) throw new InputError(`${problems.length} message${problems.length === 1 ? '' : 's'} in ${source} ${problems.length === 1 ? 'is' : 'are'} not this database's notices as they stand; nothing was recorded`, problems, { key: 'skip-invalid-notices' });
     if (given.size) {
       await refuseTooEarly(trx, [...given.values()], at, o.at !== undefined);
       await insertNotices(trx, stamp.actor, stamp.at, [...given].map(([messageId, notice]) => ({ notice, channel, at, messageId })));
@@ -194,7 +194,7 @@ export async function previewNotices(db: Db, stamp: Stamp, email?: string): Prom
   });
 }
 
-/** Writes drafts of every pending notice for a mailer; recorded as an export. Notices are recorded by `notice record --from`. */
+/** Writes drafts of every pending notice for a mailer; recorded as an export. Notices are recorded from the mailbox file that the mailer sent. */
 export async function exportNoticeDrafts(db: Db, stamp: Stamp, format: NoticeFormat, sink: DataSink) {
   const { pending, context } = await inTransaction(db, async (trx) => {
     await syncCreditDisclosures(trx, stamp);

@@ -40,7 +40,7 @@ function checkName(raw: string): string {
 function checkDomain(raw: string | undefined): string | null {
   if (raw === undefined || raw.trim() === '') return null;
   const d = raw.trim().toLowerCase();
-  if (!/^[^\s@/]+\.[^\s@/.]+$/u.test(d)) throw new InputError(`invalid domain '${raw}'`, [], 'e.g. --domain example.org');
+  if (!/^[^\s@/]+\.[^\s@/.]+$/u.test(d)) throw new InputError(`invalid domain '${raw}'`, [], { key: 'domain' });
   return d;
 }
 
@@ -128,7 +128,7 @@ export async function updateOrg(db: Db, stamp: Stamp, current: string, change: O
     const contact = await contactId(trx, change.contact);
     if (contact !== undefined) values.contact_person_id = contact;
     const fields = Object.keys(values).filter((k) => k !== 'name_key');
-    if (!fields.length) throw new InputError('nothing to change', [], 'pass --name, --domain, --member, --non-member or --contact');
+    if (!fields.length) throw new InputError('nothing to change', [], { key: 'nothing-to-change', fields: 'organisation' });
     await trx.updateTable('organisation').set({ ...values, updated_at: stamp.at }).where('id', '=', org.id).execute();
     if (change.member && org.membership !== 'member') await planOrganisationAnnouncement(trx, stamp, Number(org.id));
     const cancelled = change.member === false && org.membership === 'member' ? await cancelPlannedAnnouncement(trx, stamp, { organisationId: Number(org.id) }) : 0;

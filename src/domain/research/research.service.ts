@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
-import { UsageError } from '../../errors.js';
 import type { DataSink } from '../../io/sink.js';
 import { MEASURES, renderResearch, type Measure, type ResearchFormat, type ResearchRow } from './research.render.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { deliverExport } from '../export/export.service.js';
 import { getSetting } from '../settings/settings.service.js';
 
+/** The groupings a research export counts by. */
 export const RESEARCH_BY = ['org', 'status', 'month', 'document'] as const;
 export type ResearchBy = (typeof RESEARCH_BY)[number];
 export { RESEARCH_FORMATS } from './research.render.js';
@@ -37,7 +37,7 @@ async function counts(db: Db, by: ResearchBy): Promise<Counts[]> {
  * The hidden cells a reader can work out exactly, taking every column's total as known (the
  * org, status and month groupings print the same totals, so hiding one here would not keep it
  * back): the one hidden cell above 0 of a column that is not yet known is its total minus all
- * the rest; and where a row's people equal its members (the member row of --by status, always),
+ * the rest; and where a row's people equal its members (the member row of the status grouping, always),
  * knowing one gives the other.
  */
 function workedOut(rows: Counts[], hidden: boolean[]): Array<Set<Measure>> {
@@ -107,10 +107,9 @@ export function suppress(rows: Counts[], minCell: number): { rows: ResearchRow[]
 }
 
 /** Aggregated, de-identified counts for research (P3): no names, emails or ids; small cells suppressed and marked. */
-export async function exportResearch(db: Db, stamp: Stamp, by: string, format: ResearchFormat, sink: DataSink) {
-  if (!(RESEARCH_BY as readonly string[]).includes(by)) throw new UsageError(`invalid --by '${by}'`, `use one of: ${RESEARCH_BY.join(', ')}`);
+export async function exportResearch(db: Db, stamp: Stamp, by: ResearchBy, format: ResearchFormat, sink: DataSink) {
   const minCell = Number(await getSetting(db.kysely, 'research-min-cell'));
-  const { rows, total } = suppress(await counts(db, by as ResearchBy), minCell);
+  const { rows, total } = suppress(await counts(db, by), minCell);
   const text = renderResearch(format, { by, minCell, at: stamp.at, rows, total });
   const { sha256 } = await deliverExport(db, stamp, sink, text, { kind: `research by ${by}`, purpose: 'research', audience: 'researchers', rowCount: rows.length });
   return { rows: rows.length, suppressed: rows.reduce((n, r) => n + r.suppressed.length, 0), sha256 };

@@ -26,7 +26,7 @@ async function parseOnly(outfile, schemaModule, columns, schema) {
       contents: `
         import { createReadStream } from 'node:fs';
         import { readRecords } from './src/io/input/read.ts';
-        import { rowParser } from './src/domain/schema.ts';
+        import { rowParser } from './src/domain/shared/schema.ts';
         import { ${columns}, ${schema} } from '${schemaModule}';
         const file = process.argv[2];
         const parse = rowParser(${schema});

@@ -2,7 +2,7 @@ import { homedir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import { interactive, Output, type Streams } from './io/output.js';
-import { parseIsoTime } from './domain/time.js';
+import { parseIsoTime } from './domain/shared/time.js';
 // Statically: nearly every command opens the database, and a separate chunk is one more file to wait for.
 import { assertSchemaCurrent, openDb, type Db, type KyselyModule } from './db/connection.js';
 import { displayTarget, parseDbTarget, type DbTarget } from './db/target.js';

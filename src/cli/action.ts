@@ -2,7 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { Context } from '../context.js';
 import { classifyError, UsageError } from '../errors.js';
 import { wordError } from './reasons.js';
-import { parseTimeFilter } from '../domain/time.js';
+import { parseTimeFilter } from '../domain/shared/time.js';
 import type { Stamp } from '../domain/audit/audit.service.js';
 import type { Streams } from '../io/output.js';
 

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { humanTime } from '../domain/time.js';
+import { humanTime } from '../domain/shared/time.js';
 import { csvLine } from './csv.js';
 import type { Output } from './output.js';
 import { safeJson, sanitizeForTerminal, sanitizeInline } from './sanitize.js';

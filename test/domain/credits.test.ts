@@ -12,7 +12,7 @@ import { setSetting } from '../../src/domain/settings/settings.service.js';
 import { recordNotices } from '../../src/domain/notice/notice.service.js';
 import type { Db } from '../../src/db/connection.js';
 import { ConflictError, PolicyError } from '../../src/errors.js';
-import { cleanText } from '../../src/domain/text.js';
+import { cleanText } from '../../src/domain/shared/text.js';
 import { freshDb, stampAt, rows, runSql, rejection } from '../helpers/db.js';
 import { listItemFault, oneLine, shownText } from '../helpers/markdown.js';
 

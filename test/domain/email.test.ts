@@ -1,4 +1,4 @@
-import { normaliseEmail } from '../../src/domain/email.js';
+import { normaliseEmail } from '../../src/domain/shared/email.js';
 
 describe('normaliseEmail', () => {
   test.each([

@@ -5,7 +5,7 @@ import { importPeople } from '../../src/domain/member/member.import.js';
 import { importActivity } from '../../src/domain/activity/activity.service.js';
 import { importConsents } from '../../src/domain/consent/consent.import.js';
 import { TALLY_LIMIT } from '../../src/domain/activity/activity.repo.js';
-import { cleanText } from '../../src/domain/text.js';
+import { cleanText } from '../../src/domain/shared/text.js';
 import { InputError, ConflictError, type InputProblem } from '../../src/errors.js';
 import { freshDb, newDatabase, onPostgres, rows, runSql, stampAt, tempDir } from '../helpers/db.js';
 import { runCli } from '../helpers/cli.js';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { humanTime, parseIsoTime, parseTimeFilter } from '../../src/domain/time.js';
+import { humanTime, parseIsoTime, parseTimeFilter } from '../../src/domain/shared/time.js';
 
 describe('parseIsoTime', () => {
   const two = (max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, '0'));

@@ -36,7 +36,7 @@ export function registerMemberAdd(member: Command, streams: Streams) {
         // Asked for a name or an email on a terminal: the rest is asked too, and confirmed before it is written.
         const interactive = ctx.canPrompt && (o.name === undefined || o.email === undefined);
         const name = o.name ?? (await ctx.ask('--name', 'Name'));
-        const { normaliseEmail } = await import('../../domain/email.js');
+        const { normaliseEmail } = await import('../../domain/shared/email.js');
         const email = o.email ?? (await ctx.ask('--email', 'Email', (v) => { const r = normaliseEmail(v); return 'error' in r ? r.error : true; }));
         const evidence = 'asked for the newsletter (member add --newsletter)';
         const input = { name, email, org: o.org, status: status ?? 'contact', newsletter: o.newsletter, newsletterEvidence: evidence, source: o.source, allowErased: o.allowErased };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { emailCell, optionalTextCell, textCell } from '../schema.js';
-import { pastTimeOption, refuse } from '../options.js';
-import { parseIsoTime } from '../time.js';
+import { emailCell, optionalTextCell, textCell } from '../shared/schema.js';
+import { pastTimeOption, refuse } from '../shared/options.js';
+import { parseIsoTime } from '../shared/time.js';
 
 /** The site log's columns; `activity list` writes these and an id (NDJSON), which an import ignores. */
 export const ACTIVITY_COLUMNS = { known: ['email', 'action', 'at', 'document', 'detail'], required: ['email', 'action', 'at'], ignored: ['id'] } as const;

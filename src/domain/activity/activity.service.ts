@@ -4,7 +4,7 @@ import { ConflictError, NotFoundError, PolicyError } from '../../errors.js';
 import type { Input } from '../../io/input/open.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
-import { emailKey } from '../email.js';
+import { emailKey } from '../shared/email.js';
 import { runImport, type ImportHooks, type ImportOptions, type RowOutcome, type RowProblem } from '../import/import.js';
 import { postgresActivityStatements, selectActivity, sqliteActivityStatements, type ActivityFilter } from './activity.repo.js';
 import type { ActivityLogOptions, ActivityRow } from './activity.schema.js';

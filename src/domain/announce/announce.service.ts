@@ -8,7 +8,7 @@ import { markdownText } from '../../io/markdown.js';
 import { safeJson } from '../../io/sanitize.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { selectDisclosures, toDisclosureRow, type DisclosureRow } from '../disclosure/disclosure.repo.js';
-import { addDays } from '../time.js';
+import { addDays } from '../shared/time.js';
 import { p9Gate, p9NoticePeriodGate, type Early, type Uninformed } from '../disclosure/gate.js';
 import { recordExport } from '../export/export.repo.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';

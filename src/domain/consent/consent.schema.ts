@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { BASES, PURPOSES, type Basis, type Purpose } from '../../db/schema/index.js';
-import { pastTimeOption, refuse } from '../options.js';
-import { emailCell, optionalTextCell, timeCell } from '../schema.js';
+import { pastTimeOption, refuse } from '../shared/options.js';
+import { emailCell, optionalTextCell, timeCell } from '../shared/schema.js';
 
 export const CONSENT_COLUMNS = { known: ['email', 'purpose', 'action', 'document', 'at', 'evidence'], required: ['email', 'purpose', 'action'] } as const;
 

@@ -7,7 +7,7 @@ import { safeJson } from '../../io/sanitize.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { consentHistory } from '../consent/consent.repo.js';
-import { emailKey } from '../email.js';
+import { emailKey } from '../shared/email.js';
 import { recordExport } from '../export/export.repo.js';
 import { findPersonByEmail } from '../member/member.repo.js';
 

@@ -5,7 +5,7 @@ import { latestConsent } from '../consent/consent.repo.js';
 import { documentParticipants } from '../document/document.participants.js';
 import { unsettledDeliveries, type Delivery } from '../notice/notice.repo.js';
 import { getSetting } from '../settings/settings.service.js';
-import { addDays } from '../time.js';
+import { addDays } from '../shared/time.js';
 import type { Db } from '../../db/connection.js';
 import { checkRowPages, selectLegalWithoutExemption, type CheckRow } from './disclosure.repo.js';
 import type { Uninformed } from './gate.js';

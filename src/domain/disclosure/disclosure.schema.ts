@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DisclosureKind, DisclosureState } from '../../db/schema/index.js';
-import { choiceOption, printableOption, refuse } from '../options.js';
+import { choiceOption, printableOption, refuse } from '../shared/options.js';
 
 const KINDS = ['credit', 'announcement', 'directory', 'legal'] as const satisfies readonly DisclosureKind[];
 const STATES = ['planned', 'released', 'cancelled'] as const satisfies readonly DisclosureState[];

@@ -9,7 +9,7 @@ import { documentParticipants } from '../document/document.participants.js';
 import { creditFactsJson } from '../document/document.rules.js';
 import { latestConsent } from '../consent/consent.repo.js';
 import { getSetting } from '../settings/settings.service.js';
-import { addDays } from '../time.js';
+import { addDays } from '../shared/time.js';
 import { checkDisclosures, PROBLEMS, type DisclosureProblem } from './disclosure.check.js';
 import { cancelPlanned, insertPlannedDisclosure, memberFacts, membershipStatements, plannedCredits, replanDisclosure, scheduledDocuments, selectDisclosures, toDisclosureRow, upsertProblemAck, type DisclosureRow } from './disclosure.repo.js';
 

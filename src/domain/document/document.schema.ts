@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dateOption, forcedOptions } from '../options.js';
+import { dateOption, forcedOptions } from '../shared/options.js';
 
 /** A release date: a day, today or later. */
 const releaseDate = (today: string) => dateOption('2026-06-30', { date: today, pastHint: 'a release is scheduled for today or later' });

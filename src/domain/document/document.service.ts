@@ -4,7 +4,7 @@ import { ConflictError, InputError, NotFoundError, UsageError } from '../../erro
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { getSetting } from '../settings/settings.service.js';
-import { cleanText } from '../text.js';
+import { cleanText } from '../shared/text.js';
 import { allDocuments, creditedIn, findDocument, insertDocument, insertReleasedCredit, releaseCredit, selectCandidates, setDocumentReleased, setDocumentSchedule, toldOf, upsertParticipantOverride } from './document.repo.js';
 import { cancelPlanned, plannedCredits } from '../disclosure/disclosure.repo.js';
 import { findPersonByEmail } from '../member/member.repo.js';

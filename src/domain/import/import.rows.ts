@@ -1,7 +1,7 @@
 import { ACTIVITY_COLUMNS, activityRowSchema } from '../activity/activity.schema.js';
 import { CONSENT_COLUMNS, consentRowSchema } from '../consent/consent.schema.js';
 import { MEMBER_COLUMNS, memberRowSchema } from '../member/member.schema.js';
-import { rowParser } from '../schema.js';
+import { rowParser } from '../shared/schema.js';
 
 /**
  * Each import's rows: its columns, and how a row is checked. The import's spec takes them from

@@ -9,7 +9,7 @@ import type { MaybePromise } from '../../db/statements.js';
 import { beginWrite } from '../../db/transaction.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
-import type { RowProblem } from '../schema.js';
+import type { RowProblem } from '../shared/schema.js';
 
 export type RowAction = 'ADD' | 'SKIP' | 'UPDATE' | 'RECORD';
 
@@ -21,7 +21,7 @@ export interface RowOutcome {
   note?: string;
 }
 
-export type { RowProblem } from '../schema.js';
+export type { RowProblem } from '../shared/schema.js';
 
 export interface ImportOptions {
   dryRun?: boolean;

@@ -6,7 +6,7 @@ import { inTransaction } from '../../db/transaction.js';
 import { ConflictError, NotFoundError, UsageError } from '../../errors.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
-import { emailKey } from '../email.js';
+import { emailKey } from '../shared/email.js';
 import { cancelPlannedDisclosures, fingerprintDisclosures, keepErasedHash, personToErase, pseudonymisePerson, releasedDisclosuresOf, removePersonalData } from './member.erase.repo.js';
 
 const SALT_KEY = 'erasure-salt';

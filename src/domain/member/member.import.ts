@@ -11,7 +11,7 @@ import { createStage, STAGE, STAGE_COLUMNS, writeStagedPeople, type StageContext
 import type { MaybePromise } from '../../db/statements.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema/index.js';
-import { addDays } from '../time.js';
+import { addDays } from '../shared/time.js';
 import { getSetting } from '../settings/settings.service.js';
 import { currentPolicy } from '../policy/policy.service.js';
 import type { MemberRow } from './member.schema.js';

@@ -4,7 +4,7 @@ import type { Db } from '../../db/connection.js';
 import { prepare } from '../../db/statements.js';
 import type { Database, PersonStatus } from '../../db/schema/index.js';
 import { NotFoundError } from '../../errors.js';
-import { emailKey } from '../email.js';
+import { emailKey } from '../shared/email.js';
 
 /** A person as listed and shown. */
 export interface PersonRow {

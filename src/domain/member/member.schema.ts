@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { PersonStatus } from '../../db/schema/index.js';
-import { choiceOption, refuse } from '../options.js';
-import { emailCell, optionalTextCell, textCell, yesNoCell } from '../schema.js';
+import { choiceOption, refuse } from '../shared/options.js';
+import { emailCell, optionalTextCell, textCell, yesNoCell } from '../shared/schema.js';
 
 /**
  * The members file's columns; `member list` writes organisation and its read-only columns

@@ -8,10 +8,10 @@ import type { Stamp } from '../audit/audit.service.js';
 import { insertConsentEvent, latestConsent } from '../consent/consent.repo.js';
 import { cancelPlannedAnnouncement, planMembership } from '../disclosure/disclosure.service.js';
 import { assertNotErased } from './member.erase.js';
-import { normaliseEmail } from '../email.js';
+import { normaliseEmail } from '../shared/email.js';
 import { orgKey } from '../org/org.repo.js';
 import { ensureOrg } from '../org/org.service.js';
-import { cleanText } from '../text.js';
+import { cleanText } from '../shared/text.js';
 import { findPersonByEmail, selectPeople, type PersonRow } from './member.repo.js';
 
 /** The purposes a membership brings with it, on basis membership-terms (P6). */

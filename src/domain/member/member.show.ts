@@ -3,7 +3,7 @@ import { NotFoundError } from '../../errors.js';
 import { prepare } from '../../db/statements.js';
 import type { ConsentEventRow } from '../consent/consent.repo.js';
 import { currentStates } from '../consent/consent.rules.js';
-import { emailKey } from '../email.js';
+import { emailKey } from '../shared/email.js';
 import type { PersonRow } from './member.repo.js';
 
 /**

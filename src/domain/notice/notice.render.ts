@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { csvLine } from '../../io/csv.js';
 import { base64Lines, headerText, mailbox, mboxDate, rfc5322Date } from '../../io/mime.js';
-import { addDays } from '../time.js';
+import { addDays } from '../shared/time.js';
 import { safeJson } from '../../io/sanitize.js';
 import type { PendingNotice } from './notice.repo.js';
 import { fillTemplate, type TemplateValues } from './notice.template.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database, DeliveryState } from '../../db/schema/index.js';
 import { plannedDisclosurePages, selectDisclosures, toDisclosureRow, type DisclosureRow } from '../disclosure/disclosure.repo.js';
-import { addDays } from '../time.js';
+import { addDays } from '../shared/time.js';
 import { getSetting } from '../settings/settings.service.js';
 
 /** One notice still to give: who must be told of which disclosure, by when. */

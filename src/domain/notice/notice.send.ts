@@ -6,7 +6,7 @@ import { UsageError } from '../../errors.js';
 import { SendFailure, type Mailer } from '../../io/smtp.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { syncCreditDisclosures } from '../disclosure/disclosure.service.js';
-import { normaliseEmail } from '../email.js';
+import { normaliseEmail } from '../shared/email.js';
 import { requirePersonKey } from '../member/member.repo.js';
 import { recordExport } from '../export/export.repo.js';
 import { SETTINGS, isSet } from '../settings/settings.service.js';

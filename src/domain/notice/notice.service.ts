@@ -11,7 +11,7 @@ import { syncCreditDisclosures } from '../disclosure/disclosure.service.js';
 import { requirePersonKey } from '../member/member.repo.js';
 import { deliverExport } from '../export/export.service.js';
 import { getSetting, isSet } from '../settings/settings.service.js';
-import { parseIsoTime } from '../time.js';
+import { parseIsoTime } from '../shared/time.js';
 import { letterDigest, noticeMessageId, noticePreview, renderNotice, type NoticeContext, type NoticeFormat } from './notice.render.js';
 import { databaseId, documentTitles, insertNotices, pendingNotices, recordedMessageIds, type PendingNotice } from './notice.repo.js';
 

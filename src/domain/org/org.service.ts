@@ -6,8 +6,8 @@ import { ConflictError, InputError, NotFoundError } from '../../errors.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { cancelPlannedAnnouncement, planOrganisationAnnouncement } from '../disclosure/disclosure.service.js';
-import { emailKey } from '../email.js';
-import { cleanText } from '../text.js';
+import { emailKey } from '../shared/email.js';
+import { cleanText } from '../shared/text.js';
 import { findOrgByName, orgKey, selectOrgs } from './org.repo.js';
 
 export interface OrgInput {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { choiceOption } from '../options.js';
+import { choiceOption } from '../shared/options.js';
 // The list lives with the service, which help's completion reads without loading zod.
 import { RESEARCH_BY } from './research.service.js';
 

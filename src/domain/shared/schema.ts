@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { InputProblem } from '../errors.js';
+import type { InputProblem } from '../../errors.js';
 import { normaliseEmail } from './email.js';
 import { cleanText } from './text.js';
 import { parseIsoTime } from './time.js';

@@ -134,3 +134,11 @@ export function resolveSmtpTarget(env: Record<string, string | undefined>, store
   if (t.password !== undefined && !t.user) throw new UsageError(`a password is given but ${shown} names no user`, 'e.g. smtp://notices@mail.example.org:587');
   return { target: t, shown };
 }
+
+/** CONSORT_SMTP_RETRY_MS: the first wait before a message is tried again (milliseconds; 2000 unset). */
+export function smtpRetryMs(env: Record<string, string | undefined>): number {
+  const raw = env.CONSORT_SMTP_RETRY_MS;
+  if (raw === undefined || raw === '') return 2000;
+  if (!/^\d{1,7}$/.test(raw.trim())) throw new UsageError(`CONSORT_SMTP_RETRY_MS is not a number of milliseconds: '${raw}'`, 'e.g. CONSORT_SMTP_RETRY_MS=5000');
+  return Number(raw);
+}

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { CheckFailedError, MailServerError, UsageError } from '../../errors.js';
-import { listFormat, renderList, type Column } from '../../io/format.js';
-import type { SendOutcome } from '../../domain/notice/notice.send.js';
+import { UsageError } from '../../errors.js';
+import { listFormat } from '../../io/format.js';
 import type { Streams } from '../../io/output.js';
 import { action, PERSON_ARG_HELP, personArg, positiveInt, stamp } from '../../cli/action.js';
 
@@ -12,16 +11,6 @@ interface SendOptions {
   resendUncertain?: boolean;
   retryFailed?: boolean;
 }
-
-/** One row per notice: what happened to it (or, in a dry run, would). */
-const COLUMNS: Column<SendOutcome>[] = [
-  { header: 'state', value: (r) => r.state },
-  { header: 'to', value: (r) => r.to },
-  { header: 'disclosure', value: (r) => r.disclosure },
-  { header: 'kind', value: (r) => r.kind },
-  { header: 'message id', value: (r) => r.message_id },
-  { header: 'reply', value: (r) => r.reply, kind: 'text' },
-];
 
 export function registerNoticeSend(notice: Command, streams: Streams) {
   notice
@@ -60,7 +49,7 @@ Examples:
     )
     .action(
       action<SendOptions>(streams, async (ctx, emails, o) => {
-        const { planSend, dryRunOutcomes, emptyReport, releaseSend, sendNotices } = await import('../../domain/notice/notice.send.js');
+        const { planSend } = await import('../../domain/notice/notice.send.js');
         const list = (emails as unknown as string[][])[0] ?? [];
         if (Boolean(o.allPending) === Boolean(list.length)) throw new UsageError(o.allPending ? 'give --all-pending or EMAILs, not both' : 'say whose notices to send', 'give EMAILs, or --all-pending for every pending notice');
         const format = listFormat(ctx.out, ctx.format);
@@ -68,63 +57,15 @@ Examples:
         const people = [];
         for (const ref of list) people.push(await personArg(ctx, ref));
         // The mail server first: a URL or password that cannot work is a usage error before anything is planned.
-        const { resolveSmtpTarget, smtpMailer } = await import('../../io/smtp.js');
+        const { resolveSmtpTarget, smtpRetryMs } = await import('../../io/smtp.js');
+        const { dryRun, sendAll } = await import('../../cli/notice-send.js');
         const { getSetting } = await import('../../domain/settings/settings.service.js');
         const smtp = o.dryRun ? undefined : resolveSmtpTarget(ctx.streams.env, await getSetting(db.kysely, 'smtp-url'));
-        const retry = retryBase(ctx.streams.env.CONSORT_SMTP_RETRY_MS);
+        const retry = smtpRetryMs(ctx.streams.env);
         const plan = await planSend(db, stamp(ctx), { emails: people, limit: o.limit, resendUncertain: o.resendUncertain, retryFailed: o.retryFailed, dryRun: o.dryRun });
         if (plan.interrupted) ctx.out.warn(`${plan.interrupted} notice${plan.interrupted === 1 ? ' was' : 's were'} being sent when a run stopped: uncertain, not sent again (check the mail log, then consort notice record, or --resend-uncertain)`);
-        if (o.dryRun || !smtp) {
-          if (plan.fromProblem) ctx.out.warn(`${plan.fromProblem}; a real run refuses until it is set`);
-          const counts = { send: 0, held: 0 };
-          const counted = async function* (rows: AsyncIterable<SendOutcome>) {
-            for await (const r of rows) {
-              counts[r.state === 'would send' ? 'send' : 'held']++;
-              yield r;
-            }
-          };
-          await renderList(ctx.out, format, COLUMNS, counted(dryRunOutcomes(db, plan)), { empty: 'no pending notices to send' });
-          ctx.out.info(`would send ${counts.send}${counts.held ? `, holding back ${counts.held} (uncertain or failed)` : ''}; nothing was sent`);
-          return;
-        }
-        const mailer = await smtpMailer(smtp.target, smtp.shown);
-        const { startProgress } = await import('../../io/progress.js');
-        const progress = await startProgress(ctx.out, 'sending', undefined);
-        const report = emptyReport();
-        try {
-          const outcomes = sendNotices(db, stamp(ctx), mailer, plan, {
-            now: () => ctx.now(),
-            sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-            retryDelays: [retry, 3 * retry],
-            advance: () => progress.advance(1),
-            destination: smtp.shown,
-          }, report);
-          // The first outcome before any output: a server that cannot be used (exit 8) leaves stdout empty.
-          const first = await outcomes.next();
-          const rows = async function* () {
-            if (first.done) return;
-            yield first.value;
-            yield* outcomes;
-          };
-          // Each row is written out as its message is settled, not kept: memory stays flat however many are sent.
-          await renderList(ctx.out, format, COLUMNS, rows(), { empty: 'no pending notices to send' });
-        } finally {
-          progress.stop();
-          mailer.close();
-          await releaseSend(db, plan);
-        }
-        if (!report.sent && !report.unsent) return;
-        const held = report.held;
-        ctx.out.info(`sent ${report.sent}, failed ${report.failed}, uncertain ${report.uncertain}${report.deferred ? `, put off ${report.deferred}` : ''}${held ? ` (${held} held back from earlier runs)` : ''}`);
-        if (report.stopped) throw new MailServerError(report.stopped, 'the rest are still pending: run consort notice send again once the server is back');
-        if (report.unsent) throw new CheckFailedError(`${report.unsent} notice${report.unsent === 1 ? ' was' : 's were'} not sent`, 'see consort disclosures check for what to do with each');
+        if (o.dryRun || !smtp) return dryRun(ctx, db, plan, format);
+        await sendAll(ctx, db, plan, format, smtp, retry);
       }),
     );
-}
-
-/** CONSORT_SMTP_RETRY_MS: the first wait before a message is tried again (milliseconds). */
-function retryBase(raw: string | undefined): number {
-  if (raw === undefined || raw === '') return 2000;
-  if (!/^\d{1,7}$/.test(raw.trim())) throw new UsageError(`CONSORT_SMTP_RETRY_MS is not a number of milliseconds: '${raw}'`, 'e.g. CONSORT_SMTP_RETRY_MS=5000');
-  return Number(raw);
 }

@@ -84,18 +84,15 @@ export interface GivenNotice {
   reply?: string | null;
 }
 
-/**
- * Writes given notices. An announcement has no fixed date: one told late waits until
- * notice-days after its notice, so the person still has the time the notice promised.
- */
-export async function insertNotices(trx: Kysely<Database>, actor: string, recordedAt: string, given: GivenNotice[]): Promise<void> {
-  const days = Number(await getSetting(trx, 'notice-days'));
-  for (const g of given) {
-    const p = g.notice;
-    await trx.insertInto('notice').values({ disclosure_id: p.disclosure, person_id: p.personId, role: p.role, channel: g.channel, at: g.at, actor, recorded_at: recordedAt, message_id: g.messageId ?? null, reply: g.reply ?? null }).execute();
-    const earliest = addDays(g.at, days);
-    if (p.kind === 'announcement' && !p.released && p.due_on < earliest) await trx.updateTable('disclosure').set({ due_on: earliest }).where('id', '=', p.disclosure).execute();
-  }
+/** Writes a given notice. */
+export async function insertNotice(trx: Kysely<Database>, actor: string, recordedAt: string, g: GivenNotice): Promise<void> {
+  const p = g.notice;
+  await trx.insertInto('notice').values({ disclosure_id: p.disclosure, person_id: p.personId, role: p.role, channel: g.channel, at: g.at, actor, recorded_at: recordedAt, message_id: g.messageId ?? null, reply: g.reply ?? null }).execute();
+}
+
+/** Moves a planned disclosure's due date. */
+export async function setDueOn(trx: Kysely<Database>, disclosureId: number, dueOn: string): Promise<void> {
+  await trx.updateTable('disclosure').set({ due_on: dueOn }).where('id', '=', disclosureId).execute();
 }
 
 /** Which of these Message-IDs already stand on a recorded notice. */

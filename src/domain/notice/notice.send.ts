@@ -11,7 +11,8 @@ import { requirePersonKey } from '../member/member.repo.js';
 import { recordExport } from '../export/export.repo.js';
 import { SETTINGS, isSet } from '../settings/settings.service.js';
 import { noticeMessage, noticeMessageId, noticeSubject, type NoticeContext } from './notice.render.js';
-import { claimSending, deliveriesOf, insertNotices, markInterruptedUncertain, pendingNoticePages, readSendLease, releaseSendLease, settleDelivery, writeSendLease, type PendingNotice, type SendLease } from './notice.repo.js';
+import { writeGivenNotices } from './notice.service.js';
+import { claimSending, deliveriesOf, markInterruptedUncertain, pendingNoticePages, readSendLease, releaseSendLease, settleDelivery, writeSendLease, type PendingNotice, type SendLease } from './notice.repo.js';
 import { ConflictError } from '../../errors.js';
 import { noticeContext } from './notice.service.js';
 
@@ -241,7 +242,7 @@ export async function* sendNotices(db: Db, stamp: Stamp, mailer: Mailer, plan: S
     const at = hooks.now();
     if (reply !== undefined) {
       await inTransaction(db, async (trx) => {
-        await insertNotices(trx, stamp.actor, at, [{ notice, channel: 'email', at, messageId, reply }]);
+        await writeGivenNotices(trx, stamp.actor, at, [{ notice, channel: 'email', at, messageId, reply }]);
         await settleDelivery(trx, messageId, 'sent', reply!, at);
       });
       hash.update(message);

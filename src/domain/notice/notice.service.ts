@@ -13,9 +13,24 @@ import { deliverExport } from '../export/export.service.js';
 import { getSetting, isSet } from '../settings/settings.service.js';
 import { parseIsoTime } from '../shared/time.js';
 import { letterDigest, noticeMessageId, noticePreview, renderNotice, type NoticeContext, type NoticeFormat } from './notice.render.js';
-import { databaseId, documentTitles, insertNotices, pendingNotices, recordedMessageIds, type PendingNotice } from './notice.repo.js';
+import { databaseId, documentTitles, insertNotice, pendingNotices, recordedMessageIds, setDueOn, type GivenNotice, type PendingNotice } from './notice.repo.js';
+import { addDays } from '../shared/time.js';
 
 export type { PendingNotice } from './notice.repo.js';
+
+/**
+ * Records given notices (P9). An announcement has no fixed date: one told late waits until
+ * notice-days after its notice, so the person still has the time the notice promised.
+ */
+export async function writeGivenNotices(trx: Kysely<Database>, actor: string, recordedAt: string, given: GivenNotice[]): Promise<void> {
+  const days = Number(await getSetting(trx, 'notice-days'));
+  for (const g of given) {
+    await insertNotice(trx, actor, recordedAt, g);
+    const p = g.notice;
+    const earliest = addDays(g.at, days);
+    if (p.kind === 'announcement' && !p.released && p.due_on < earliest) await setDueOn(trx, p.disclosure, earliest);
+  }
+}
 
 /** Refreshes planned disclosures, then lists the notices still to give. */
 export function listPendingNotices(db: Db, stamp: Stamp): Promise<PendingNotice[]> {
@@ -106,7 +121,7 @@ export async function recordNotices(db: Db, stamp: Stamp, s: NoticeSelection) {
     }
     if (!pending.length) return [];
     await refuseTooEarly(trx, pending, at, s.at !== undefined);
-    await insertNotices(trx, stamp.actor, stamp.at, pending.map((notice) => ({ notice, channel, at })));
+    await writeGivenNotices(trx, stamp.actor, stamp.at, pending.map((notice) => ({ notice, channel, at })));
     await appendAuditEntry(trx, { ...stamp, summary: `recorded ${pending.length} notices (${channel}, ${at}) for disclosures ${pending.map((p) => `#${p.disclosure}`).join(', ')}` });
     return pending.map((p) => ({ to: p.to, disclosure: p.disclosure, kind: p.kind, role: p.role, channel, at, message_id: null as string | null }));
   });
@@ -159,7 +174,7 @@ export async function recordNoticesFromMbox(db: Db, stamp: Stamp, source: string
     if (problems.length && !o.skipInvalid) throw new InputError(`${problems.length} message${problems.length === 1 ? '' : 's'} in ${source} ${problems.length === 1 ? 'is' : 'are'} not this database's notices as they stand; nothing was recorded`, problems, { key: 'skip-invalid-notices' });
     if (given.size) {
       await refuseTooEarly(trx, [...given.values()], at, o.at !== undefined);
-      await insertNotices(trx, stamp.actor, stamp.at, [...given].map(([messageId, notice]) => ({ notice, channel, at, messageId })));
+      await writeGivenNotices(trx, stamp.actor, stamp.at, [...given].map(([messageId, notice]) => ({ notice, channel, at, messageId })));
       await appendAuditEntry(trx, { ...stamp, summary: `recorded ${given.size} notices (${channel}, ${at}) from ${source}, by Message-ID` });
     }
     return { outcomes, problems, recorded: given.size };

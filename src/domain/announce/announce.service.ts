@@ -7,7 +7,7 @@ import type { DataSink } from '../../io/sink.js';
 import { markdownText } from '../../io/markdown.js';
 import { safeJson } from '../../io/sanitize.js';
 import type { Stamp } from '../audit/audit.service.js';
-import { selectDisclosures, toDisclosureRow, type DisclosureRow } from '../disclosure/disclosure.repo.js';
+import { cancelPlanned, markReleased, plannedAnnouncementsThrough, type DisclosureRow } from '../disclosure/disclosure.repo.js';
 import { addDays } from '../shared/time.js';
 import { p9Gate, p9NoticePeriodGate, type Early, type Uninformed } from '../disclosure/gate.js';
 import { recordExport } from '../export/export.repo.js';
@@ -46,7 +46,7 @@ export function announcementThrough(through: string | undefined, today: string):
 
 /** Planned announcements due through `through`: those to announce, and the ids of those left out (consent withdrawn). */
 async function plannedAnnouncements(trx: Kysely<Database>, through: string): Promise<{ due: DisclosureRow[]; withdrawn: Set<number> }> {
-  const rows = (await selectDisclosures(trx).where('x.kind', '=', 'announcement').where('x.state', '=', 'planned').where('x.due_on', '<=', through).execute()).map(toDisclosureRow);
+  const rows = await plannedAnnouncementsThrough(trx, through);
   const withdrawn = new Set<number>();
   for (const d of rows.filter((r) => r.person_id !== null)) {
     const c = await latestConsent(trx, d.person_id!, 'announcement', null);
@@ -113,8 +113,9 @@ export async function exportAnnouncement(db: Db, stamp: Stamp, opts: { through?:
         const force = opts.force ? { reason: opts.reason } : undefined;
         await p9Gate(trx, stamp, `announcement through ${through}`, uninformed, force);
         await p9NoticePeriodGate(trx, stamp, `announcement through ${through}`, early, force);
-        for (const d of due) await trx.updateTable('disclosure').set({ state: 'released', released_at: stamp.at }).where('id', '=', d.id).execute();
-        for (const id of withdrawn) await trx.updateTable('disclosure').set({ state: 'cancelled', cancelled_at: stamp.at }).where('id', '=', id).execute();
+        for (const d of due) await markReleased(trx, d.id, stamp.at);
+        // Withdrawn since planned (P7): still planned, so cancelling them cancels exactly these.
+        for (const id of withdrawn) await cancelPlanned(trx, stamp.at, { id });
         await appendAuditEntry(trx, { ...stamp, summary: `published the announcement through ${through}: ${due.length} disclosures released${withdrawn.size ? `, ${withdrawn.size} cancelled (consent withdrawn)` : ''}` });
       }
       await sink.write(text);

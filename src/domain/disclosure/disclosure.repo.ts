@@ -215,6 +215,16 @@ export async function cancelPlanned(trx: Kysely<Database>, at: string, which: { 
   return Number((await q.executeTakeFirst()).numUpdatedRows);
 }
 
+/** The planned announcements due on or before `through`. */
+export async function plannedAnnouncementsThrough(trx: Kysely<Database>, through: string): Promise<DisclosureRow[]> {
+  return (await selectDisclosures(trx).where('x.kind', '=', 'announcement').where('x.state', '=', 'planned').where('x.due_on', '<=', through).execute()).map(toDisclosureRow);
+}
+
+/** Marks a planned disclosure released. */
+export async function markReleased(trx: Kysely<Database>, id: number, at: string): Promise<void> {
+  await trx.updateTable('disclosure').set({ state: 'released', released_at: at }).where('id', '=', id).execute();
+}
+
 /** The documents scheduled for release. */
 export async function scheduledDocuments(trx: Kysely<Database>): Promise<Array<{ id: number; slug: string; release_on: string | null }>> {
   return (await trx.selectFrom('document').select(['id', 'slug', 'release_on']).where('status', '=', 'scheduled').execute()).map((d) => ({ ...d, id: Number(d.id) }));

@@ -95,6 +95,27 @@ export async function setDueOn(trx: Kysely<Database>, disclosureId: number, dueO
   await trx.updateTable('disclosure').set({ due_on: dueOn }).where('id', '=', disclosureId).execute();
 }
 
+/** When each of these disclosures, its person and its document were created (what a notice cannot come before). */
+export function disclosureOrigins(trx: Kysely<Database>, ids: number[]) {
+  return trx
+    .selectFrom('disclosure as x')
+    .leftJoin('person as p', 'p.id', 'x.person_id')
+    .leftJoin('document as d', 'd.id', 'x.document_id')
+    .select(['x.id', 'x.kind', 'x.created_at', 'p.created_at as person_created', 'd.created_at as document_created'])
+    .where('x.id', 'in', ids)
+    .execute();
+}
+
+/** Whether disclosure #id exists. */
+export async function disclosureExists(trx: Kysely<Database>, id: number): Promise<boolean> {
+  return Boolean(await trx.selectFrom('disclosure').select('id').where('id', '=', id).executeTakeFirst());
+}
+
+/** Whether a document with this slug exists. */
+export async function documentExists(trx: Kysely<Database>, slug: string): Promise<boolean> {
+  return Boolean(await trx.selectFrom('document').select('id').where('slug', '=', slug).executeTakeFirst());
+}
+
 /** Which of these Message-IDs already stand on a recorded notice. */
 export async function recordedMessageIds(trx: Kysely<Database>, ids: string[]): Promise<Set<string>> {
   const found = new Set<string>();

@@ -13,7 +13,7 @@ import { deliverExport } from '../export/export.service.js';
 import { getSetting, isSet } from '../settings/settings.service.js';
 import { parseIsoTime } from '../shared/time.js';
 import { letterDigest, noticeMessageId, noticePreview, renderNotice, type NoticeContext, type NoticeFormat } from './notice.render.js';
-import { databaseId, documentTitles, insertNotice, pendingNotices, recordedMessageIds, setDueOn, type GivenNotice, type PendingNotice } from './notice.repo.js';
+import { databaseId, disclosureExists, disclosureOrigins, documentExists, documentTitles, insertNotice, pendingNotices, recordedMessageIds, setDueOn, type GivenNotice, type PendingNotice } from './notice.repo.js';
 import { addDays } from '../shared/time.js';
 
 export type { PendingNotice } from './notice.repo.js';
@@ -74,13 +74,7 @@ async function toldTooEarly(trx: Kysely<Database>, pending: PendingNotice[], at:
   const found: Array<{ id: number; earliest: string }> = [];
   // By id, in chunks within every database's limit on bound parameters.
   for (let i = 0; i < ids.length; i += 500) {
-    const rows = await trx
-      .selectFrom('disclosure as x')
-      .leftJoin('person as p', 'p.id', 'x.person_id')
-      .leftJoin('document as d', 'd.id', 'x.document_id')
-      .select(['x.id', 'x.kind', 'x.created_at', 'p.created_at as person_created', 'd.created_at as document_created'])
-      .where('x.id', 'in', ids.slice(i, i + 500))
-      .execute();
+    const rows = await disclosureOrigins(trx, ids.slice(i, i + 500));
     for (const r of rows) {
       // A credit is planned only when consort next looks at the document, and a lawful disclosure
       // (disclose) is recorded when it is made, after the person may well have been told.
@@ -111,12 +105,12 @@ export async function recordNotices(db: Db, stamp: Stamp, s: NoticeSelection) {
     const key = await requirePersonKey(trx, s.email);
     let pending = (await pendingNotices(trx)).filter((p) => p.to.toLowerCase() === key);
     if (s.disclosure !== undefined) {
-      if (!(await trx.selectFrom('disclosure').select('id').where('id', '=', s.disclosure).executeTakeFirst())) throw new NotFoundError(`no disclosure #${s.disclosure}`, 'see consort disclosures list');
+      if (!(await disclosureExists(trx, s.disclosure))) throw new NotFoundError(`no disclosure #${s.disclosure}`, 'see consort disclosures list');
       pending = pending.filter((p) => p.disclosure === s.disclosure);
       if (!pending.length) throw new NotFoundError(`no pending notice of disclosure #${s.disclosure} to ${s.email}`, 'see consort notice pending');
     }
     if (s.document !== undefined) {
-      if (!(await trx.selectFrom('document').select('id').where('slug', '=', s.document).executeTakeFirst())) throw new NotFoundError(`no document '${s.document}'`, 'see consort document list');
+      if (!(await documentExists(trx, s.document))) throw new NotFoundError(`no document '${s.document}'`, 'see consort document list');
       pending = pending.filter((p) => p.document === s.document);
     }
     if (!pending.length) return [];

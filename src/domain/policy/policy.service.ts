@@ -1,17 +1,17 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Database } from '../../db/schema/index.js';
 import { inTransaction } from '../../db/transaction.js';
 import { ConflictError, InputError } from '../../errors.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
+import { insertPolicyVersion, latestGrants, latestPolicy } from './policy.repo.js';
 
 /** The version of the privacy statement in force, or null before any was recorded. */
 export async function currentPolicy(db: Kysely<Database>): Promise<string | null> {
-  const row = await db.selectFrom('policy_version').select('version').orderBy('set_at', 'desc').orderBy('version', 'desc').limit(1).executeTakeFirst();
-  return row?.version ?? null;
+  return (await latestPolicy(db))?.version ?? null;
 }
 
 /** Records a new version of the privacy statement (its sha256, date and text), audited. */
@@ -27,10 +27,10 @@ export async function setPolicy(db: Db, stamp: Stamp, file: string) {
   if (!text.trim()) throw new InputError(`${file} is empty`, [], 'give the text of the privacy statement');
   const sha256 = createHash('sha256').update(text).digest('hex');
   return inTransaction(db, async (trx) => {
-    const current = await trx.selectFrom('policy_version').select(['version', 'sha256']).orderBy('set_at', 'desc').orderBy('version', 'desc').limit(1).executeTakeFirst();
+    const current = await latestPolicy(trx);
     if (current?.sha256 === sha256) throw new ConflictError(`this text is already the policy in force (${current.version})`);
     const version = `${stamp.at.slice(0, 10)}-${sha256.slice(0, 8)}`;
-    await trx.insertInto('policy_version').values({ version, sha256, set_at: stamp.at, actor: stamp.actor, text }).execute();
+    await insertPolicyVersion(trx, { version, sha256, set_at: stamp.at, actor: stamp.actor, text });
     await appendAuditEntry(trx, { ...stamp, summary: `privacy statement ${version} in force (sha256 ${sha256}), replacing ${current?.version ?? 'none'}` });
     return { version, sha256, previous: current?.version ?? null };
   });
@@ -40,13 +40,6 @@ export async function setPolicy(db: Db, stamp: Stamp, file: string) {
 export async function staleConsents(db: Db) {
   const current = await currentPolicy(db.kysely);
   if (!current) return { current: null, stale: [] };
-  const { rows } = await sql<{ email: string; name: string; purpose: string; document: string | null; since: string; version: string | null }>`select p.email, p.name, c.purpose, d.slug as document, c.at as since, c.policy_version as version
-       from consent_event c
-       join person p on p.id = c.person_id and p.erased_at is null
-       left join document d on d.id = c.document_id
-       where c.action = 'grant' and c.id = (
-         select c2.id from consent_event c2 where c2.person_id = c.person_id and c2.purpose = c.purpose and c2.document_id is not distinct from c.document_id
-         order by c2.at desc, c2.id desc limit 1)
-       order by p.email, c.purpose`.execute(db.kysely);
+  const rows = await latestGrants(db.kysely);
   return { current, stale: rows.filter((r) => r.version !== current).map((r) => ({ ...r, version: r.version ?? '(none)' })) };
 }

@@ -43,6 +43,23 @@ export async function selectActivity(db: Kysely<Database>, f: ActivityFilter & {
   return (await q.execute()).map((r) => ({ ...r, id: Number(r.id), detail: r.detail === null ? null : JSON.parse(r.detail) }));
 }
 
+/** The id of the event recorded for this member, time, action and document, if it is. */
+export async function findActivity(db: Kysely<Database>, e: { personId: number; at: string; action: string; documentId: number | null }): Promise<number | undefined> {
+  const same = db.selectFrom('activity').select('id').where('person_id', '=', e.personId).where('at', '=', e.at).where('action', '=', e.action);
+  const row = await (e.documentId === null ? same.where('document_id', 'is', null) : same.where('document_id', '=', e.documentId)).executeTakeFirst();
+  return row && Number(row.id);
+}
+
+/** Records one event; returns its id. */
+export async function insertActivity(db: Kysely<Database>, row: { person_id: number; at: string; action: string; document_id: number | null; detail: string | null; recorded_at: string }): Promise<number> {
+  return Number((await db.insertInto('activity').values(row).returning('id').executeTakeFirstOrThrow()).id);
+}
+
+/** Counts one more event of a member on a document (the participation a release reads). */
+export async function countParticipation(db: Kysely<Database>, documentId: number, personId: number): Promise<void> {
+  await db.insertInto('participation').values({ document_id: documentId, person_id: personId, activities: 1 }).onConflict((oc) => oc.columns(['document_id', 'person_id']).doUpdateSet((eb) => ({ activities: eb('participation.activities', '+', 1) }))).execute();
+}
+
 /** Distinct (document, member) pairs whose new activities are summed in memory before they are written. */
 export const TALLY_LIMIT = 50_000;
 

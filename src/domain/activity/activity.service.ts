@@ -6,7 +6,9 @@ import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { emailKey } from '../shared/email.js';
 import { runImport, type ImportHooks, type ImportOptions, type RowOutcome, type RowProblem } from '../import/import.js';
-import { postgresActivityStatements, selectActivity, sqliteActivityStatements, type ActivityFilter } from './activity.repo.js';
+import { countParticipation, findActivity, insertActivity, postgresActivityStatements, selectActivity, sqliteActivityStatements, type ActivityFilter } from './activity.repo.js';
+import { findPersonByEmail } from '../member/member.repo.js';
+import { findDocument } from '../document/document.repo.js';
 import type { ActivityLogOptions, ActivityRow } from './activity.schema.js';
 
 /** P5: the site tracks authenticated members only; anyone else's activity is refused. */
@@ -31,22 +33,19 @@ export async function logActivity(db: Db, stamp: Stamp, a: ActivityInput) {
   const at = a.at ?? stamp.at;
   const detail = a.detail ?? null;
   return inTransaction(db, async (trx) => {
-    const person = await trx.selectFrom('person').select(['id', 'email', 'status']).where('email_key', '=', emailKey(a.email)).executeTakeFirst();
+    const person = await findPersonByEmail(trx, a.email);
     if (!person) throw new NotFoundError(`no person with email ${a.email}`, { key: 'find-person' });
     if (person.status !== 'member') throw new PolicyError('P5', p5Refusal(person.email, person.status), 'only members are tracked on the site');
-    const same = await trx.selectFrom('activity').select('id').where('person_id', '=', person.id).where('at', '=', at).where('action', '=', action);
     let documentId: number | null = null;
     if (a.document !== undefined) {
-      const doc = await trx.selectFrom('document').select('id').where('slug', '=', a.document).executeTakeFirst();
+      const doc = await findDocument(trx, a.document);
       if (!doc) throw new NotFoundError(`no document '${a.document}'`, 'see consort document list');
       documentId = Number(doc.id);
     }
-    const existing = await (documentId === null ? same.where('document_id', 'is', null) : same.where('document_id', '=', documentId)).executeTakeFirst();
-    if (existing) throw new ConflictError(`this activity is already recorded (#${existing.id})`, 'an event is one member, time, action and document');
-    const { id } = await trx.insertInto('activity').values({ person_id: Number(person.id), at, action, document_id: documentId, detail, recorded_at: stamp.at }).returning('id').executeTakeFirstOrThrow();
-    if (documentId !== null) {
-      await trx.insertInto('participation').values({ document_id: documentId, person_id: Number(person.id), activities: 1 }).onConflict((oc) => oc.columns(['document_id', 'person_id']).doUpdateSet((eb) => ({ activities: eb('participation.activities', '+', 1) }))).execute();
-    }
+    const existing = await findActivity(trx, { personId: person.id, at, action, documentId });
+    if (existing !== undefined) throw new ConflictError(`this activity is already recorded (#${existing})`, 'an event is one member, time, action and document');
+    const id = await insertActivity(trx, { person_id: person.id, at, action, document_id: documentId, detail, recorded_at: stamp.at });
+    if (documentId !== null) await countParticipation(trx, documentId, person.id);
     await appendAuditEntry(trx, { ...stamp, summary: `activity #${id} of person #${person.id}${a.document ? ` on document ${a.document}` : ''}` });
     return { id: Number(id), email: person.email, action, at, document: a.document ?? null, detail: detail === null ? null : JSON.parse(detail) };
   });
@@ -55,8 +54,8 @@ export async function logActivity(db: Db, stamp: Stamp, a: ActivityInput) {
 /** Lists activity with filters; `member` is an email. */
 export async function listActivity(db: Db, f: ActivityFilter) {
   const memberKey = f.member ? emailKey(f.member) : undefined;
-  if (memberKey && !(await db.kysely.selectFrom('person').select('id').where('email_key', '=', memberKey).executeTakeFirst())) throw new NotFoundError(`no person with email ${f.member}`);
-  if (f.document && !(await db.kysely.selectFrom('document').select('id').where('slug', '=', f.document).executeTakeFirst())) throw new NotFoundError(`no document '${f.document}'`, 'see consort document list');
+  if (f.member && !(await findPersonByEmail(db.kysely, f.member))) throw new NotFoundError(`no person with email ${f.member}`);
+  if (f.document && !(await findDocument(db.kysely, f.document))) throw new NotFoundError(`no document '${f.document}'`, 'see consort document list');
   return selectActivity(db.kysely, { ...f, memberKey });
 }
 

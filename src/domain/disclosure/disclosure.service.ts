@@ -1,3 +1,4 @@
+import { findDocument } from '../document/document.repo.js';
 import type { Kysely } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Database } from '../../db/schema/index.js';
@@ -97,7 +98,7 @@ export interface DisclosureFilter {
 
 /** Disclosures, filtered, each with its notice state. */
 export async function listDisclosures(db: Db, f: DisclosureFilter): Promise<Array<DisclosureRow & { notice: string }>> {
-  if (f.document && !(await db.kysely.selectFrom('document').select('id').where('slug', '=', f.document).executeTakeFirst())) throw new NotFoundError(`no document '${f.document}'`, 'see consort document list');
+  if (f.document && !(await findDocument(db.kysely, f.document))) throw new NotFoundError(`no document '${f.document}'`, 'see consort document list');
   let q = selectDisclosures(db.kysely);
   if (f.kind) q = q.where('x.kind', '=', f.kind);
   if (f.state) q = q.where('x.state', '=', f.state);

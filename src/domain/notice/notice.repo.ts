@@ -111,11 +111,6 @@ export async function disclosureExists(trx: Kysely<Database>, id: number): Promi
   return Boolean(await trx.selectFrom('disclosure').select('id').where('id', '=', id).executeTakeFirst());
 }
 
-/** Whether a document with this slug exists. */
-export async function documentExists(trx: Kysely<Database>, slug: string): Promise<boolean> {
-  return Boolean(await trx.selectFrom('document').select('id').where('slug', '=', slug).executeTakeFirst());
-}
-
 /** Which of these Message-IDs already stand on a recorded notice. */
 export async function recordedMessageIds(trx: Kysely<Database>, ids: string[]): Promise<Set<string>> {
   const found = new Set<string>();

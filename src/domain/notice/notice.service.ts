@@ -13,8 +13,9 @@ import { deliverExport } from '../export/export.service.js';
 import { getSetting, isSet } from '../settings/settings.service.js';
 import { parseIsoTime } from '../shared/time.js';
 import { letterDigest, noticeMessageId, noticePreview, renderNotice, type NoticeContext, type NoticeFormat } from './notice.render.js';
-import { databaseId, disclosureExists, disclosureOrigins, documentExists, documentTitles, insertNotice, pendingNotices, recordedMessageIds, setDueOn, type GivenNotice, type PendingNotice } from './notice.repo.js';
+import { databaseId, disclosureExists, disclosureOrigins, documentTitles, insertNotice, pendingNotices, recordedMessageIds, setDueOn, type GivenNotice, type PendingNotice } from './notice.repo.js';
 import { addDays } from '../shared/time.js';
+import { findDocument } from '../document/document.repo.js';
 
 export type { PendingNotice } from './notice.repo.js';
 
@@ -110,7 +111,7 @@ export async function recordNotices(db: Db, stamp: Stamp, s: NoticeSelection) {
       if (!pending.length) throw new NotFoundError(`no pending notice of disclosure #${s.disclosure} to ${s.email}`, 'see consort notice pending');
     }
     if (s.document !== undefined) {
-      if (!(await documentExists(trx, s.document))) throw new NotFoundError(`no document '${s.document}'`, 'see consort document list');
+      if (!(await findDocument(trx, s.document))) throw new NotFoundError(`no document '${s.document}'`, 'see consort document list');
       pending = pending.filter((p) => p.document === s.document);
     }
     if (!pending.length) return [];

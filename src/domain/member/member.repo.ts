@@ -53,6 +53,28 @@ export async function personEmail(db: Db, ref: string): Promise<string> {
   return row.email;
 }
 
+/** The id of the person with this address key, if any. */
+export async function personIdByKey(db: Kysely<Database>, key: string): Promise<number | undefined> {
+  const row = await db.selectFrom('person').select('id').where('email_key', '=', key).executeTakeFirst();
+  return row && Number(row.id);
+}
+
+/** Adds a person; returns their id. */
+export async function insertPerson(db: Kysely<Database>, row: { name: string; email: string; email_key: string; organisation_id: number | null; status: PersonStatus; source: string; created_at: string; updated_at: string }): Promise<number> {
+  return Number((await db.insertInto('person').values(row).returning('id').executeTakeFirstOrThrow()).id);
+}
+
+/** Changes a person's columns. */
+export async function updatePersonRow(db: Kysely<Database>, id: number, values: Record<string, unknown>): Promise<void> {
+  await db.updateTable('person').set(values).where('id', '=', id).execute();
+}
+
+/** The person with this id, with their organisation's name. */
+export async function findPersonById(db: Kysely<Database>, id: number): Promise<PersonRow | undefined> {
+  const r = await selectPeople(db).where('p.id', '=', id).executeTakeFirst();
+  return r && { ...r, id: Number(r.id) };
+}
+
 /** The person with this email (any case), with their organisation's name. */
 export async function findPersonByEmail(db: Kysely<Database>, email: string): Promise<PersonRow | undefined> {
   const r = await selectPeople(db).where('p.email_key', '=', emailKey(email)).executeTakeFirst();

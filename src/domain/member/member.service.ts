@@ -12,7 +12,7 @@ import { normaliseEmail } from '../shared/email.js';
 import { orgKey } from '../org/org.repo.js';
 import { ensureOrg } from '../org/org.service.js';
 import { cleanText } from '../shared/text.js';
-import { findPersonByEmail, selectPeople, type PersonRow } from './member.repo.js';
+import { findPersonByEmail, findPersonById, insertPerson, personIdByKey, selectPeople, updatePersonRow, type PersonRow } from './member.repo.js';
 
 /** The purposes a membership brings with it, on basis membership-terms (P6). */
 export const MEMBERSHIP_PURPOSES = ['newsletter', 'directory'] as const;
@@ -86,17 +86,12 @@ export async function addPerson(db: Db, stamp: Stamp, input: NewPerson) {
   const status = input.status ?? 'contact';
   const source = input.source?.trim() || 'staff';
   return inTransaction(db, async (trx) => {
-    if (await trx.selectFrom('person').select('id').where('email_key', '=', key).executeTakeFirst()) {
+    if ((await personIdByKey(trx, key)) !== undefined) {
       throw new ConflictError(`a person with email ${email} already exists`, `see consort member show ${email}`);
     }
     await assertNotErased(db, trx, key, input.allowErased);
     const org = input.org ? await ensureOrg(trx, stamp, input.org) : undefined;
-    const { id } = await trx
-      .insertInto('person')
-      .values({ name, email, email_key: key, organisation_id: org?.id ?? null, status, source, created_at: stamp.at, updated_at: stamp.at })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const personId = Number(id);
+    const personId = await insertPerson(trx, { name, email, email_key: key, organisation_id: org?.id ?? null, status, source, created_at: stamp.at, updated_at: stamp.at });
     const consents: string[] = [];
     if (status === 'member') {
       consents.push(...(await grantMembershipTerms(trx, stamp, personId)).granted);
@@ -152,10 +147,10 @@ export async function updatePerson(db: Db, stamp: Stamp, email: string, change: 
     if (change.name !== undefined) values.name = checkName(change.name);
     if (change.email !== undefined) {
       const next = checkEmail(change.email);
-      const other = await trx.selectFrom('person').select('id').where('email_key', '=', next.key).executeTakeFirst();
-      if (other && Number(other.id) !== person.id) throw new ConflictError(`a person with email ${next.email} already exists`);
+      const other = await personIdByKey(trx, next.key);
+      if (other !== undefined && other !== person.id) throw new ConflictError(`a person with email ${next.email} already exists`);
       // Only an address new to the person is checked: a change of case of their own is no return of anyone.
-      if (!other) await assertNotErased(db, trx, next.key, change.allowErased);
+      if (other === undefined) await assertNotErased(db, trx, next.key, change.allowErased);
       Object.assign(values, { email: next.email, email_key: next.key });
     }
     if (change.org !== undefined) values.organisation_id = change.org.trim() === '' ? null : (await ensureOrg(trx, stamp, change.org)).id;
@@ -170,14 +165,13 @@ export async function updatePerson(db: Db, stamp: Stamp, email: string, change: 
     }
     const fields = Object.keys(values).filter((k) => k !== 'email_key');
     if (!fields.length) throw new UsageError('nothing to change', { key: 'nothing-to-change', fields: 'person' });
-    await trx.updateTable('person').set({ ...values, updated_at: stamp.at }).where('id', '=', person.id).execute();
+    await updatePersonRow(trx, person.id, { ...values, updated_at: stamp.at });
     if (membership) await planMembership(db, trx, stamp, person.id);
     if (values.status !== undefined && values.status !== 'member' && person.status === 'member') {
       // Someone who has left (a former member, or a contact again) is not announced as a new member.
       await cancelPlannedAnnouncement(trx, stamp, { personId: person.id });
     }
     await appendAuditEntry(trx, { ...stamp, summary: `updated person #${person.id}: ${fields.join(', ')}${membership?.granted.length ? `; granted ${membership.granted.join(', ')}` : ''}${ended.length ? `; withdrew ${ended.join(', ')} (membership ended)` : ''}` });
-    const updated = (await trx.selectFrom('person').select('email').where('id', '=', person.id).executeTakeFirstOrThrow()).email;
-    return { person: (await findPersonByEmail(trx, updated))!, granted: membership?.granted ?? [], keptWithdrawn: membership?.keptWithdrawn ?? [], withdrawn: ended };
+    return { person: (await findPersonById(trx, person.id))!, granted: membership?.granted ?? [], keptWithdrawn: membership?.keptWithdrawn ?? [], withdrawn: ended };
   });
 }

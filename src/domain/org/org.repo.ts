@@ -10,6 +10,16 @@ export function orgKey(name: string): string {
   return name.trim().normalize('NFC').toLowerCase();
 }
 
+/** Adds an organisation; returns its id. */
+export async function insertOrg(db: Kysely<Database>, row: { name: string; name_key: string; domain: string | null; membership: 'member' | 'non-member'; joined_on: string | null; contact_person_id: number | null; created_at: string; updated_at: string }): Promise<number> {
+  return Number((await db.insertInto('organisation').values(row).returning('id').executeTakeFirstOrThrow()).id);
+}
+
+/** Changes an organisation's columns. */
+export async function updateOrgRow(db: Kysely<Database>, id: number, values: Record<string, unknown>): Promise<void> {
+  await db.updateTable('organisation').set(values).where('id', '=', id).execute();
+}
+
 /** Organisations with their contact's email and head counts. */
 export function selectOrgs(db: Kysely<Database>) {
   return db

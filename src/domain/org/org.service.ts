@@ -8,7 +8,8 @@ import type { Stamp } from '../audit/audit.service.js';
 import { cancelPlannedAnnouncement, planOrganisationAnnouncement } from '../disclosure/disclosure.service.js';
 import { emailKey } from '../shared/email.js';
 import { cleanText } from '../shared/text.js';
-import { findOrgByName, orgKey, selectOrgs } from './org.repo.js';
+import { findOrgByName, insertOrg, orgKey, selectOrgs, updateOrgRow } from './org.repo.js';
+import { personIdByKey } from '../member/member.repo.js';
 
 export interface OrgInput {
   name: string;
@@ -47,9 +48,9 @@ function checkDomain(raw: string | undefined): string | null {
 async function contactId(db: Kysely<Database>, email: string | undefined): Promise<number | null | undefined> {
   if (email === undefined) return undefined;
   if (email.trim() === '') return null;
-  const p = await db.selectFrom('person').select('id').where('email_key', '=', emailKey(email)).executeTakeFirst();
-  if (!p) throw new NotFoundError(`no person with email ${email}`, 'add them first with consort member add');
-  return Number(p.id);
+  const id = await personIdByKey(db, emailKey(email));
+  if (id === undefined) throw new NotFoundError(`no person with email ${email}`, 'add them first with consort member add');
+  return id;
 }
 
 const toOrg = (r: any): Organisation => ({ ...r, id: Number(r.id), members: Number(r.members), people: Number(r.people) });
@@ -62,11 +63,7 @@ export async function addOrg(db: Db, stamp: Stamp, input: OrgInput): Promise<Org
     if (await findOrgByName(trx, name)) throw new ConflictError(`organisation '${name}' already exists`, `see consort org show '${name}'`);
     const contact = await contactId(trx, input.contact);
     const membership = input.member ? 'member' : 'non-member';
-    const { id } = await trx
-      .insertInto('organisation')
-      .values({ name, name_key: orgKey(name), domain, membership, joined_on: input.member ? stamp.at.slice(0, 10) : null, contact_person_id: contact ?? null, created_at: stamp.at, updated_at: stamp.at })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const id = await insertOrg(trx, { name, name_key: orgKey(name), domain, membership, joined_on: input.member ? stamp.at.slice(0, 10) : null, contact_person_id: contact ?? null, created_at: stamp.at, updated_at: stamp.at });
     if (input.member) await planOrganisationAnnouncement(trx, stamp, Number(id));
     await appendAuditEntry(trx, { ...stamp, summary: `added organisation #${id} (${membership})` });
     return toOrg(await selectOrgs(trx).where('o.id', '=', Number(id)).executeTakeFirstOrThrow());
@@ -78,12 +75,8 @@ export async function ensureOrg(db: Kysely<Database>, stamp: Stamp, rawName: str
   const name = checkName(rawName);
   const found = await findOrgByName(db, name);
   if (found) return { id: Number(found.id), created: false };
-  const { id } = await db
-    .insertInto('organisation')
-    .values({ name, name_key: orgKey(name), domain: null, membership: 'non-member', joined_on: null, contact_person_id: null, created_at: stamp.at, updated_at: stamp.at })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return { id: Number(id), created: true };
+  const id = await insertOrg(db, { name, name_key: orgKey(name), domain: null, membership: 'non-member', joined_on: null, contact_person_id: null, created_at: stamp.at, updated_at: stamp.at });
+  return { id, created: true };
 }
 
 export async function listOrgs(db: Db, filter: { member?: boolean } = {}): Promise<Organisation[]> {
@@ -129,7 +122,7 @@ export async function updateOrg(db: Db, stamp: Stamp, current: string, change: O
     if (contact !== undefined) values.contact_person_id = contact;
     const fields = Object.keys(values).filter((k) => k !== 'name_key');
     if (!fields.length) throw new InputError('nothing to change', [], { key: 'nothing-to-change', fields: 'organisation' });
-    await trx.updateTable('organisation').set({ ...values, updated_at: stamp.at }).where('id', '=', org.id).execute();
+    await updateOrgRow(trx, Number(org.id), { ...values, updated_at: stamp.at });
     if (change.member && org.membership !== 'member') await planOrganisationAnnouncement(trx, stamp, Number(org.id));
     const cancelled = change.member === false && org.membership === 'member' ? await cancelPlannedAnnouncement(trx, stamp, { organisationId: Number(org.id) }) : 0;
     await appendAuditEntry(trx, { ...stamp, summary: `updated organisation #${org.id}: ${fields.join(', ')}${cancelled ? `; cancelled ${cancelled} planned announcement${cancelled === 1 ? '' : 's'} (no longer a member)` : ''}` });

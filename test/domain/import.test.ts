@@ -169,6 +169,18 @@ describe('member import', () => {
     expect(await count(db, 'person')).toBe(0);
   });
 
+  test('a bad row read before a reading error is still reported, before the error (rows looked up in groups too)', async () => {
+    const { db } = await freshDb();
+    const problems: InputProblem[] = [];
+    const good = (i: number) => `{"name":"P${i}","email":"p${i}@example.org"}`;
+    const first = [good(0), '{"name":"Bad","email":"not-an-email"}', ...Array.from({ length: 20 }, (_, i) => good(i + 1))].join('\n') + '\n';
+    // Two reads: the lines of the first are read (and the bad one found) before the second's bytes are seen.
+    const stream = Readable.from([Buffer.from(first), Buffer.from([0x42, 0xff, 0x0a])]);
+    await expect(importPeople(db, stampAt(), { name: 'late.ndjson', stream, isPipe: false }, {}, { onProblem: (p) => problems.push(p) })).rejects.toThrow(/late\.ndjson:23: not valid UTF-8/);
+    expect(problems.map((p) => `${p.line}: ${p.field}`)).toEqual(['2: email']);
+    expect(await count(db, 'person')).toBe(0);
+  });
+
   test('CRLF and lone CR line ends, a BOM and SQL-looking strings', async () => {
     const { db } = await freshDb();
     const r = await importPeople(db, stampAt(), input('x.csv', "\uFEFFname,email\r\nRobert'); DROP TABLE person;--,r@example.org\r\n\"Line\rBreak\",l@example.org\r\n"), {});

@@ -180,12 +180,18 @@ class ImportRun<Row> {
   private async *lookAhead(groups: AsyncIterable<ReadRecord<Row>[]>): AsyncGenerator<ReadRecord<Row>[]> {
     if (!this.applier.prefetch || this.batch) return yield* groups;
     let held: ReadRecord<Row>[] = [];
-    for await (const group of groups) {
-      held = held.length ? held.concat(group) : group;
-      if (held.length >= PREFETCH_ROWS) {
-        yield held;
-        held = [];
+    try {
+      for await (const group of groups) {
+        held = held.length ? held.concat(group) : group;
+        if (held.length >= PREFETCH_ROWS) {
+          yield held;
+          held = [];
+        }
       }
+    } catch (err) {
+      // The records read before a reading error are handled before it, as they are unjoined.
+      if (held.length) yield held;
+      throw err;
     }
     if (held.length) yield held;
   }

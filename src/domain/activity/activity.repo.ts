@@ -43,6 +43,11 @@ export async function selectActivity(db: Kysely<Database>, f: ActivityFilter & {
   return (await q.execute()).map((r) => ({ ...r, id: Number(r.id), detail: r.detail === null ? null : JSON.parse(r.detail) }));
 }
 
+/** A person's activity, oldest first, with each event's document (what a lawful disclosure hands over). */
+export function activityOf(db: Kysely<Database>, personId: number) {
+  return db.selectFrom('activity as a').leftJoin('document as d', 'd.id', 'a.document_id').select(['a.at', 'a.action', 'd.slug as document', 'a.detail']).where('a.person_id', '=', personId).orderBy('a.at').execute();
+}
+
 /** The id of the event recorded for this member, time, action and document, if it is. */
 export async function findActivity(db: Kysely<Database>, e: { personId: number; at: string; action: string; documentId: number | null }): Promise<number | undefined> {
   const same = db.selectFrom('activity').select('id').where('person_id', '=', e.personId).where('at', '=', e.at).where('action', '=', e.action);

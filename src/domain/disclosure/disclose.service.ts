@@ -7,9 +7,10 @@ import { safeJson } from '../../io/sanitize.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { consentHistory } from '../consent/consent.repo.js';
-import { emailKey } from '../shared/email.js';
 import { recordExport } from '../export/export.repo.js';
 import { findPersonByEmail } from '../member/member.repo.js';
+import { activityOf } from '../activity/activity.repo.js';
+import { insertDisclosure, memberFacts } from './disclosure.repo.js';
 
 export interface DiscloseInput {
   email: string;
@@ -33,13 +34,7 @@ export async function disclose(db: Db, stamp: Stamp, input: DiscloseInput, sink:
     return await inTransaction(db, async (trx) => {
       const person = await findPersonByEmail(trx, input.email);
       if (!person) throw new NotFoundError(`no person with email ${input.email}`);
-      const activity = await trx
-        .selectFrom('activity as a')
-        .leftJoin('document as d', 'd.id', 'a.document_id')
-        .select(['a.at', 'a.action', 'd.slug as document', 'a.detail'])
-        .where('a.person_id', '=', person.id)
-        .orderBy('a.at')
-        .execute();
+      const activity = await activityOf(trx, person.id);
       const pkg = {
         disclosed_to: recipient,
         legal_basis: basis,
@@ -50,12 +45,8 @@ export async function disclose(db: Db, stamp: Stamp, input: DiscloseInput, sink:
       };
       const text = safeJson(pkg, 2) + '\n';
       const sha256 = createHash('sha256').update(text).digest('hex');
-      const org = await trx.selectFrom('person').select('organisation_id').where('email_key', '=', emailKey(input.email)).executeTakeFirstOrThrow();
-      const { id } = await trx
-        .insertInto('disclosure')
-        .values({ kind: 'legal', person_id: person.id, organisation_id: org.organisation_id, audience: 'third-party', recipient, basis, due_on: stamp.at.slice(0, 10), state: 'released', facts: JSON.stringify({ package_sha256: sha256, fields: ['person', 'consents', 'activity'] }), created_at: stamp.at, released_at: stamp.at, no_notice_reason: input.noNoticeReason?.trim() || null })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const { organisationId } = await memberFacts(trx, person.id);
+      const id = await insertDisclosure(trx, { kind: 'legal', person_id: person.id, organisation_id: organisationId, audience: 'third-party', recipient, basis, due_on: stamp.at.slice(0, 10), state: 'released', facts: JSON.stringify({ package_sha256: sha256, fields: ['person', 'consents', 'activity'] }), created_at: stamp.at, released_at: stamp.at, no_notice_reason: input.noNoticeReason?.trim() || null });
       await appendAuditEntry(trx, { ...stamp, summary: `lawful disclosure #${id} of person #${person.id} to ${recipient} under ${basis}${input.noNoticeReason ? `; no notice: ${input.noNoticeReason.trim()}` : '; notice pending'}` });
       await sink.write(text);
       await recordExport(trx, stamp, { kind: 'legal disclosure', purpose: 'legal obligation (P2)', audience: 'third-party', rowCount: 1, sha256, destination: sink.destination });

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/connection.js';
 import { prepare, toPostgres } from '../../db/statements.js';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema/index.js';
 
 /** A disclosure with its subject, organisation, document and notice state, as listed and checked. */
@@ -213,6 +213,11 @@ export async function cancelPlanned(trx: Kysely<Database>, at: string, which: { 
     q = 'personId' in of ? q.where('person_id', '=', of.personId) : q.where('organisation_id', '=', of.organisationId).where('person_id', 'is', null);
   }
   return Number((await q.executeTakeFirst()).numUpdatedRows);
+}
+
+/** Records a disclosure as given (a lawful one, made at once); returns its id. */
+export async function insertDisclosure(trx: Kysely<Database>, row: Insertable<Database['disclosure']>): Promise<number> {
+  return Number((await trx.insertInto('disclosure').values(row).returning('id').executeTakeFirstOrThrow()).id);
 }
 
 /** The planned announcements due on or before `through`. */

@@ -204,9 +204,9 @@ export async function readImport(
   return { format: (first as { format: RecordFormat }).format, groups: groups(), close };
 }
 
-/** Records `size` at a time (the last group may be shorter). */
-async function* grouped(records: AsyncIterable<ReadRecord>, size: number): AsyncGenerator<ReadRecord[]> {
-  let group: ReadRecord[] = [];
+/** Records `size` at a time (the last group may be shorter); those read before an error are yielded before it. */
+export async function* grouped<T>(records: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+  let group: T[] = [];
   try {
     for await (const rec of records) {
       group.push(rec);

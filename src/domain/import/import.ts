@@ -2,7 +2,7 @@ import type { Db } from '../../db/connection.js';
 import { ConflictError, InputError } from '../../errors.js';
 import type { Input } from '../../io/input/open.js';
 import { IMPORT_ROWS, type ImportKind } from './import.rows.js';
-import { readImport, type ReadRecord } from './import.read.js';
+import { grouped, readImport, type ReadRecord } from './import.read.js';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema/index.js';
 import type { MaybePromise } from '../../db/statements.js';
@@ -177,23 +177,11 @@ class ImportRun<Row> {
   }
 
   /** A file's groups joined PREFETCH_ROWS at a time for a bulk path's prefetch (a pipe's are taken as they come). */
-  private async *lookAhead(groups: AsyncIterable<ReadRecord<Row>[]>): AsyncGenerator<ReadRecord<Row>[]> {
-    if (!this.applier.prefetch || this.batch) return yield* groups;
-    let held: ReadRecord<Row>[] = [];
-    try {
-      for await (const group of groups) {
-        held = held.length ? held.concat(group) : group;
-        if (held.length >= PREFETCH_ROWS) {
-          yield held;
-          held = [];
-        }
-      }
-    } catch (err) {
-      // The records read before a reading error are handled before it, as they are unjoined.
-      if (held.length) yield held;
-      throw err;
-    }
-    if (held.length) yield held;
+  private lookAhead(groups: AsyncIterable<ReadRecord<Row>[]>): AsyncIterable<ReadRecord<Row>[]> {
+    if (!this.applier.prefetch || this.batch) return groups;
+    return grouped((async function* () {
+      for await (const group of groups) yield* group;
+    })(), PREFETCH_ROWS);
   }
 
   /** The end of a whole input: refused if a row was bad, rolled back if a dry run, else audited and committed. */

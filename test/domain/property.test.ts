@@ -162,7 +162,8 @@ function expectedEncodedWords(name: string): string {
 
 /** `"Name" <email>` for printable ASCII names (quotes and backslashes escaped), encoded-words otherwise. */
 function expectedMailbox(p: Person): string {
-  const display = /^[\x20-\x7e]*$/.test(p.name) ? '"' + p.name.replace(/[\\"]/g, (c) => '\\' + c) + '"' : expectedEncodedWords(p.name);
+  // Plain ASCII is quoted; anything else, and a name holding what looks like an encoded-word (=?), is encoded (io/mime.ts).
+  const display = /^[\x20-\x7e]*$/.test(p.name) && !p.name.includes('=?') ? '"' + p.name.replace(/[\\"]/g, (c) => '\\' + c) + '"' : expectedEncodedWords(p.name);
   return `${display} <${p.email}>`;
 }
 

@@ -33,7 +33,7 @@ export async function run(argv: string[], streams: Streams): Promise<number> {
   const verbose = argv.includes('--verbose') || argv.includes('-v');
   try {
     const { buildProgram } = await import('./program.js');
-    await buildProgram(streams, argv, run).parseAsync(argv, { from: 'user' });
+    await (await buildProgram(streams, argv, run)).parseAsync(argv, { from: 'user' });
     return ExitCode.ok;
   } catch (err) {
     return report(err, streams, verbose);

@@ -1,26 +1,5 @@
 import type { Runner } from './cli/action.js';
 import { Command } from 'commander';
-import { registerActivity } from './commands/activity/index.js';
-import { registerAnnounce } from './commands/announce/index.js';
-import { registerAudit } from './commands/audit/index.js';
-import { registerConfig } from './commands/config/index.js';
-import { registerConsent } from './commands/consent/index.js';
-import { registerCredits } from './commands/credits/index.js';
-import { registerDb } from './commands/db/index.js';
-import { registerDemo } from './commands/demo.js';
-import { registerDirectory } from './commands/directory/index.js';
-import { registerDisclose } from './commands/disclose.js';
-import { registerDisclosures } from './commands/disclosures/index.js';
-import { registerDocument } from './commands/document/index.js';
-import { registerHelp } from './commands/help.js';
-import { registerCompletion, registerComplete } from './commands/completion.js';
-import { registerInit } from './commands/init.js';
-import { registerMember } from './commands/member/index.js';
-import { registerNewsletter } from './commands/newsletter/index.js';
-import { registerNotice } from './commands/notice/index.js';
-import { registerOrg } from './commands/org/index.js';
-import { registerPolicy } from './commands/policy/index.js';
-import { registerResearch } from './commands/research/index.js';
 import { TOPICS } from './help/names.js';
 import type { Streams } from './io/output.js';
 import { VERSION } from './version.js';
@@ -59,32 +38,34 @@ Help on a command: consort help COMMAND [SUBCOMMAND]; the manual: man consort, m
 type Register = (program: Command, streams: Streams, run: Runner) => void;
 
 /**
- * Every top-level command, in the order --help lists them. Only the command that runs is
- * built (commander then parses one group, not sixty commands); help and unknown commands build all.
+ * Every top-level command, in the order --help lists them, each loaded only when wanted: the
+ * command that runs is the only one loaded and built (commander then parses one group, not sixty
+ * commands, and start-up compiles one group's files, not every command's); help and unknown
+ * commands load and build all.
  */
-const COMMANDS: Record<string, Register> = {
-  init: registerInit,
-  demo: registerDemo,
-  db: registerDb,
-  config: registerConfig,
-  org: registerOrg,
-  member: registerMember,
-  consent: registerConsent,
-  activity: registerActivity,
-  document: registerDocument,
-  credits: registerCredits,
-  newsletter: registerNewsletter,
-  directory: registerDirectory,
-  announce: registerAnnounce,
-  disclose: registerDisclose,
-  disclosures: registerDisclosures,
-  notice: registerNotice,
-  research: registerResearch,
-  policy: registerPolicy,
-  audit: registerAudit,
-  help: registerHelp,
-  completion: registerCompletion,
-  __complete: registerComplete,
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  init: async () => (await import('./commands/init.js')).registerInit,
+  demo: async () => (await import('./commands/demo.js')).registerDemo,
+  db: async () => (await import('./commands/db/index.js')).registerDb,
+  config: async () => (await import('./commands/config/index.js')).registerConfig,
+  org: async () => (await import('./commands/org/index.js')).registerOrg,
+  member: async () => (await import('./commands/member/index.js')).registerMember,
+  consent: async () => (await import('./commands/consent/index.js')).registerConsent,
+  activity: async () => (await import('./commands/activity/index.js')).registerActivity,
+  document: async () => (await import('./commands/document/index.js')).registerDocument,
+  credits: async () => (await import('./commands/credits/index.js')).registerCredits,
+  newsletter: async () => (await import('./commands/newsletter/index.js')).registerNewsletter,
+  directory: async () => (await import('./commands/directory/index.js')).registerDirectory,
+  announce: async () => (await import('./commands/announce/index.js')).registerAnnounce,
+  disclose: async () => (await import('./commands/disclose.js')).registerDisclose,
+  disclosures: async () => (await import('./commands/disclosures/index.js')).registerDisclosures,
+  notice: async () => (await import('./commands/notice/index.js')).registerNotice,
+  research: async () => (await import('./commands/research/index.js')).registerResearch,
+  policy: async () => (await import('./commands/policy/index.js')).registerPolicy,
+  audit: async () => (await import('./commands/audit/index.js')).registerAudit,
+  help: async () => (await import('./commands/help.js')).registerHelp,
+  completion: async () => (await import('./commands/completion.js')).registerCompletion,
+  __complete: async () => (await import('./commands/completion.js')).registerComplete,
 };
 
 /** Commands that need the whole tree: help describes it, completion is built from it. */
@@ -107,7 +88,7 @@ function invoked(argv: readonly string[]): string | undefined {
  * Builds the commander tree for argv; commands load their services lazily so start-up stays fast.
  * `run` runs another consort command line (main.ts's run, for the demo's tour).
  */
-export function buildProgram(streams: Streams, argv: readonly string[], run: Runner): Command {
+export async function buildProgram(streams: Streams, argv: readonly string[], run: Runner): Promise<Command> {
   const program = new Command('consort');
   program
     .description("Membership administration for a standards consortium, keeping its privacy statement's promises")
@@ -135,6 +116,8 @@ export function buildProgram(streams: Streams, argv: readonly string[], run: Run
     .helpCommand(false);
 
   const name = invoked(argv);
-  for (const register of name && !WHOLE_TREE.has(name) ? [COMMANDS[name]!] : Object.values(COMMANDS)) register(program, streams, run);
+  const load = name && !WHOLE_TREE.has(name) ? [COMMANDS[name]!] : Object.values(COMMANDS);
+  // One after another: Jest's ES module loader fails on concurrent imports of one module.
+  for (const register of load) (await register())(program, streams, run);
   return program;
 }

@@ -35,7 +35,7 @@ function documented(): Map<string, string[]> {
 }
 
 const sink = () => Object.assign(new PassThrough(), { isTTY: false });
-const program = buildProgram({ stdin: sink(), stdout: sink(), stderr: sink(), env: {} } as never, [], async () => 0);
+const program = await buildProgram({ stdin: sink(), stdout: sink(), stderr: sink(), env: {} } as never, [], async () => 0);
 
 /** Every command a person can run (groups such as `member` only hold subcommands), with its options' flags. */
 function tree(): Map<string, string[]> {

@@ -16,9 +16,16 @@ export const CLEARS: Record<ProblemCode, string> = {
   'consent-withdrawn-after-notice': 'nothing to do',
 };
 
-/** A problem as `disclosures check` shows it: the command that clears it comes after its message. */
-export function withClear({ acknowledged, ...facts }: DisclosureProblem): DisclosureProblem & { clear: string } {
-  return { ...facts, clear: CLEARS[facts.code], acknowledged };
+/**
+ * A problem as `disclosures check` shows it: the command that clears it comes after its message.
+ * Field by field, not by rest and spread, which cost 1.4 µs a problem (0.4 s of a check printing
+ * 300k); the return type names every field, so one added to DisclosureProblem must be added here.
+ */
+export function withClear(p: DisclosureProblem): DisclosureProblem & { clear: string } {
+  return {
+    id: p.id, code: p.code, severity: p.severity, disclosure: p.disclosure, kind: p.kind, subject: p.subject, organisation: p.organisation,
+    document: p.document, due_on: p.due_on, message: p.message, clear: CLEARS[p.code], acknowledged: p.acknowledged,
+  };
 }
 
 /** The problem codes, their severity and what clears each, for `disclosures check --help`. */

@@ -51,49 +51,62 @@ interface CheckScope {
   through: string;
 }
 
-/** Problems of planned (and lawful, made) disclosures: was everyone concerned told, in time, and did the mail arrive? */
+/** A problem of disclosure `d`. */
+function found(d: CheckRow, code: ProblemCode, subject: string | null, message: string, facts: unknown[]): Found {
+  return { disclosure: d.id, kind: d.kind, subject, organisation: d.organisation, document: d.document, due_on: d.due_on, code, message, facts };
+}
+
+/** What disclosure `d` is, for a message: `announcement due 2026-12-16`. */
+function what(d: CheckRow): string {
+  return `${d.kind}${d.document ? ` in ${d.document}` : ''} due ${d.due_on}`;
+}
+
+/** An untold person of `d`; whose mail failed or may have arrived is its own problem. */
+function untold(d: CheckRow, delivery: Delivery | undefined, email: string, code: 'subject-not-informed' | 'org-contact-not-informed', message: string): Found {
+  if (delivery?.state === 'failed') return found(d, 'notice-failed', email, `the notice to ${email} of the ${what(d)} was refused: ${delivery.reason}`, [delivery.reason, delivery.address]);
+  if (delivery?.state === 'uncertain' || delivery?.state === 'sending') return found(d, 'notice-uncertain', email, `the notice to ${email} of the ${what(d)} may not have arrived (a send stopped on ${delivery.updated_at.slice(0, 10)})`, [delivery.updated_at]);
+  // Put off by the server (4xx) in the last run: still untold, and here is why.
+  if (delivery?.state === 'deferred') return found(d, code, email, `${message}; the last send was put off: ${delivery.reason}`, [d.due_on]);
+  return found(d, code, email, message, [d.due_on]);
+}
+
+/**
+ * Problems of planned (and lawful, made) disclosures: was everyone concerned told, in time, and
+ * did the mail arrive? (Each row's problems are built by the functions above, not by closures
+ * made a row: a check printing 300k problems made a million of them.)
+ */
 async function* disclosureProblems({ db, conn, days, through }: CheckScope): AsyncGenerator<Found[]> {
   const unsettled = new Map<string, Delivery>((await unsettledDeliveries(conn)).map((d) => [`${d.disclosure_id}:${d.person_id}`, d]));
+  const deliveryOf = (d: CheckRow, personId: number) => (unsettled.size ? unsettled.get(`${d.id}:${personId}`) : undefined);
   // Most rows of a large check share a few dates.
   const informByOf = new Map<string, string>();
   // Planned ones a page at a time (a backlog of any size is one page of memory), then the lawful ones made:
   // two indexed reads rather than one OR, which would scan every released disclosure.
   for await (const rows of pagesThen<CheckRow>(checkRowPages(db, conn, through), () => selectLegalWithoutExemption(conn))) {
-    const found: Found[] = [];
+    const problems: Found[] = [];
     for (const d of rows) {
-      const make = (code: ProblemCode, subject: string | null, message: string, facts: unknown[]): Found => ({ disclosure: d.id, kind: d.kind, subject, organisation: d.organisation, document: d.document, due_on: d.due_on, code, message, facts });
-      const what = () => `${d.kind}${d.document ? ` in ${d.document}` : ''} due ${d.due_on}`;
       let informBy = informByOf.get(d.due_on);
       if (informBy === undefined) informByOf.set(d.due_on, (informBy = addDays(d.due_on, -days)));
-      /** An untold person whose mail failed or may have arrived is its own problem. */
-      const untold = (email: string, personId: number, code: 'subject-not-informed' | 'org-contact-not-informed', message: () => string): Found => {
-        const delivery = unsettled.size ? unsettled.get(`${d.id}:${personId}`) : undefined;
-        if (delivery?.state === 'failed') return make('notice-failed', email, `the notice to ${email} of the ${what()} was refused: ${delivery.reason}`, [delivery.reason, delivery.address]);
-        if (delivery?.state === 'uncertain' || delivery?.state === 'sending') return make('notice-uncertain', email, `the notice to ${email} of the ${what()} may not have arrived (a send stopped on ${delivery.updated_at.slice(0, 10)})`, [delivery.updated_at]);
-        // Put off by the server (4xx) in the last run: still untold, and here is why.
-        if (delivery?.state === 'deferred') return make(code, email, `${message()}; the last send was put off: ${delivery.reason}`, [d.due_on]);
-        return make(code, email, message(), [d.due_on]);
-      };
       if (d.kind === 'legal') {
-        if (!d.subject_noticed_at && !d.no_notice_reason) found.push(untold(d.email!, d.person_id!, 'subject-not-informed', () => `${d.email} was not told of the lawful disclosure to ${d.recipient}`));
+        if (!d.subject_noticed_at && !d.no_notice_reason) problems.push(untold(d, deliveryOf(d, d.person_id!), d.email!, 'subject-not-informed', `${d.email} was not told of the lawful disclosure to ${d.recipient}`));
         continue;
       }
       if (d.person_id !== null) {
-        if (!d.subject_noticed_at) found.push(untold(d.email!, d.person_id, 'subject-not-informed', () => `${d.email} has not been told of the ${what()} (inform by ${informBy})`));
-        else if (d.subject_noticed_at.slice(0, 10) > informBy) found.push(make('notice-too-late', d.email, `${d.email} was told on ${d.subject_noticed_at.slice(0, 10)}, fewer than ${days} days before the ${what()}`, [d.due_on, d.subject_noticed_at, days]));
+        if (!d.subject_noticed_at) problems.push(untold(d, deliveryOf(d, d.person_id), d.email!, 'subject-not-informed', `${d.email} has not been told of the ${what(d)} (inform by ${informBy})`));
+        else if (d.subject_noticed_at.slice(0, 10) > informBy) problems.push(found(d, 'notice-too-late', d.email, `${d.email} was told on ${d.subject_noticed_at.slice(0, 10)}, fewer than ${days} days before the ${what(d)}`, [d.due_on, d.subject_noticed_at, days]));
         if (d.kind === 'announcement' && d.subject_noticed_at) {
           const c = await latestConsent(conn, d.person_id, 'announcement', null);
-          if (c?.action === 'withdraw' && c.at > d.subject_noticed_at) found.push(make('consent-withdrawn-after-notice', d.email, `${d.email} withdrew the announcement consent on ${c.at.slice(0, 10)}, after being told; it will not be announced`, [c.at]));
+          if (c?.action === 'withdraw' && c.at > d.subject_noticed_at) problems.push(found(d, 'consent-withdrawn-after-notice', d.email, `${d.email} withdrew the announcement consent on ${c.at.slice(0, 10)}, after being told; it will not be announced`, [c.at]));
         }
       } else if (!d.contact_id) {
-        found.push(make('org-has-no-contact', d.email, `${d.organisation} has no contact person to tell of the ${what()}`, [d.due_on]));
+        problems.push(found(d, 'org-has-no-contact', d.email, `${d.organisation} has no contact person to tell of the ${what(d)}`, [d.due_on]));
       } else if (!d.contact_noticed_at) {
-        found.push(untold(d.contact_email!, d.contact_id, 'org-contact-not-informed', () => `${d.contact_email}, contact of ${d.organisation}, has not been told of the ${what()} (inform by ${informBy})`));
+        problems.push(untold(d, deliveryOf(d, d.contact_id), d.contact_email!, 'org-contact-not-informed', `${d.contact_email}, contact of ${d.organisation}, has not been told of the ${what(d)} (inform by ${informBy})`));
       } else if (d.contact_noticed_at.slice(0, 10) > informBy) {
-        found.push(make('notice-too-late', d.contact_email, `${d.contact_email}, contact of ${d.organisation}, was told on ${d.contact_noticed_at.slice(0, 10)}, fewer than ${days} days before the ${what()}`, [d.due_on, d.contact_noticed_at, days]));
+        problems.push(found(d, 'notice-too-late', d.contact_email, `${d.contact_email}, contact of ${d.organisation}, was told on ${d.contact_noticed_at.slice(0, 10)}, fewer than ${days} days before the ${what(d)}`, [d.due_on, d.contact_noticed_at, days]));
       }
     }
-    if (found.length) yield found;
+    if (problems.length) yield problems;
   }
 }
 

@@ -111,3 +111,17 @@ test('every command file is under 80 lines', () => {
   expect(files.length).toBeGreaterThan(50);
   expect(long).toEqual([]);
 });
+
+/**
+ * One command a file (STYLE.md): `consort GROUP VERB` is `src/commands/GROUP/VERB.ts`, and a
+ * group's index.ts only names the group and registers its verbs, so a newcomer finds any command
+ * by its name. (A top-level command without verbs, like init, is `src/commands/NAME.ts`.)
+ */
+test('a group index.ts runs no command; each command file runs one', () => {
+  const groups = readdirSync('src/commands', { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => join('src/commands', d.name));
+  expect(groups.length).toBeGreaterThan(15);
+  const actions = (file: string) => (readFileSync(file, 'utf8').match(/\.action\(/g) ?? []).length;
+  expect(groups.filter((g) => actions(join(g, 'index.ts')) > 0)).toEqual([]);
+  const files = groups.flatMap((g) => readdirSync(g).filter((f) => f.endsWith('.ts') && f !== 'index.ts').map((f) => join(g, f)));
+  expect(files.filter((f) => actions(f) !== 1)).toEqual([]);
+});

@@ -120,6 +120,17 @@ export function emptyWriteAheadLog(sqlite: BetterSqlite3.Database): boolean {
   }
 }
 
+/**
+ * SQLite: sets the connection's page cache (`cacheSize` as SQLite's cache_size takes it: negative
+ * for KiB) and, given `mmapSize`, reads the file through a memory map of that many bytes; both
+ * last as long as the connection. Nothing on PostgreSQL.
+ */
+export function setPageCache(db: Db, cacheSize: number, mmapSize?: number): void {
+  if (db.dialect !== 'sqlite') return;
+  db.sqlite.pragma(`cache_size = ${cacheSize}`);
+  if (mmapSize !== undefined) db.sqlite.pragma(`mmap_size = ${mmapSize}`);
+}
+
 /** Whether the open file is a consort database, or a new one with no tables yet. */
 function isConsortOrEmpty(sqlite: BetterSqlite3.Database): boolean {
   const tables = sqlite.prepare("select name from sqlite_master where type = 'table'").pluck().all() as string[];

@@ -1,12 +1,12 @@
-import type { Db } from '../../db/connection.js';
+import { setPageCache, type Db } from '../../db/connection.js';
 import { ConflictError, InputError } from '../../errors.js';
 import type { Input } from '../../io/input/open.js';
 import { IMPORT_ROWS, type ImportKind } from './import.rows.js';
 import { grouped, readImport, type ReadRecord } from './import.read.js';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema/index.js';
 import type { MaybePromise } from '../../db/statements.js';
-import { beginWrite } from '../../db/transaction.js';
+import { beginWrite, commit, rollback, withConnection } from '../../db/transaction.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
 import type { RowProblem } from '../shared/schema.js';
@@ -107,14 +107,8 @@ export async function runImport<Row>(db: Db, stamp: Stamp, input: Input, spec: I
   const { format, groups, close } = await readImport(input, opts.format, spec.kind, { raw: Boolean(hooks.onReject), group: opts.batch ? 1 : CHUNK, onBytes: hooks.onBytes, onDetail: hooks.onDetail });
   // A large page cache keeps the indexes a bulk import touches in memory (measured: 20% faster at
   // 1M people); only imports ask for it, so exports stay within their memory bound.
-  if (db.dialect === 'sqlite') {
-    db.sqlite.pragma('cache_size = -131072');
-    if (spec.mapped) db.sqlite.pragma('mmap_size = 2147418112');
-  }
-  return db.kysely
-    .connection()
-    .execute((conn) => new ImportRun<Row>(db, conn, stamp, input, spec, opts, hooks, format).run(groups as AsyncIterable<ReadRecord<Row>[]>))
-    .finally(close);
+  setPageCache(db, -131072, spec.mapped ? 2147418112 : undefined);
+  return withConnection(db, (conn) => new ImportRun<Row>(db, conn, stamp, input, spec, opts, hooks, format).run(groups as AsyncIterable<ReadRecord<Row>[]>)).finally(close);
 }
 
 /** One import on its connection: what it has counted, its open transaction, and a pipe's batches. */
@@ -169,7 +163,7 @@ class ImportRun<Row> {
       return await this.finish();
     } catch (err) {
       await this.timer?.stop().catch(() => {});
-      if (this.open || this.db.dialect === 'postgres') await sql`rollback`.execute(this.conn).catch(() => {});
+      if (this.open || this.db.dialect === 'postgres') await rollback(this.conn).catch(() => {});
       throw err;
     } finally {
       this.timer?.clear();
@@ -218,7 +212,7 @@ class ImportRun<Row> {
 
   private async end(how: 'commit' | 'rollback') {
     this.open = false;
-    await sql.raw(how).execute(this.conn);
+    await (how === 'commit' ? commit(this.conn) : rollback(this.conn));
   }
 
   /** Commits what a pipe has brought so far, with its audit entry, and opens the next batch. */

@@ -6,6 +6,7 @@ import { NotFoundError, UsageError } from '../../errors.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { checkTemplate } from '../notice/notice.template.js';
+import { deleteSetting, findSettingValue, hasSettingValue, listStoredSettings, upsertSetting } from './settings.repo.js';
 import { smtpUrlProblem } from './smtp-url.js';
 
 const positiveInt = (v: string) => (/^[1-9]\d{0,5}$/.test(v) ? undefined : 'must be a whole number from 1 to 999999');
@@ -37,19 +38,18 @@ function known(key: string) {
 /** Reads a setting, falling back to its default. */
 export async function getSetting(db: Kysely<Database>, key: string): Promise<string> {
   const s = known(key);
-  const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
-  return row?.value ?? s.default;
+  return (await findSettingValue(db, key)) ?? s.default;
 }
 
 /** Whether a setting was ever set (its default is in force otherwise). */
 export async function isSet(db: Kysely<Database>, key: string): Promise<boolean> {
   known(key);
-  return Boolean(await db.selectFrom('settings').select('key').where('key', '=', key).executeTakeFirst());
+  return hasSettingValue(db, key);
 }
 
 /** Every setting with its value and whether it is the default. */
 export async function listSettings(db: Db) {
-  const rows = await db.kysely.selectFrom('settings').selectAll().execute();
+  const rows = await listStoredSettings(db.kysely);
   const set = new Map(rows.map((r) => [r.key, r.value]));
   return Object.entries(SETTINGS).map(([key, s]) => ({ key, value: set.get(key) ?? s.default, default: !set.has(key), about: s.about }));
 }
@@ -59,7 +59,7 @@ export async function unsetSetting(db: Db, stamp: Stamp, key: string): Promise<{
   const s = known(key);
   return inTransaction(db, async (trx) => {
     const previous = await getSetting(trx, key);
-    await trx.deleteFrom('settings').where('key', '=', key).execute();
+    await deleteSetting(trx, key);
     await appendAuditEntry(trx, { ...stamp, summary: `setting ${key}: ${s.file ? `${previous.length} characters` : previous} -> default` });
     return { key, value: s.default, previous };
   });
@@ -72,7 +72,7 @@ export async function setSetting(db: Db, stamp: Stamp, key: string, value: strin
   if (problem) throw new UsageError(`invalid value for ${key}: ${problem}`, s.file ? `consort config set ${key} FILE` : s.default ? `e.g. consort config set ${key} ${s.default}` : 'see consort config list');
   return inTransaction(db, async (trx) => {
     const previous = await getSetting(trx, key);
-    await trx.insertInto('settings').values({ key, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+    await upsertSetting(trx, key, value);
     // A whole letter is no summary: its size says that it changed.
     await appendAuditEntry(trx, { ...stamp, summary: s.file ? `setting ${key}: ${previous.length} -> ${value.length} characters` : `setting ${key}: ${previous} -> ${value}` });
     return { key, value, previous };

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { Db } from '../../db/connection.js';
 import type { Database } from '../../db/schema/index.js';
 import { DatabaseError } from '../../errors.js';
 
@@ -49,4 +50,34 @@ export async function appendAuditEntry(db: Kysely<Database>, entry: Omit<AuditFi
   if (head) await db.updateTable('audit_head').set({ seq, hash }).execute();
   else await db.insertInto('audit_head').values({ seq, hash }).execute();
   return { ...full, hash };
+}
+
+/** Audit entries newest first, those at or after `since`, before `until` and by `actor` (each when given), the newest `limit`. */
+export async function listAuditEntries(db: Kysely<Database>, f: { since?: string; until?: string; actor?: string; limit?: number }) {
+  let q = db.selectFrom('audit_entry').selectAll().orderBy('seq', 'desc');
+  if (f.since) q = q.where('at', '>=', f.since);
+  if (f.until) q = q.where('at', '<', f.until);
+  if (f.actor) q = q.where('actor', '=', f.actor);
+  if (f.limit) q = q.limit(f.limit);
+  return (await q.execute()).map((r) => ({ ...r, seq: Number(r.seq) }));
+}
+
+/** Every audit entry, in the chain's order. */
+export function listAuditChain(db: Kysely<Database>) {
+  return db.selectFrom('audit_entry').selectAll().orderBy('seq').execute();
+}
+
+/** Every row of audit_head (the record of the log's last entry; one, when all is well). */
+export function listAuditHeads(db: Kysely<Database>) {
+  return db.selectFrom('audit_head').select(['seq', 'hash']).execute();
+}
+
+/** Whether the audit log holds any entry. */
+export async function hasAuditEntries(db: Kysely<Database>): Promise<boolean> {
+  return Boolean(await db.selectFrom('audit_entry').select('seq').limit(1).executeTakeFirst());
+}
+
+/** Whether consort demo wrote an entry in the audit log (SQLite, through the raw handle: no query builder needed). */
+export function hasDemoAuditEntry(db: Db): boolean {
+  return Boolean(db.sqlite.prepare("select 1 from audit_entry where command = 'demo' limit 1").get());
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Database } from '../../db/schema/index.js';
-import { auditHash, GENESIS_HASH } from './audit.repo.js';
+import { auditHash, GENESIS_HASH, listAuditChain, listAuditEntries, listAuditHeads } from './audit.repo.js';
 
 /** Who did what and when: stamped on every change and export. */
 export interface Stamp {
@@ -22,12 +22,7 @@ export interface AuditListFilter {
 
 /** Lists audit entries, in the chain's order or newest first; a limit keeps the newest. */
 export async function listAudit(db: Db, f: AuditListFilter) {
-  let q = db.kysely.selectFrom('audit_entry').selectAll().orderBy('seq', 'desc');
-  if (f.since) q = q.where('at', '>=', f.since);
-  if (f.until) q = q.where('at', '<', f.until);
-  if (f.actor) q = q.where('actor', '=', f.actor);
-  if (f.limit) q = q.limit(f.limit);
-  const rows = (await q.execute()).map((r) => ({ ...r, seq: Number(r.seq) }));
+  const rows = await listAuditEntries(db.kysely, f);
   return f.newestFirst ? rows : rows.reverse();
 }
 
@@ -41,7 +36,7 @@ export interface AuditVerdict {
 /** Walks the whole chain: sequence without gaps, each prev_hash the hash before it, each hash recomputed. */
 export async function verifyAudit(db: Kysely<Database> | Db): Promise<AuditVerdict> {
   const k = 'kysely' in db ? db.kysely : db;
-  const rows = await k.selectFrom('audit_entry').selectAll().orderBy('seq').execute();
+  const rows = await listAuditChain(k);
   let prev = GENESIS_HASH;
   let expected = 1;
   for (const r of rows) {
@@ -58,7 +53,7 @@ export async function verifyAudit(db: Kysely<Database> | Db): Promise<AuditVerdi
   }
   // Entries cut from the end leave a chain that still links up: the log must end at its recorded head.
   const last = rows.length;
-  const heads = await k.selectFrom('audit_head').select(['seq', 'hash']).execute();
+  const heads = await listAuditHeads(k);
   const recorded = heads.length === 1 ? { seq: Number(heads[0]!.seq), hash: heads[0]!.hash } : undefined;
   const headBad = (seq: number, reason: string): AuditVerdict => ({ ok: false, entries: last, head: prev, firstBad: { seq, reason } });
   if (heads.length > 1 || (last > 0 && !recorded)) return headBad(last, 'the record of where the log ends (audit_head) is missing or doubled');

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import type { Context } from '../../context.js';
 import { openDb, type Db } from '../../db/connection.js';
 import { ConflictError } from '../../errors.js';
+import { hasDemoAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { recordConsent } from '../consent/consent.service.js';
 import { initDatabase } from '../db/db.service.js';
@@ -17,13 +18,13 @@ import { tellEveryonePending } from './demo.notices.js';
 import { demoOrganisations, demoPeople, prng } from './demo.data.js';
 
 /** True if the file is a database that `consort demo` made (so a forced demo may replace it). */
-function isDemoDatabase(path: string): boolean {
+async function isDemoDatabase(path: string): Promise<boolean> {
   try {
     const db = openDb(path);
     try {
-      return Boolean(db.sqlite.prepare("select 1 from audit_entry where command = 'demo' limit 1").get());
+      return hasDemoAuditEntry(db);
     } finally {
-      db.sqlite.close();
+      await db.close();
     }
   } catch {
     return false;
@@ -106,7 +107,7 @@ export async function buildDemo(ctx: Context, stamp: Stamp, opts: { force?: bool
   // On PostgreSQL, demo fills an empty database (init refuses one that holds a schema); a file is replaced only if it was a demo.
   if (ctx.dbTarget.dialect === 'sqlite' && existsSync(ctx.dbPath)) {
     if (!opts.force) throw new ConflictError(`${ctx.dbPath} already exists`, { key: 'demo-exists' });
-    if (!isDemoDatabase(ctx.dbPath)) throw new ConflictError(`${ctx.dbPath} is not a demo database; consort demo will not replace it`, { key: 'not-a-demo' });
+    if (!(await isDemoDatabase(ctx.dbPath))) throw new ConflictError(`${ctx.dbPath} is not a demo database; consort demo will not replace it`, { key: 'not-a-demo' });
     for (const suffix of ['', '-wal', '-shm']) rmSync(ctx.dbPath + suffix, { force: true });
   }
   await initDatabase(ctx, stamp);

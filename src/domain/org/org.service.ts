@@ -8,7 +8,7 @@ import type { Stamp } from '../audit/audit.service.js';
 import { cancelPlannedAnnouncement, planOrganisationAnnouncement } from '../disclosure/disclosure.service.js';
 import { emailKey } from '../shared/email.js';
 import { cleanText } from '../shared/text.js';
-import { findOrgByName, insertOrg, orgKey, selectOrgs, updateOrgRow } from './org.repo.js';
+import { findOrgByName, findOrgWithCountsByName, getOrgWithCounts, insertOrg, listOrgsWithCounts, orgKey, updateOrgRow, type Organisation } from './org.repo.js';
 import { personIdByKey } from '../member/member.repo.js';
 
 export interface OrgInput {
@@ -18,19 +18,7 @@ export interface OrgInput {
   contact?: string;
 }
 
-/** An organisation as shown and exported. */
-export interface Organisation {
-  id: number;
-  name: string;
-  domain: string | null;
-  membership: 'member' | 'non-member';
-  joined_on: string | null;
-  contact: string | null;
-  members: number;
-  people: number;
-  created_at: string;
-  updated_at: string;
-}
+export type { Organisation } from './org.repo.js';
 
 function checkName(raw: string): string {
   const r = cleanText(raw, 200);
@@ -53,8 +41,6 @@ async function contactId(db: Kysely<Database>, email: string | undefined): Promi
   return id;
 }
 
-const toOrg = (r: any): Organisation => ({ ...r, id: Number(r.id), members: Number(r.members), people: Number(r.people) });
-
 /** Adds an organisation; names are unique case-insensitively. */
 export async function addOrg(db: Db, stamp: Stamp, input: OrgInput): Promise<Organisation> {
   const name = checkName(input.name);
@@ -66,7 +52,7 @@ export async function addOrg(db: Db, stamp: Stamp, input: OrgInput): Promise<Org
     const id = await insertOrg(trx, { name, name_key: orgKey(name), domain, membership, joined_on: input.member ? stamp.at.slice(0, 10) : null, contact_person_id: contact ?? null, created_at: stamp.at, updated_at: stamp.at });
     if (input.member) await planOrganisationAnnouncement(trx, stamp, Number(id));
     await appendAuditEntry(trx, { ...stamp, summary: `added organisation #${id} (${membership})` });
-    return toOrg(await selectOrgs(trx).where('o.id', '=', Number(id)).executeTakeFirstOrThrow());
+    return getOrgWithCounts(trx, Number(id));
   });
 }
 
@@ -80,15 +66,13 @@ export async function ensureOrg(db: Kysely<Database>, stamp: Stamp, rawName: str
 }
 
 export async function listOrgs(db: Db, filter: { member?: boolean } = {}): Promise<Organisation[]> {
-  let q = selectOrgs(db.kysely);
-  if (filter.member !== undefined) q = q.where('o.membership', '=', filter.member ? 'member' : 'non-member');
-  return (await q.execute()).map(toOrg);
+  return listOrgsWithCounts(db.kysely, filter.member === undefined ? undefined : filter.member ? 'member' : 'non-member');
 }
 
 export async function showOrg(db: Db, name: string): Promise<Organisation> {
-  const row = await selectOrgs(db.kysely).where('o.name_key', '=', orgKey(name)).executeTakeFirst();
-  if (!row) throw new NotFoundError(`no organisation '${name}'`, 'see consort org list');
-  return toOrg(row);
+  const org = await findOrgWithCountsByName(db.kysely, name);
+  if (!org) throw new NotFoundError(`no organisation '${name}'`, 'see consort org list');
+  return org;
 }
 
 export interface OrgUpdate {
@@ -126,6 +110,6 @@ export async function updateOrg(db: Db, stamp: Stamp, current: string, change: O
     if (change.member && org.membership !== 'member') await planOrganisationAnnouncement(trx, stamp, Number(org.id));
     const cancelled = change.member === false && org.membership === 'member' ? await cancelPlannedAnnouncement(trx, stamp, { organisationId: Number(org.id) }) : 0;
     await appendAuditEntry(trx, { ...stamp, summary: `updated organisation #${org.id}: ${fields.join(', ')}${cancelled ? `; cancelled ${cancelled} planned announcement${cancelled === 1 ? '' : 's'} (no longer a member)` : ''}` });
-    return toOrg(await selectOrgs(trx).where('o.id', '=', Number(org.id)).executeTakeFirstOrThrow());
+    return getOrgWithCounts(trx, Number(org.id));
   });
 }

@@ -1,5 +1,7 @@
 import { Context, type GlobalOptions } from '../context.js';
 import type { Streams } from '../io/output.js';
+import { listDocumentSlugs } from '../domain/document/document.repo.js';
+import { listOrgNames } from '../domain/org/org.repo.js';
 
 /** Names with a line break cannot be offered one a line. */
 const oneLine = (names: string[]) => names.filter((n) => !/[\r\n]/.test(n));
@@ -10,8 +12,8 @@ export async function listNames(streams: Streams, options: GlobalOptions, kind: 
   const ctx = new Context(streams, { ...options, quiet: true }, '__complete');
   try {
     const db = await ctx.db();
-    if (kind === 'slugs') return oneLine((await db.kysely.selectFrom('document').select('slug').orderBy('slug').execute()).map((r) => r.slug));
-    return oneLine((await db.kysely.selectFrom('organisation').select('name').orderBy('name').execute()).map((r) => r.name));
+    if (kind === 'slugs') return oneLine(await listDocumentSlugs(db.kysely));
+    return oneLine(await listOrgNames(db.kysely));
   } finally {
     await ctx.close();
   }

@@ -37,6 +37,11 @@ export function allDocuments(db: Kysely<Database>) {
   return db.selectFrom('document').selectAll().orderBy('slug').execute();
 }
 
+/** Every document's slug, in order (shell completion). */
+export async function listDocumentSlugs(db: Kysely<Database>): Promise<string[]> {
+  return (await db.selectFrom('document').select('slug').orderBy('slug').execute()).map((r) => r.slug);
+}
+
 /** Writes a new document. */
 export async function insertDocument(db: Kysely<Database>, d: { slug: string; title: string; releaseOn: string | null; at: string }): Promise<void> {
   await db.insertInto('document').values({ slug: d.slug, title: d.title, status: d.releaseOn ? 'scheduled' : 'draft', release_on: d.releaseOn, released_at: null, created_at: d.at, updated_at: d.at }).execute();

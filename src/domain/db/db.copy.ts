@@ -1,13 +1,13 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema/index.js';
 import type { Db } from '../../db/connection.js';
 import { migrateToLatest } from '../../db/migrator.js';
 import { schemaState } from '../../db/connection.js';
-import { streamRows } from '../../db/statements.js';
-import { beginWrite, inTransaction } from '../../db/transaction.js';
+import { inReadSnapshot, inTransaction } from '../../db/transaction.js';
 import { classifyError, ConflictError, ConsortError, ExitCode } from '../../errors.js';
-import { appendAuditEntry } from '../audit/audit.repo.js';
+import { appendAuditEntry, hasAuditEntries } from '../audit/audit.repo.js';
 import { verifyAudit, type Stamp } from '../audit/audit.service.js';
+import { advanceIdSequence, copyTableRows, countTableRows } from './db.repo.js';
 
 /**
  * Every table, parents before children (foreign keys hold at every insert), with the column
@@ -33,9 +33,6 @@ const TABLES: ReadonlyArray<{ name: string; order: string; id?: boolean }> = [
   { name: 'erased_email', order: 'hash' },
 ];
 
-/** Rows per multi-row insert: well inside both engines' limits on bound parameters. */
-const BATCH = 500;
-
 export interface CopyReport {
   from: string;
   to: string;
@@ -53,12 +50,12 @@ export interface CopyReport {
  */
 export async function copyDatabase(source: Db, target: Db, stamp: Stamp, summary = `copy to ${target.path}`): Promise<CopyReport> {
   const state = await schemaState(target);
-  const unused = state.state === 'empty' || (state.state === 'current' && !(await target.kysely.selectFrom('audit_entry').select('seq').limit(1).executeTakeFirst()));
+  const unused = state.state === 'empty' || (state.state === 'current' && !(await hasAuditEntries(target.kysely)));
   if (!unused) throw new ConflictError(`${target.path} already holds a consort database`, 'copy into a new, empty database; consort never merges two');
   await inTransaction(source, (trx) => appendAuditEntry(trx, { ...stamp, summary }));
   try {
     if (state.state === 'empty') await migrateToLatest(target, { create: true });
-    const tables = await source.kysely.connection().execute((src) => inSnapshot(source, src, () => copyTables(source, src, target)));
+    const tables = await inReadSnapshot(source, (src) => inTransaction(target, (conn) => copyTables(source, src, target, conn)));
     const audit = await verifyAudit(target);
     if (!audit.ok) throw new ConsortError(`the copy's audit chain does not verify: entry ${audit.firstBad!.seq}: ${audit.firstBad!.reason}`, ExitCode.checkFailed, 'the source may have been altered: run consort audit verify on it');
     return { from: source.path, to: target.path, tables, audit: { ok: audit.ok, entries: audit.entries, head: audit.head } };
@@ -68,61 +65,18 @@ export async function copyDatabase(source: Db, target: Db, stamp: Stamp, summary
   }
 }
 
-/** Runs fn in one read transaction on the source: every table is read from the same snapshot. */
-async function inSnapshot<T>(db: Db, src: Kysely<Database>, fn: () => Promise<T>): Promise<T> {
-  await sql.raw(db.dialect === 'sqlite' ? 'begin' : 'begin isolation level repeatable read read only').execute(src);
-  try {
-    return await fn();
-  } finally {
-    await sql`rollback`.execute(src).catch(() => {});
-  }
-}
-
-/** Copies every table, in one transaction on the target, and checks its counts against the source's. */
-async function copyTables(source: Db, src: Kysely<Database>, target: Db): Promise<Record<string, number>> {
+/** Copies every table, in one transaction on the target (`conn`), and checks its counts against the source's snapshot (`src`). */
+async function copyTables(source: Db, src: Kysely<Database>, target: Db, conn: Kysely<Database>): Promise<Record<string, number>> {
   const tables: Record<string, number> = {};
-  return target.kysely.connection().execute(async (conn) => {
-    try {
-      await beginWrite(target, conn);
-      for (const t of TABLES) {
-        let batch: Array<Record<string, unknown>> = [];
-        let n = 0;
-        const flush = async () => {
-          if (batch.length) await conn.insertInto(t.name as never).values(batch as never).execute();
-          n += batch.length;
-          batch = [];
-        };
-        for await (const row of readTable(source, src, t.name, t.order)) {
-          batch.push(row);
-          if (batch.length >= BATCH) await flush();
-        }
-        await flush();
-        tables[t.name] = n;
-        // Explicit ids leave PostgreSQL's identity sequences behind; SQLite's follows by itself.
-        if (t.id && target.dialect === 'postgres' && n) {
-          await sql`select setval(pg_get_serial_sequence(${t.name}, 'id'), (select max(id) from ${sql.table(t.name)}))`.execute(conn);
-        }
-      }
-      for (const t of TABLES) {
-        const count = async (k: Kysely<Database>) => Number((await sql<{ n: number }>`select count(*) as n from ${sql.table(t.name)}`.execute(k)).rows[0]!.n);
-        const [there, here] = [await count(src), await count(conn)];
-        if (there !== here) throw new ConsortError(`copy of ${t.name} holds ${here} rows where the source has ${there}; nothing was kept`, ExitCode.database);
-      }
-      await sql`commit`.execute(conn);
-      return tables;
-    } catch (err) {
-      await sql`rollback`.execute(conn).catch(() => {});
-      throw err;
-    }
-  });
-}
-
-/** One table's rows in order, streamed from the source's snapshot: SQLite's iterator, or a PostgreSQL cursor. */
-async function* readTable(db: Db, src: Kysely<Database>, table: string, order: string): AsyncIterable<Record<string, unknown>> {
-  const text = `select * from ${table} order by ${order}`;
-  if (db.dialect === 'sqlite') {
-    yield* db.sqlite.prepare(text).iterate() as Iterable<Record<string, unknown>>;
-    return;
+  for (const t of TABLES) {
+    const n = await copyTableRows(source, src, conn, t.name, t.order);
+    tables[t.name] = n;
+    // Explicit ids leave PostgreSQL's identity sequences behind; SQLite's follows by itself.
+    if (t.id && target.dialect === 'postgres' && n) await advanceIdSequence(conn, t.name);
   }
-  yield* streamRows<Record<string, unknown>>(src, text);
+  for (const t of TABLES) {
+    const [there, here] = [await countTableRows(src, t.name), await countTableRows(conn, t.name)];
+    if (there !== here) throw new ConsortError(`copy of ${t.name} holds ${here} rows where the source has ${there}; nothing was kept`, ExitCode.database);
+  }
+  return tables;
 }

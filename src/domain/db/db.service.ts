@@ -2,13 +2,13 @@ import { existsSync, lstatSync, statSync } from 'node:fs';
 import { link, unlink, chmod } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Context } from '../../context.js';
-import { sql } from 'kysely';
 import { openDb, schemaState, type Db } from '../../db/connection.js';
 import { migrateToLatest } from '../../db/migrator.js';
 import { inTransaction } from '../../db/transaction.js';
 import { ConflictError, UsageError } from '../../errors.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import { verifyAudit, type Stamp } from '../audit/audit.service.js';
+import { appliedMigrationNames, backupSqlite, countParticipationDrift, countPeopleByStatus, countRows, postgresDatabaseSize, sqliteForeignKeyViolations, sqliteHasTables, sqliteIntegrityCheck } from './db.repo.js';
 
 /**
  * Creates and migrates a new database; refuses one that already holds a schema, and a SQLite
@@ -23,7 +23,7 @@ export async function initDatabase(ctx: Context, stamp: Stamp) {
     throw new ConflictError(`a database already exists at ${ctx.dbPath}`, { key: 'database-exists' });
   }
   if (db.dialect === 'sqlite') {
-    if (existed && db.sqlite.prepare("select 1 from sqlite_master where type = 'table' limit 1").get()) {
+    if (existed && sqliteHasTables(db)) {
       throw new ConflictError(`${ctx.dbPath} is a SQLite database of something else (it has tables, none of them consort's)`, { key: 'foreign-database' });
     }
     await chmod(db.path, 0o600);
@@ -71,7 +71,7 @@ export async function backupDatabase(db: Db, stamp: Stamp, file: string) {
     } else {
       // Audit first, so the backup contains the entry that records it.
       await inTransaction(db, (trx) => appendAuditEntry(trx, { ...stamp, summary: `backup to ${target}` }));
-      await db.sqlite.backup(temp);
+      await backupSqlite(db, temp);
     }
     await chmod(temp, 0o600);
     // link, not rename: it fails if FILE appeared meanwhile, where a rename would replace it.
@@ -86,19 +86,6 @@ export async function backupDatabase(db: Db, stamp: Stamp, file: string) {
 }
 
 /**
- * (document, member) pairs whose participation count (P8's active participants are read from it)
- * is not the number of activities recorded for them, either way round.
- */
-async function participationDrift(db: Db): Promise<number> {
-  const { rows } = await sql<{ n: number }>`
-    select count(*) as n from (
-      select document_id, person_id, count(*) as n from activity where document_id is not null group by document_id, person_id
-    ) a full join participation p on p.document_id = a.document_id and p.person_id = a.person_id
-    where coalesce(a.n, 0) <> coalesce(p.activities, 0)`.execute(db.kysely);
-  return Number(rows[0]!.n);
-}
-
-/**
  * The audit chain, the participation counts against the activity they count, and the engine's
  * own checks: on SQLite its integrity and foreign-key checks and the file's mode (P4: readable
  * by its owner only); PostgreSQL enforces foreign keys itself, and its files are its
@@ -106,10 +93,10 @@ async function participationDrift(db: Db): Promise<number> {
  */
 export async function checkDatabase(db: Db) {
   const sqlite = db.dialect === 'sqlite';
-  const integrity = sqlite ? (db.sqlite.pragma('integrity_check') as Array<{ integrity_check: string }>).map((r) => r.integrity_check) : ['ok'];
-  const foreignKeys = sqlite ? (db.sqlite.pragma('foreign_key_check') as unknown[]) : [];
+  const integrity = sqlite ? sqliteIntegrityCheck(db) : ['ok'];
+  const foreignKeys = sqlite ? sqliteForeignKeyViolations(db) : [];
   const audit = await verifyAudit(db);
-  const participation = await participationDrift(db);
+  const participation = await countParticipationDrift(db.kysely);
   const problems: string[] = [];
   if (!(integrity.length === 1 && integrity[0] === 'ok')) problems.push(...integrity.map((i) => `integrity: ${i}`));
   if (foreignKeys.length) problems.push(`foreign keys: ${foreignKeys.length} broken references`);
@@ -126,9 +113,9 @@ const TABLES = ['organisation', 'person', 'consent_event', 'document', 'activity
 export async function databaseStats(db: Db) {
   const k = db.kysely;
   const counts: Record<string, number> = {};
-  for (const t of TABLES) counts[t] = Number((await k.selectFrom(t).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  const byStatus = await k.selectFrom('person').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').orderBy('status').execute();
-  const migrations = (await sql<{ name: string }>`select name from kysely_migration order by name`.execute(k)).rows.map((r) => r.name);
-  const bytes = db.dialect === 'sqlite' ? statSync(db.path).size : Number((await sql<{ n: number }>`select pg_database_size(current_database()) as n`.execute(k)).rows[0]!.n);
-  return { path: db.path, bytes, schema: migrations[migrations.length - 1] ?? null, tables: counts, people: Object.fromEntries(byStatus.map((r) => [r.status, Number(r.n)])) };
+  for (const t of TABLES) counts[t] = await countRows(k, t);
+  const byStatus = await countPeopleByStatus(k);
+  const migrations = await appliedMigrationNames(k);
+  const bytes = db.dialect === 'sqlite' ? statSync(db.path).size : await postgresDatabaseSize(k);
+  return { path: db.path, bytes, schema: migrations[migrations.length - 1] ?? null, tables: counts, people: Object.fromEntries(byStatus.map((r) => [r.status, r.n])) };
 }

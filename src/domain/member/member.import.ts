@@ -5,7 +5,8 @@ import { runImport, type ImportHooks, type ImportOptions, type RowOutcome, type 
 import { orgKey } from '../org/org.repo.js';
 import type { OnDuplicate } from './member.constants.js';
 import { memberImportStatements, peopleByKey } from './member.repo.js';
-import { erasedChecker, erasedHash, findErasureSalt } from './member.erase.js';
+import { erasedChecker, erasedHash } from './member.erase.js';
+import { findErasureSalt } from './member.erase.repo.js';
 import { BulkWriter, SqliteBulkWriter, type RowWriter } from '../../db/bulk.js';
 import { createStage, STAGE, STAGE_COLUMNS, writeStagedPeople, type StageContext } from './membership.repo.js';
 import type { MaybePromise } from '../../db/statements.js';

@@ -58,6 +58,26 @@ export const toDisclosureRow = (r: any): DisclosureRow => {
   return r as DisclosureRow;
 };
 
+/** Which disclosures to list, each left out to list all. */
+export interface DisclosureQuery {
+  kind?: DisclosureRow['kind'];
+  state?: DisclosureRow['state'];
+  /** The address key of the person disclosed. */
+  personKey?: string;
+  /** The document's slug. */
+  document?: string;
+}
+
+/** Disclosures of a kind, in a state, of a person, in a document, oldest due first. */
+export async function disclosuresWhere(db: Kysely<Database>, f: DisclosureQuery): Promise<DisclosureRow[]> {
+  let q = selectDisclosures(db);
+  if (f.kind) q = q.where('x.kind', '=', f.kind);
+  if (f.state) q = q.where('x.state', '=', f.state);
+  if (f.personKey !== undefined) q = q.where('p.email_key', '=', f.personKey);
+  if (f.document) q = q.where('d.slug', '=', f.document);
+  return (await q.execute()).map(toDisclosureRow);
+}
+
 /**
  * Planned disclosures (due on or before `through`, if given) a page at a time, soonest due
  * first, read by keyset on (due_on, id) so every page costs the same and memory holds one page
@@ -228,6 +248,11 @@ export async function plannedAnnouncementsThrough(trx: Kysely<Database>, through
 /** Marks a planned disclosure released. */
 export async function markReleased(trx: Kysely<Database>, id: number, at: string): Promise<void> {
   await trx.updateTable('disclosure').set({ state: 'released', released_at: at }).where('id', '=', id).execute();
+}
+
+/** An organisation's name (the organisation must exist). */
+export async function organisationName(trx: Kysely<Database>, organisationId: number): Promise<string> {
+  return (await trx.selectFrom('organisation').select('name').where('id', '=', organisationId).executeTakeFirstOrThrow()).name;
 }
 
 /** The documents scheduled for release. */

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/connection.js';
 import { prepare, toPostgres } from '../../db/statements.js';
-import { sql, type Insertable, type Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../../db/schema/index.js';
 
 /** A disclosure with its subject, organisation, document and notice state, as listed and checked. */
@@ -260,6 +260,18 @@ export async function scheduledDocuments(trx: Kysely<Database>): Promise<Array<{
   return (await trx.selectFrom('document').select(['id', 'slug', 'release_on']).where('status', '=', 'scheduled').execute()).map((d) => ({ ...d, id: Number(d.id) }));
 }
 
+/** The documents scheduled for release on or before `through`, soonest first. */
+export function scheduledDocumentsThrough(db: Kysely<Database>, through: string): Promise<Array<{ id: number; slug: string; release_on: string | null }>> {
+  return db.selectFrom('document').select(['id', 'slug', 'release_on']).where('status', '=', 'scheduled').where('release_on', '<=', through).orderBy('release_on').execute();
+}
+
+/** When each person was told (as subject) of their credit in a document, by person id. */
+export async function creditNoticeTimes(db: Kysely<Database>, documentId: number): Promise<Map<number, string>> {
+  return new Map(
+    (await db.selectFrom('notice as n').innerJoin('disclosure as x', 'x.id', 'n.disclosure_id').select(['n.person_id', 'n.at']).where('x.document_id', '=', documentId).where('x.kind', '=', 'credit').where('n.role', '=', 'subject').execute()).map((n) => [Number(n.person_id), n.at]),
+  );
+}
+
 /** A document's planned credit disclosures. */
 export async function plannedCredits(trx: Kysely<Database>, documentId: number): Promise<Array<{ id: number; person_id: number; due_on: string; facts: string }>> {
   const rows = await trx.selectFrom('disclosure').select(['id', 'person_id', 'due_on', 'facts']).where('document_id', '=', documentId).where('kind', '=', 'credit').where('state', '=', 'planned').execute();
@@ -275,4 +287,9 @@ export async function replanDisclosure(trx: Kysely<Database>, id: number, dueOn:
 export async function upsertProblemAck(trx: Kysely<Database>, ack: { problem_id: string; fingerprint: string; reason: string; actor: string; at: string }): Promise<void> {
   const { fingerprint, reason, actor, at } = ack;
   await trx.insertInto('problem_ack').values(ack).onConflict((oc) => oc.column('problem_id').doUpdateSet({ fingerprint, reason, actor, at })).execute();
+}
+
+/** Every acknowledgement of a problem, by problem id. */
+export async function problemAcks(db: Kysely<Database>): Promise<Map<string, Selectable<Database['problem_ack']>>> {
+  return new Map((await db.selectFrom('problem_ack').selectAll().execute()).map((a) => [a.problem_id, a]));
 }

@@ -4,10 +4,10 @@ import type { Stamp } from '../audit/audit.service.js';
 import { runImport, type ImportHooks, type ImportOptions, type RowOutcome, type RowProblem } from '../import/import.js';
 import { currentPolicy } from '../policy/policy.service.js';
 import type { Kysely } from 'kysely';
-import { BulkWriter, type BulkColumn } from '../../db/bulk.js';
+import { BulkWriter } from '../../db/bulk.js';
 import { peopleByKey } from '../member/member.repo.js';
 import type { Database } from '../../db/schema/index.js';
-import { prepare, type Statement } from '../../db/statements.js';
+import { CONSENT_EVENT_COLUMNS, consentImportStatements, ledgersOf, type ConsentImportStatements } from './consent.repo.js';
 import type { ConsentRow } from './consent.schema.js';
 
 /**
@@ -23,7 +23,7 @@ export async function importConsents(db: Db, stamp: Stamp, input: Input, opts: I
     {
       kind: 'consent',
       prepare: async (conn) => {
-        const st = db.dialect === 'sqlite' ? consentImportStatements(db, conn) : consentBulkStatements(db, conn);
+        const st: ImportStatements = db.dialect === 'sqlite' ? consentImportStatements(db, conn) : consentBulkStatements(db, conn);
         const { findPerson, findDocument, latest, sameEvent, insert } = st;
         const policy = await currentPolicy(conn);
         return { prefetch: st.prefetch, flush: st.flush, apply: async (row, line): Promise<RowOutcome | RowProblem> => {
@@ -55,35 +55,18 @@ export async function importConsents(db: Db, stamp: Stamp, input: Input, opts: I
   );
 }
 
-type ConsentImportStatements = {
-  findPerson: Pick<Statement<{ id: number }>, 'get'>;
-  findDocument: Pick<Statement<{ id: number }>, 'get'>;
-  latest: Pick<Statement<{ action: string; at: string }>, 'get'>;
-  sameEvent: Pick<Statement<{ id: number }>, 'get'>;
-  insert: Pick<Statement<unknown>, 'run'>;
+/** The statements an import runs: a row at a time, or (PostgreSQL) answered from what was read for a thousand rows. */
+type ImportStatements = ConsentImportStatements & {
   prefetch?(rows: ConsentRow[]): Promise<void>;
   flush?(): Promise<void>;
 };
-
-/** Prepared statements for the consent import (STYLE rule 10), on either engine, a row at a time. */
-function consentImportStatements(db: Db, conn: Kysely<Database>): ConsentImportStatements {
-  return {
-    findPerson: prepare<{ id: number }>(db, conn, 'select id from person where email_key = ?'),
-    findDocument: prepare<{ id: number }>(db, conn, 'select id from document where slug = ?'),
-    latest: prepare<{ action: string; at: string }>(db, conn, 'select action, at from consent_event where person_id = ? and purpose = ? and document_id is ? order by at desc, id desc limit 1'),
-    sameEvent: prepare<{ id: number }>(db, conn, 'select id from consent_event where person_id = ? and purpose = ? and document_id is ? and action = ? and at = ? limit 1'),
-    insert: prepare(db, conn, 'insert into consent_event (person_id, purpose, document_id, action, at, basis, evidence, actor, policy_version, recorded_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-  };
-}
-
-const CONSENT: BulkColumn[] = ['person_id', 'purpose', 'document_id', 'action', 'at', 'basis', 'evidence', 'actor', 'policy_version', 'recorded_at'].map((c) => [c, c.endsWith('_id') ? 'bigint' : 'text']);
 
 /**
  * The same statements on PostgreSQL, a thousand rows at a time: the people a chunk names and
  * their ledgers are read in one query each, and kept up to date in memory as rows are added;
  * new events go out as multi-row inserts.
  */
-function consentBulkStatements(db: Db, conn: Kysely<Database>): ConsentImportStatements {
+function consentBulkStatements(db: Db, conn: Kysely<Database>): ImportStatements {
   const one = consentImportStatements(db, conn);
   const writer = new BulkWriter(conn, db.copyFrom!);
   let people = new Map<string, { id: number }>();
@@ -101,7 +84,7 @@ function consentBulkStatements(db: Db, conn: Kysely<Database>): ConsentImportSta
       recorded = new Set();
       if (!prefetched.size) return;
       // Oldest first: the last event seen per scope is its current state, as "order by at desc, id desc limit 1" finds.
-      const ledger = await conn.selectFrom('consent_event').select(['person_id', 'purpose', 'document_id', 'action', 'at']).where('person_id', 'in', [...prefetched]).orderBy('at').orderBy('id').execute();
+      const ledger = await ledgersOf(conn, [...prefetched]);
       for (const e of ledger) {
         latest.set(scope(e.person_id, e.purpose, e.document_id), { action: e.action, at: e.at });
         recorded.add(event(e.person_id, e.purpose, e.document_id, e.action, e.at));
@@ -127,7 +110,7 @@ function consentBulkStatements(db: Db, conn: Kysely<Database>): ConsentImportSta
     insert: {
       run: async (...values) => {
         const [p, purpose, d, action, at] = values;
-        await writer.add('consent_event', CONSENT, values);
+        await writer.add('consent_event', CONSENT_EVENT_COLUMNS, values);
         recorded.add(event(p, purpose, d, action, at));
         // The newest id wins a tie on time: an event at or after the current one becomes current.
         const current = latest.get(scope(p, purpose, d));

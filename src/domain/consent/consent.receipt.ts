@@ -6,7 +6,7 @@ import { getSetting } from '../settings/settings.service.js';
 import { inTransaction } from '../../db/transaction.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
-import { consentHistory } from './consent.repo.js';
+import { consentHistory, erasedAtOf } from './consent.repo.js';
 import { checkPurpose, currentStates, personByEmail } from './consent.service.js';
 
 /** What each purpose means in a receipt: its category, the personal data it uses, who sees it. */
@@ -24,8 +24,7 @@ const PURPOSES: Record<Purpose, { description: string; category: string[]; pii: 
  */
 export async function consentReceipt(db: Db, stamp: Stamp, email: string, purpose?: string) {
   const person = await personByEmail(db.kysely, email);
-  const erased = await db.kysely.selectFrom('person').select('erased_at').where('id', '=', person.id).executeTakeFirstOrThrow();
-  if (erased.erased_at) throw new NotFoundError(`${email} belongs to an erased person`, 'an erased person has no receipt to give');
+  if (await erasedAtOf(db.kysely, person.id)) throw new NotFoundError(`${email} belongs to an erased person`, 'an erased person has no receipt to give');
   const wanted = purpose === undefined ? undefined : checkPurpose(purpose);
   const history = await consentHistory(db.kysely, person.id);
   const granted = currentStates(history).filter((c) => c.state === 'grant' && (!wanted || c.purpose === wanted));

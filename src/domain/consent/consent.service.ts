@@ -5,7 +5,7 @@ import { inTransaction } from '../../db/transaction.js';
 import { NotFoundError, UsageError } from '../../errors.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
-import { consentHistory, insertConsentEvent, latestConsent } from './consent.repo.js';
+import { consentHistory, documentIdOf, insertConsentEvent, latestConsent } from './consent.repo.js';
 import { findPersonByEmail } from '../member/member.repo.js';
 
 /** Checks a purpose name from the command line. */
@@ -23,9 +23,9 @@ export async function personByEmail(db: Kysely<Database>, email: string) {
 
 /** Finds a document by slug for a per-document consent. */
 export async function documentIdBySlug(db: Kysely<Database>, slug: string): Promise<number> {
-  const d = await db.selectFrom('document').select('id').where('slug', '=', slug).executeTakeFirst();
-  if (!d) throw new NotFoundError(`no document '${slug}'`, 'see consort document list');
-  return Number(d.id);
+  const id = await documentIdOf(db, slug);
+  if (id === undefined) throw new NotFoundError(`no document '${slug}'`, 'see consort document list');
+  return id;
 }
 
 /** A grant or withdrawal to record, checked as `consent grant|withdraw`'s options are (consent.schema.ts). */

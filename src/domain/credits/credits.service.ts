@@ -4,6 +4,7 @@ import type { Stamp } from '../audit/audit.service.js';
 import { creditsOf, documentParticipants } from '../document/document.participants.js';
 import { sortCredits, type CreditFacts } from '../document/document.rules.js';
 import { deliverExport } from '../export/export.service.js';
+import { releasedCreditsOf } from './credits.repo.js';
 import { renderCredits, type CreditFormat } from './credits.render.js';
 
 /**
@@ -14,16 +15,7 @@ import { renderCredits, type CreditFormat } from './credits.render.js';
 export async function creditList(db: Db, slug: string): Promise<{ title: string; preview: boolean; edition: number; erased?: number; credits: CreditFacts[] }> {
   const { document, people } = await documentParticipants(db.kysely, slug);
   if (document.edition > 0) {
-    const rows = await db.kysely
-      .selectFrom('disclosure as x')
-      .innerJoin('document as d', 'd.id', 'x.document_id')
-      .innerJoin('person as p', 'p.id', 'x.person_id')
-      .select(['x.facts', 'p.erased_at'])
-      .where('d.slug', '=', slug)
-      .where('x.kind', '=', 'credit')
-      .where('x.state', '=', 'released')
-      .where('x.edition', '=', document.edition)
-      .execute();
+    const rows = await releasedCreditsOf(db.kysely, slug, document.edition);
     // The published document cannot be recalled, but no export made after an erasure names them.
     const kept = rows.filter((r) => r.erased_at === null);
     return { title: document.title, preview: false, edition: document.edition, erased: rows.length - kept.length, credits: sortCredits(kept.map((r) => JSON.parse(r.facts) as CreditFacts)) };

@@ -7,7 +7,7 @@ import { unsettledDeliveries, type Delivery } from '../notice/notice.repo.js';
 import { getSetting } from '../settings/settings.service.js';
 import { addDays } from '../shared/time.js';
 import type { Db } from '../../db/connection.js';
-import { checkRowPages, selectLegalWithoutExemption, type CheckRow } from './disclosure.repo.js';
+import { checkRowPages, creditNoticeTimes, problemAcks, scheduledDocumentsThrough, selectLegalWithoutExemption, type CheckRow } from './disclosure.repo.js';
 import type { Uninformed } from './gate.js';
 import { PROBLEMS, type ProblemCode } from './disclosure.problems.js';
 
@@ -112,12 +112,10 @@ async function* disclosureProblems({ db, conn, days, through }: CheckScope): Asy
 
 /** Scheduled documents in the window: who will be left out for lack of consent, and who withdrew after being told. */
 async function* participantProblems({ conn: db, through }: CheckScope): AsyncGenerator<Found[]> {
-  const docs = await db.selectFrom('document').select(['id', 'slug', 'release_on']).where('status', '=', 'scheduled').where('release_on', '<=', through).orderBy('release_on').execute();
+  const docs = await scheduledDocumentsThrough(db, through);
   for (const doc of docs) {
     const { people } = await documentParticipants(db, doc.slug);
-    const told = new Map(
-      (await db.selectFrom('notice as n').innerJoin('disclosure as x', 'x.id', 'n.disclosure_id').select(['n.person_id', 'n.at']).where('x.document_id', '=', doc.id).where('x.kind', '=', 'credit').where('n.role', '=', 'subject').execute()).map((n) => [Number(n.person_id), n.at]),
-    );
+    const told = await creditNoticeTimes(db, doc.id);
     for (const p of people.filter((x) => x.participant && !x.credited)) {
       const base = { disclosure: null, kind: 'credit', subject: p.email, organisation: p.organisation, document: doc.slug, due_on: doc.release_on!, person: p.personId };
       if (p.consent === 'none') yield [{ ...base, code: 'participant-without-consent', message: `${p.email} takes part in ${doc.slug} (${p.how}) but has given no credit consent; ask before ${doc.release_on}`, facts: [doc.release_on, p.consent] }];
@@ -151,7 +149,7 @@ export async function checkWindow(db: Kysely<Database>, today: string, within?: 
  */
 export async function* streamDisclosureProblems(db: Db, window: { noticeDays: number; through: string }, o: { fingerprints?: boolean; conn?: Kysely<Database>; tally?: CheckTally; strict?: boolean } = {}): AsyncGenerator<FingerprintedProblem | DisclosureProblem> {
   const conn = o.conn ?? db.kysely;
-  const acks = new Map((await conn.selectFrom('problem_ack').selectAll().execute()).map((a) => [a.problem_id, a]));
+  const acks = await problemAcks(conn);
   const fingerprintOf = (f: Found) => createHash('sha256').update(JSON.stringify([f.code, f.subject, f.facts])).digest('hex').slice(0, 16);
   for (const rule of RULES) {
     for await (const batch of rule({ db, conn, days: window.noticeDays, through: window.through })) for (const f of batch) {

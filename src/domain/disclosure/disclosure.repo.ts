@@ -1,6 +1,6 @@
 import type { Db } from '../../db/connection.js';
 import { prepare, toPostgres } from '../../db/statements.js';
-import { sql, type Insertable, type Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../../db/schema/index.js';
 
 /** A disclosure with its subject, organisation, document and notice state, as listed and checked. */
@@ -57,6 +57,26 @@ export const toDisclosureRow = (r: any): DisclosureRow => {
   if (r.contact_id !== null) r.contact_id = Number(r.contact_id);
   return r as DisclosureRow;
 };
+
+/** Which disclosures to list, each left out to list all. */
+export interface DisclosureQuery {
+  kind?: DisclosureRow['kind'];
+  state?: DisclosureRow['state'];
+  /** The address key of the person disclosed. */
+  personKey?: string;
+  /** The document's slug. */
+  document?: string;
+}
+
+/** Disclosures of a kind, in a state, of a person, in a document, oldest due first. */
+export async function disclosuresWhere(db: Kysely<Database>, f: DisclosureQuery): Promise<DisclosureRow[]> {
+  let q = selectDisclosures(db);
+  if (f.kind) q = q.where('x.kind', '=', f.kind);
+  if (f.state) q = q.where('x.state', '=', f.state);
+  if (f.personKey !== undefined) q = q.where('p.email_key', '=', f.personKey);
+  if (f.document) q = q.where('d.slug', '=', f.document);
+  return (await q.execute()).map(toDisclosureRow);
+}
 
 /**
  * Planned disclosures (due on or before `through`, if given) a page at a time, soonest due
@@ -230,9 +250,26 @@ export async function markReleased(trx: Kysely<Database>, id: number, at: string
   await trx.updateTable('disclosure').set({ state: 'released', released_at: at }).where('id', '=', id).execute();
 }
 
+/** An organisation's name (the organisation must exist). */
+export async function organisationName(trx: Kysely<Database>, organisationId: number): Promise<string> {
+  return (await trx.selectFrom('organisation').select('name').where('id', '=', organisationId).executeTakeFirstOrThrow()).name;
+}
+
 /** The documents scheduled for release. */
 export async function scheduledDocuments(trx: Kysely<Database>): Promise<Array<{ id: number; slug: string; release_on: string | null }>> {
   return (await trx.selectFrom('document').select(['id', 'slug', 'release_on']).where('status', '=', 'scheduled').execute()).map((d) => ({ ...d, id: Number(d.id) }));
+}
+
+/** The documents scheduled for release on or before `through`, soonest first. */
+export function scheduledDocumentsThrough(db: Kysely<Database>, through: string): Promise<Array<{ id: number; slug: string; release_on: string | null }>> {
+  return db.selectFrom('document').select(['id', 'slug', 'release_on']).where('status', '=', 'scheduled').where('release_on', '<=', through).orderBy('release_on').execute();
+}
+
+/** When each person was told (as subject) of their credit in a document, by person id. */
+export async function creditNoticeTimes(db: Kysely<Database>, documentId: number): Promise<Map<number, string>> {
+  return new Map(
+    (await db.selectFrom('notice as n').innerJoin('disclosure as x', 'x.id', 'n.disclosure_id').select(['n.person_id', 'n.at']).where('x.document_id', '=', documentId).where('x.kind', '=', 'credit').where('n.role', '=', 'subject').execute()).map((n) => [Number(n.person_id), n.at]),
+  );
 }
 
 /** A document's planned credit disclosures. */
@@ -250,4 +287,9 @@ export async function replanDisclosure(trx: Kysely<Database>, id: number, dueOn:
 export async function upsertProblemAck(trx: Kysely<Database>, ack: { problem_id: string; fingerprint: string; reason: string; actor: string; at: string }): Promise<void> {
   const { fingerprint, reason, actor, at } = ack;
   await trx.insertInto('problem_ack').values(ack).onConflict((oc) => oc.column('problem_id').doUpdateSet({ fingerprint, reason, actor, at })).execute();
+}
+
+/** Every acknowledgement of a problem, by problem id. */
+export async function problemAcks(db: Kysely<Database>): Promise<Map<string, Selectable<Database['problem_ack']>>> {
+  return new Map((await db.selectFrom('problem_ack').selectAll().execute()).map((a) => [a.problem_id, a]));
 }

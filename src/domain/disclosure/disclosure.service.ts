@@ -12,7 +12,7 @@ import { latestConsent } from '../consent/consent.repo.js';
 import { getSetting } from '../settings/settings.service.js';
 import { addDays } from '../shared/time.js';
 import { checkDisclosures, PROBLEMS, type DisclosureProblem } from './disclosure.check.js';
-import { cancelPlanned, insertPlannedDisclosure, memberFacts, membershipStatements, plannedCredits, replanDisclosure, scheduledDocuments, selectDisclosures, toDisclosureRow, upsertProblemAck, type DisclosureRow } from './disclosure.repo.js';
+import { cancelPlanned, disclosuresWhere, insertPlannedDisclosure, memberFacts, membershipStatements, organisationName, plannedCredits, replanDisclosure, scheduledDocuments, upsertProblemAck, type DisclosureRow } from './disclosure.repo.js';
 
 async function noticeDays(db: Kysely<Database>): Promise<number> {
   return Number(await getSetting(db, 'notice-days'));
@@ -37,8 +37,8 @@ export async function planMembership(db: Db, trx: Kysely<Database>, stamp: Stamp
 
 /** Plans the public announcement of an organisation's membership (P7); its notice goes to the contact person. */
 export async function planOrganisationAnnouncement(trx: Kysely<Database>, stamp: Stamp, organisationId: number): Promise<void> {
-  const o = await trx.selectFrom('organisation').select('name').where('id', '=', organisationId).executeTakeFirstOrThrow();
-  await insertPlannedDisclosure(trx, { kind: 'announcement', personId: null, organisationId, audience: 'public', basis: 'membership terms (P7)', dueOn: addDays(stamp.at, await noticeDays(trx)), facts: JSON.stringify({ organisation: o.name }), at: stamp.at });
+  const name = await organisationName(trx, organisationId);
+  await insertPlannedDisclosure(trx, { kind: 'announcement', personId: null, organisationId, audience: 'public', basis: 'membership terms (P7)', dueOn: addDays(stamp.at, await noticeDays(trx)), facts: JSON.stringify({ organisation: name }), at: stamp.at });
 }
 
 /**
@@ -99,12 +99,8 @@ export interface DisclosureFilter {
 /** Disclosures, filtered, each with its notice state. */
 export async function listDisclosures(db: Db, f: DisclosureFilter): Promise<Array<DisclosureRow & { notice: string }>> {
   if (f.document && !(await findDocument(db.kysely, f.document))) throw new NotFoundError(`no document '${f.document}'`, 'see consort document list');
-  let q = selectDisclosures(db.kysely);
-  if (f.kind) q = q.where('x.kind', '=', f.kind);
-  if (f.state) q = q.where('x.state', '=', f.state);
-  if (f.person) q = q.where('p.email_key', '=', f.person.trim().normalize('NFC').toLowerCase());
-  if (f.document) q = q.where('d.slug', '=', f.document);
-  return (await q.execute()).map(toDisclosureRow).map((d) => ({ ...d, notice: noticeState(d) }));
+  const rows = await disclosuresWhere(db.kysely, { kind: f.kind, state: f.state, personKey: f.person ? f.person.trim().normalize('NFC').toLowerCase() : undefined, document: f.document });
+  return rows.map((d) => ({ ...d, notice: noticeState(d) }));
 }
 
 /** How far the people concerned were told: informed (when), not needed, or pending. */

@@ -1,6 +1,37 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { Db } from '../../db/connection.js';
 import type { Database } from '../../db/schema/index.js';
+
+/** The settings key of the salt of erased-address hashes. */
+const SALT_KEY = 'erasure-salt';
+
+/** The database's own salt for erased-address hashes, if anyone was ever erased. */
+export async function findErasureSalt(trx: Kysely<Database>): Promise<string | undefined> {
+  return (await trx.selectFrom('settings').select('value').where('key', '=', SALT_KEY).executeTakeFirst())?.value;
+}
+
+/** Keeps a new salt for erased-address hashes. */
+export async function insertErasureSalt(trx: Kysely<Database>, salt: string): Promise<void> {
+  await trx.insertInto('settings').values({ key: SALT_KEY, value: salt }).execute();
+}
+
+/**
+ * A lookup of whether a salted hash is an erased address's, made once: on SQLite a prepared
+ * statement answered synchronously (the bulk import's hot path), on PostgreSQL a query on `conn`.
+ */
+export function erasedHashLookup(db: Db, conn: Kysely<Database>): (hash: string) => boolean | Promise<boolean> {
+  if (db.dialect === 'sqlite') {
+    const find = db.sqlite.prepare('select 1 from erased_email where hash = ?');
+    return (hash) => Boolean(find.get(hash));
+  }
+  return async (hash) => Boolean(await conn.selectFrom('erased_email').select('hash').where('hash', '=', hash).executeTakeFirst());
+}
+
+/** Which of these salted hashes are erased addresses', in one query. */
+export function erasedHashesAmong(conn: Kysely<Database>, hashes: string[]): Promise<Array<{ hash: string }>> {
+  return conn.selectFrom('erased_email').select('hash').where('hash', 'in', hashes).execute();
+}
 
 /** The person an address names, with when they were erased (null if never). */
 export async function personToErase(trx: Kysely<Database>, key: string): Promise<{ id: number; erased_at: string | null } | undefined> {

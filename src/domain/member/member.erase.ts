@@ -7,21 +7,14 @@ import { ConflictError, NotFoundError, UsageError } from '../../errors.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { emailKey } from '../shared/email.js';
-import { cancelPlannedDisclosures, fingerprintDisclosures, keepErasedHash, personToErase, pseudonymisePerson, releasedDisclosuresOf, removePersonalData } from './member.erase.repo.js';
-
-const SALT_KEY = 'erasure-salt';
-
-/** The database's own salt for erased-address hashes, if anyone was ever erased. */
-export async function findErasureSalt(trx: Kysely<Database>): Promise<string | undefined> {
-  return (await trx.selectFrom('settings').select('value').where('key', '=', SALT_KEY).executeTakeFirst())?.value;
-}
+import { cancelPlannedDisclosures, erasedHashLookup, findErasureSalt, fingerprintDisclosures, insertErasureSalt, keepErasedHash, personToErase, pseudonymisePerson, releasedDisclosuresOf, removePersonalData } from './member.erase.repo.js';
 
 /** The salt, made on first use (never exported). */
 async function erasureSalt(trx: Kysely<Database>): Promise<string> {
   const existing = await findErasureSalt(trx);
   if (existing) return existing;
   const salt = randomBytes(32).toString('hex');
-  await trx.insertInto('settings').values({ key: SALT_KEY, value: salt }).execute();
+  await insertErasureSalt(trx, salt);
   return salt;
 }
 
@@ -30,16 +23,13 @@ export const erasedHash = (salt: string, key: string) => createHash('sha256').up
 
 /**
  * A test of whether an address (its key) belonged to someone erased, for adds and imports.
- * On SQLite it runs synchronously on a prepared statement (the bulk import's hot path).
+ * On SQLite it answers synchronously (the bulk import's hot path).
  */
 export async function erasedChecker(db: Db, trx: Kysely<Database>): Promise<(key: string) => boolean | Promise<boolean>> {
   const salt = await findErasureSalt(trx);
   if (!salt) return () => false;
-  if (db.dialect === 'sqlite') {
-    const find = db.sqlite.prepare('select 1 from erased_email where hash = ?');
-    return (key) => Boolean(find.get(erasedHash(salt, key)));
-  }
-  return async (key) => Boolean(await trx.selectFrom('erased_email').select('hash').where('hash', '=', erasedHash(salt, key)).executeTakeFirst());
+  const isErased = erasedHashLookup(db, trx);
+  return (key) => isErased(erasedHash(salt, key));
 }
 
 /** Refuses an erased address unless the caller says the person came back (exit 6). */

@@ -2,10 +2,11 @@ import type { Db } from '../../db/connection.js';
 import type { Input } from '../../io/input/open.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { runImport, type ImportHooks, type ImportOptions, type RowOutcome, type RowProblem } from '../import/import.js';
-import { orgKey } from '../org/org.repo.js';
+import { insertOrg, orgKey } from '../org/org.repo.js';
 import type { OnDuplicate } from './member.constants.js';
-import { memberImportStatements, peopleByKey } from './member.repo.js';
-import { erasedChecker, erasedHash, findErasureSalt } from './member.erase.js';
+import { findOrgByKey, memberImportStatements, peopleByKey, updatePersonNameAndOrg } from './member.repo.js';
+import { erasedChecker, erasedHash } from './member.erase.js';
+import { erasedHashesAmong, findErasureSalt } from './member.erase.repo.js';
 import { BulkWriter, SqliteBulkWriter, type RowWriter } from '../../db/bulk.js';
 import { createStage, STAGE, STAGE_COLUMNS, writeStagedPeople, type StageContext } from './membership.repo.js';
 import type { MaybePromise } from '../../db/statements.js';
@@ -185,7 +186,7 @@ async function postgresStore(db: Db, conn: Kysely<Database>, c: StageContext): P
       erased = new Set();
       if (salt) {
         const hashes = new Map(keys.map((k) => [erasedHash(salt, k), k]));
-        for (const r of await conn.selectFrom('erased_email').select('hash').where('hash', 'in', [...hashes.keys()]).execute()) erased.add(hashes.get(r.hash)!);
+        for (const r of await erasedHashesAmong(conn, [...hashes.keys()])) erased.add(hashes.get(r.hash)!);
       }
     },
     async flush() {
@@ -195,14 +196,9 @@ async function postgresStore(db: Db, conn: Kysely<Database>, c: StageContext): P
     findPerson: (key) => staged.added.get(key) ?? people.get(key)?.id,
     wasErased: (key) => erased.has(key),
     org: orgCache(
-      async (key) => {
-        const o = await conn.selectFrom('organisation').select(['id', 'name']).where('name_key', '=', key).executeTakeFirst();
-        return o && { id: Number(o.id), name: o.name };
-      },
-      async (name, key) =>
-        Number((await conn.insertInto('organisation').values({ name, name_key: key, domain: null, membership: 'non-member', joined_on: null, contact_person_id: null, created_at: c.at, updated_at: c.at }).returning('id').executeTakeFirstOrThrow()).id),
+      (key) => findOrgByKey(conn, key),
+      (name, key) => insertOrg(conn, { name, name_key: key, domain: null, membership: 'non-member', joined_on: null, contact_person_id: null, created_at: c.at, updated_at: c.at }),
     ),
-    updatePerson: (id, name, organisationId) =>
-      conn.updateTable('person').set((eb) => ({ name, organisation_id: organisationId ?? eb.ref('organisation_id'), updated_at: c.at })).where('id', '=', id).execute(),
+    updatePerson: (id, name, organisationId) => updatePersonNameAndOrg(conn, id, name, organisationId, c.at),
   };
 }

@@ -26,6 +26,29 @@ export function selectPeople(db: Kysely<Database>) {
     .select(['p.id', 'p.name', 'p.email', 'p.status', 'o.name as organisation', 'p.source', 'p.created_at', 'p.updated_at']);
 }
 
+/** Which people to list, each left out to list all. */
+export interface PeopleQuery {
+  status?: PersonStatus;
+  /** The organisation's name key (orgKey). */
+  orgKey?: string;
+  /** Text, lower-cased, to find in the name or the address key (matched as it is: no wildcards). */
+  search?: string;
+  limit?: number;
+}
+
+/** The people not erased, in order of addition, filtered by status, organisation and text. */
+export async function peopleNotErased(db: Kysely<Database>, f: PeopleQuery): Promise<PersonRow[]> {
+  let q = selectPeople(db).where('p.erased_at', 'is', null).orderBy('p.id');
+  if (f.status) q = q.where('p.status', '=', f.status);
+  if (f.orgKey !== undefined) q = q.where('o.name_key', '=', f.orgKey);
+  if (f.search !== undefined) {
+    const like = `%${f.search.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+    q = q.where(sql<boolean>`(lower(p.name) like ${like} escape '\\' or p.email_key like ${like} escape '\\')`);
+  }
+  if (f.limit !== undefined) q = q.limit(f.limit);
+  return (await q.execute()).map((r) => ({ ...r, id: Number(r.id) }));
+}
+
 /** PostgreSQL (the bulk paths): the people with these email keys, by key, in one query. */
 export async function peopleByKey(db: Kysely<Database>, keys: Iterable<string>): Promise<Map<string, { id: number; status: PersonStatus }>> {
   const wanted = [...new Set(keys)];
@@ -97,6 +120,17 @@ export function memberImportStatements(db: Db, conn: Kysely<Database>) {
       { returnsId: true },
     ),
   };
+}
+
+/** The organisation with this name key (orgKey): its id and name. */
+export async function findOrgByKey(db: Kysely<Database>, key: string): Promise<{ id: number; name: string } | undefined> {
+  const o = await db.selectFrom('organisation').select(['id', 'name']).where('name_key', '=', key).executeTakeFirst();
+  return o && { id: Number(o.id), name: o.name };
+}
+
+/** Sets a person's name, and their organisation when one is given (null keeps theirs), as memberImportStatements' updatePerson does. */
+export async function updatePersonNameAndOrg(db: Kysely<Database>, id: number, name: string, organisationId: number | null, at: string): Promise<void> {
+  await db.updateTable('person').set((eb) => ({ name, organisation_id: organisationId ?? eb.ref('organisation_id'), updated_at: at })).where('id', '=', id).execute();
 }
 
 /** The address key of a person who must exist (exit 5 naming the address otherwise). */

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import { inTransaction } from '../../db/transaction.js';
 import { NotFoundError } from '../../errors.js';
@@ -7,6 +6,7 @@ import type { Stamp } from '../audit/audit.service.js';
 import { consentHistory, type ConsentEventRow } from '../consent/consent.repo.js';
 import { currentStates } from '../consent/consent.service.js';
 import { findPersonByEmail } from './member.repo.js';
+import { activityEventsOf, disclosuresOfPerson, monthlyActivityOf, newsletterExportRecords, noticesOfPerson, reportedOrganisationOf } from './member.report.repo.js';
 
 /** Periods during which the blanket newsletter consent was granted: [from, to) with to null if still granted. */
 export function subscribedPeriods(history: ConsentEventRow[]): Array<{ from: string; to: string | null }> {
@@ -30,42 +30,13 @@ export async function personReport(db: Db, stamp: Stamp, email: string, opts: { 
     const person = await findPersonByEmail(trx, email);
     if (!person) throw new NotFoundError(`no person with email ${email}`, { key: 'find-person' });
     const id = person.id;
-    const organisation = await trx
-      .selectFrom('person as p')
-      .innerJoin('organisation as o', 'o.id', 'p.organisation_id')
-      .select(['o.name', 'o.domain', 'o.membership', 'o.joined_on', sql<boolean>`o.contact_person_id = p.id`.as('is_contact')])
-      .where('p.id', '=', id)
-      .executeTakeFirst();
+    const organisation = await reportedOrganisationOf(trx, id);
     const history = await consentHistory(trx, id);
-    const activityQuery = trx.selectFrom('activity as a').leftJoin('document as d', 'd.id', 'a.document_id').where('a.person_id', '=', id);
-    const activity = opts.full
-      ? (await activityQuery.select(['a.at', 'a.action', 'd.slug as document', 'a.detail']).orderBy('a.at').orderBy('a.id').execute()).map((a) => ({ ...a, detail: a.detail === null ? null : JSON.parse(a.detail) }))
-      : (
-          await activityQuery
-            .select([sql<string>`substr(a.at, 1, 7)`.as('month'), 'd.slug as document', (eb) => eb.fn.countAll<number>().as('events')])
-            .groupBy([sql`substr(a.at, 1, 7)`, 'd.slug'])
-            .orderBy(sql`substr(a.at, 1, 7)`)
-            // Activity on no document first, on both engines (PostgreSQL sorts NULL last by itself).
-            .orderBy(sql`d.slug is not null`)
-            .orderBy('d.slug')
-            .execute()
-        ).map((r) => ({ ...r, events: Number(r.events) }));
-    const disclosures = (
-      await trx
-        .selectFrom('disclosure as x')
-        .leftJoin('document as d', 'd.id', 'x.document_id')
-        .select(['x.id', 'x.kind', 'x.state', 'x.audience', 'x.recipient', 'x.basis', 'x.due_on', 'x.released_at', 'x.cancelled_at', 'x.facts', 'x.no_notice_reason', 'd.slug as document', 'x.edition'])
-        .where('x.person_id', '=', id)
-        .orderBy('x.id')
-        .execute()
-    ).map((d) => ({ ...d, id: Number(d.id), facts: JSON.parse(d.facts) }));
-    const notices = (
-      await trx.selectFrom('notice').select(['disclosure_id as disclosure', 'role', 'channel', 'at']).where('person_id', '=', id).orderBy('at').execute()
-    ).map((n) => ({ ...n, disclosure: Number(n.disclosure) }));
+    const activity = opts.full ? await activityEventsOf(trx, id) : await monthlyActivityOf(trx, id);
+    const disclosures = await disclosuresOfPerson(trx, id);
+    const notices = await noticesOfPerson(trx, id);
     const periods = subscribedPeriods(history);
-    const newsletterExports = (await trx.selectFrom('export_record').select(['id', 'at', 'destination', 'sha256']).where('kind', '=', 'newsletter').orderBy('at').execute())
-      .filter((e) => periods.some((p) => e.at >= p.from && (p.to === null || e.at < p.to)))
-      .map((e) => ({ ...e, id: Number(e.id) }));
+    const newsletterExports = (await newsletterExportRecords(trx)).filter((e) => periods.some((p) => e.at >= p.from && (p.to === null || e.at < p.to)));
     await appendAuditEntry(trx, { ...stamp, summary: `report of everything held about person #${id}${opts.full ? ' (full activity)' : ''}` });
     return {
       generated_at: stamp.at,

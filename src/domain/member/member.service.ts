@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Database, PersonStatus } from '../../db/schema/index.js';
 import { inTransaction } from '../../db/transaction.js';
@@ -12,7 +12,7 @@ import { normaliseEmail } from '../shared/email.js';
 import { orgKey } from '../org/org.repo.js';
 import { ensureOrg } from '../org/org.service.js';
 import { cleanText } from '../shared/text.js';
-import { findPersonByEmail, findPersonById, insertPerson, personIdByKey, selectPeople, updatePersonRow, type PersonRow } from './member.repo.js';
+import { findPersonByEmail, findPersonById, insertPerson, peopleNotErased, personIdByKey, updatePersonRow, type PersonRow } from './member.repo.js';
 
 /** The purposes a membership brings with it, on basis membership-terms (P6). */
 export const MEMBERSHIP_PURPOSES = ['newsletter', 'directory'] as const;
@@ -115,15 +115,7 @@ export interface PersonFilter {
 
 /** Lists people, filtered, in order of addition. */
 export async function listPeople(db: Db, f: PersonFilter): Promise<PersonRow[]> {
-  let q = selectPeople(db.kysely).where('p.erased_at', 'is', null).orderBy('p.id');
-  if (f.status) q = q.where('p.status', '=', f.status);
-  if (f.org) q = q.where('o.name_key', '=', orgKey(f.org));
-  if (f.search) {
-    const like = `%${f.search.trim().normalize('NFC').toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c)}%`;
-    q = q.where(sql<boolean>`(lower(p.name) like ${like} escape '\\' or p.email_key like ${like} escape '\\')`);
-  }
-  if (f.limit !== undefined) q = q.limit(f.limit);
-  return (await q.execute()).map((r) => ({ ...r, id: Number(r.id) }));
+  return peopleNotErased(db.kysely, { status: f.status, orgKey: f.org ? orgKey(f.org) : undefined, search: f.search ? f.search.trim().normalize('NFC').toLowerCase() : undefined, limit: f.limit });
 }
 
 export interface PersonUpdate {

@@ -7,13 +7,13 @@ import { inReadSnapshot, inTransaction } from '../../db/transaction.js';
 import { classifyError, ConflictError, ConsortError, ExitCode } from '../../errors.js';
 import { appendAuditEntry, hasAuditEntries } from '../audit/audit.repo.js';
 import { verifyAudit, type Stamp } from '../audit/audit.service.js';
-import { advanceIdSequence, copyTableRows, countTableRows } from './db.repo.js';
+import { advanceIdSequence, copyTableRows, countRows } from './db.repo.js';
 
 /**
  * Every table, parents before children (foreign keys hold at every insert), with the column
  * that orders it. Tables with an id column get their sequence moved past the copied ids.
  */
-const TABLES: ReadonlyArray<{ name: string; order: string; id?: boolean }> = [
+const TABLES: ReadonlyArray<{ name: keyof Database; order: string; id?: boolean }> = [
   { name: 'settings', order: 'key' },
   { name: 'policy_version', order: 'version' },
   { name: 'organisation', order: 'id', id: true },
@@ -75,7 +75,7 @@ async function copyTables(source: Db, src: Kysely<Database>, target: Db, conn: K
     if (t.id && target.dialect === 'postgres' && n) await advanceIdSequence(conn, t.name);
   }
   for (const t of TABLES) {
-    const [there, here] = [await countTableRows(src, t.name), await countTableRows(conn, t.name)];
+    const [there, here] = [await countRows(src, t.name), await countRows(conn, t.name)];
     if (there !== here) throw new ConsortError(`copy of ${t.name} holds ${here} rows where the source has ${there}; nothing was kept`, ExitCode.database);
   }
   return tables;

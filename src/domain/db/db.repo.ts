@@ -33,7 +33,7 @@ export async function countParticipationDrift(db: Kysely<Database>): Promise<num
   return Number(rows[0]!.n);
 }
 
-/** The rows in one table. */
+/** The rows in one table, counted on the connection given (in a copy: its source's snapshot, or its target's transaction). */
 export async function countRows(db: Kysely<Database>, table: keyof Database): Promise<number> {
   return Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 }
@@ -90,9 +90,4 @@ async function* readTable(db: Db, src: Kysely<Database>, table: string, order: s
 /** PostgreSQL: moves a table's id sequence to its largest id (rows copied with their ids leave it behind). */
 export async function advanceIdSequence(conn: Kysely<Database>, table: string): Promise<void> {
   await sql`select setval(pg_get_serial_sequence(${table}, 'id'), (select max(id) from ${sql.table(table)}))`.execute(conn);
-}
-
-/** The rows in one table, counted on the connection given (a copy's source snapshot or its target transaction). */
-export async function countTableRows(conn: Kysely<Database>, table: string): Promise<number> {
-  return Number((await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(conn)).rows[0]!.n);
 }

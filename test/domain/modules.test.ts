@@ -125,3 +125,36 @@ test('a group index.ts runs no command; each command file runs one', () => {
   const files = groups.flatMap((g) => readdirSync(g).filter((f) => f.endsWith('.ts') && f !== 'index.ts').map((f) => join(g, f)));
   expect(files.filter((f) => actions(f) !== 1)).toEqual([]);
 });
+
+/**
+ * Queries live in repos (STYLE.md, principle 8): a service reads as its rules, and every
+ * statement an area runs is found in its `<area>.repo.ts`. Outside `src/db/` (connections,
+ * transactions, the bulk paths' statements) and the repos, no line builds, prepares or runs a
+ * query: no query builder, no `sql` tag, nothing on the raw SQLite handle, no prepared or streamed
+ * statement of src/db's, no `.execute()`, no SQL text. Comment lines are not read: they may describe a query.
+ */
+const QUERY = /\.(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto)\(|\bsql(<[^>]*>)?`|\bsql\.\w+\(|\.sqlite\.|\bimport\b.*\b(prepare|streamRows)\b.*\/db\/statements\.js'|\.execute(TakeFirst(OrThrow)?)?\(|[`'"]\s*(select\s+[\w.*]+(\s*,|\s+as\s|\s+from\s|\s*$)|insert into\s|delete from\s|update \w+ set\s|with \w+ as \()/i;
+const isComment = (line: string) => /^\s*(\/\/|\/\*|\*)/.test(line);
+
+test('no file outside src/db and the repos builds, prepares or runs a query', () => {
+  const caught = [
+    "const row = await db.selectFrom('settings').select('value').executeTakeFirst();",
+    "await sql`rollback`.execute(conn);",
+    'q = q.where(sql<boolean>`p.id = ${id}`);',
+    'await sql.raw(how).execute(conn);',
+    "db.sqlite.pragma('cache_size = -131072');",
+    "import { streamRows } from '../../db/statements.js';",
+    "import { prepare, type Statement } from '../db/statements.js';",
+    'return (await q.execute()).map(toOrg);',
+    'const person = prepare<PersonRow>(db, undefined, `select p.id from person p`).get(key);',
+    "const text = 'SELECT name FROM person';",
+  ];
+  expect(caught.filter((line) => !QUERY.test(line))).toEqual([]);
+  expect(['// select from settings, then sql`rollback`', ' * db.sqlite.prepare(...)', 'const applier = await this.spec.prepare(this.conn);', 'prepare(conn: Kysely<Database>): Promise<RowApplier<Row>>;', "import { eachRow } from '../../db/statements.js';", "const words = 'select one of the formats';"].filter((line) => QUERY.test(line) && !isComment(line))).toEqual([]);
+  const files = readdirSync('src', { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts') && !f.startsWith('db/') && !f.endsWith('.repo.ts'))
+    .map((f) => join('src', f));
+  const found = files.flatMap((file) => readFileSync(file, 'utf8').split('\n').flatMap((line, i) => (QUERY.test(line) && !isComment(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [])));
+  expect(files.length).toBeGreaterThan(100);
+  expect(found).toEqual([]);
+});

@@ -65,7 +65,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   audit: async () => (await import('./commands/audit/index.js')).registerAudit,
   help: async () => (await import('./commands/help.js')).registerHelp,
   completion: async () => (await import('./commands/completion.js')).registerCompletion,
-  __complete: async () => (await import('./commands/completion.js')).registerComplete,
+  __complete: async () => (await import('./commands/complete.js')).registerComplete,
 };
 
 /** Commands that need the whole tree: help describes it, completion is built from it. */

@@ -124,6 +124,9 @@ test('a group index.ts runs no command; each command file runs one', () => {
   expect(groups.filter((g) => actions(join(g, 'index.ts')) > 0)).toEqual([]);
   const files = groups.flatMap((g) => readdirSync(g).filter((f) => f.endsWith('.ts') && f !== 'index.ts').map((f) => join(g, f)));
   expect(files.filter((f) => actions(f) !== 1)).toEqual([]);
+  const topLevel = readdirSync('src/commands').filter((f) => f.endsWith('.ts')).map((f) => join('src/commands', f));
+  expect(topLevel.length).toBeGreaterThan(3);
+  expect(topLevel.filter((f) => actions(f) !== 1)).toEqual([]);
 });
 
 /**

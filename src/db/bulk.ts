@@ -138,12 +138,7 @@ export class SqliteBulkWriter extends RowBuffer implements RowWriter {
   }
 
   nextId(table: string): number {
-    const next =
-      this.ids.get(table) ??
-      (this.sqlite
-        .prepare(`select max(coalesce((select seq from sqlite_sequence where name = ?), 0), coalesce((select max(id) from "${table}"), 0)) + 1`)
-        .pluck()
-        .get(table) as number);
+    const next = this.ids.get(table) ?? firstFreeSqliteId(this.sqlite, table);
     this.ids.set(table, next + 1);
     return next;
   }
@@ -177,4 +172,23 @@ export class SqliteBulkWriter extends RowBuffer implements RowWriter {
     }
     return st;
   }
+}
+
+/** SQLite: the first id `table`'s AUTOINCREMENT has never given (past both its sequence and its rows). */
+function firstFreeSqliteId(sqlite: BetterSqlite3.Database, table: string): number {
+  return sqlite.prepare(`select max(coalesce((select seq from sqlite_sequence where name = ?), 0), coalesce((select max(id) from "${table}"), 0)) + 1`).pluck().get(table) as number;
+}
+
+/**
+ * Takes `n` ids of `table`'s identity column for rows about to be written with them, inside the
+ * write transaction (so no other writer takes them meanwhile): on SQLite the next free ones, which
+ * the inserts then move the sequence past; on PostgreSQL from the table's sequence.
+ */
+export async function reserveIds(db: Db, conn: Kysely<Database>, table: string, n: number): Promise<number[]> {
+  if (db.dialect === 'sqlite') {
+    const first = firstFreeSqliteId(db.sqlite, table);
+    return Array.from({ length: n }, (_, i) => first + i);
+  }
+  const { rows } = await sql<{ id: number }>`select nextval(pg_get_serial_sequence(${table}, 'id')) as id from generate_series(1, cast(${n} as integer))`.execute(conn);
+  return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
 }

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { importPeople } from '../../src/domain/member/member.import.js';
+import { addPerson } from '../../src/domain/member/member.service.js';
 import { importActivity } from '../../src/domain/activity/activity.service.js';
 import { importConsents } from '../../src/domain/consent/consent.import.js';
 import { TALLY_LIMIT } from '../../src/domain/activity/activity.repo.js';
@@ -108,6 +109,27 @@ describe('member import', () => {
     // A withdrawal comes after the grant it withdraws.
     expect(await one("select count(*) from consent_event w join consent_event g on g.person_id = w.person_id and g.purpose = 'newsletter' and g.action = 'grant' and g.id < w.id where w.action = 'withdraw'")).toBe(withdrawn);
     if (!onPostgres) expect(await one("select min(d.id) from disclosure d join person p on p.id = d.person_id where p.email = 'p0@example.org'")).toBe(41);
+  });
+
+  test('P6, P7, P9: a member added by hand brings what an imported member brings, planned by the same statements; ids are never reused', async () => {
+    const { db } = await freshDb();
+    const at = stampAt();
+    await importPeople(db, at, input('one.csv', 'name,email,organization,status\nIda Import,ida@example.org,Acme,member\n'), {});
+    if (!onPostgres) {
+      await runSql(db, "insert into disclosure (id, kind, person_id, audience, due_on, state, facts, created_at) values (40, 'announcement', 1, 'public', '2026-04-01', 'planned', '{}', '2026-03-01')");
+      await runSql(db, 'delete from disclosure where id = 40');
+    }
+    await addPerson(db, at, { name: 'Hal Hand', email: 'hal@example.org', org: 'Acme', status: 'member' });
+    const brought = async (email: string) =>
+      (await rows<Record<string, unknown>>(db, `select d.kind, d.organisation_id, d.audience, d.basis, d.due_on, d.state, d.facts, d.created_at, d.released_at, n.role, n.channel, n.at, n.actor
+        from disclosure d join person p on p.id = d.person_id left join notice n on n.disclosure_id = d.id where p.email = '${email}' order by d.kind`)).map((r): Record<string, unknown> => ({ ...r, facts: JSON.parse(r.facts as string) }));
+    const imported = await brought('ida@example.org');
+    expect(imported.map((r) => [r.kind, r.state, r.channel])).toEqual([['announcement', 'planned', null], ['directory', 'released', 'membership-terms']]);
+    expect(imported[1]!.facts).toEqual({ name: 'Ida Import', email: 'ida@example.org', organisation: 'Acme' });
+    const byHand = await brought('hal@example.org');
+    const named = (r: Record<string, unknown>, name: string, email: string) => ({ ...r, facts: { ...(r.facts as object), name, ...('email' in (r.facts as object) ? { email } : {}) } });
+    expect(byHand).toEqual(imported.map((r) => named(r, 'Hal Hand', 'hal@example.org')));
+    if (!onPostgres) expect((await rows<{ id: number }>(db, "select min(d.id) as id from disclosure d join person p on p.id = d.person_id where p.email = 'hal@example.org'"))[0]!.id).toBe(41);
   });
 
   test('past the people staged at a time (10,000), a repeated address is still found, written or not', async () => {

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/connection.js';
-import { prepare, toPostgres } from '../../db/statements.js';
+import { toPostgres } from '../../db/statements.js';
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../../db/schema/index.js';
 
@@ -111,30 +111,6 @@ export async function* plannedDisclosurePages(db: Kysely<Database>, through?: st
 export async function selectLegalWithoutExemption(db: Kysely<Database>): Promise<DisclosureRow[]> {
   const rows = await selectDisclosures(db).clearOrderBy().where('x.kind', '=', 'legal').where('x.state', '=', 'released').where('x.no_notice_reason', 'is', null).execute();
   return rows.map(toDisclosureRow).sort((a, b) => (a.due_on < b.due_on ? -1 : a.due_on > b.due_on ? 1 : a.id - b.id));
-}
-
-/**
- * Prepared statements that plan what membership brings (P6, P7) for one new member: a planned
- * public announcement, and the members' directory relay, released at once with its notice by
- * the membership terms. (The bulk member import writes the same rows through a RowWriter.)
- */
-export function membershipStatements(db: Db, conn: Kysely<Database>) {
-  const disclosure = prepare(
-    db,
-    conn,
-    "insert into disclosure (kind, person_id, organisation_id, audience, basis, due_on, state, facts, created_at, released_at) values (?, ?, ?, ?, 'membership terms (P6, P7)', ?, ?, ?, ?, ?)",
-    { returnsId: true },
-  );
-  const notice = prepare(db, conn, "insert into notice (disclosure_id, person_id, role, channel, at, actor, recorded_at) values (?, ?, 'subject', 'membership-terms', ?, ?, ?)");
-  return {
-    /** Plans the announcement and, unless told not to (directory consent withdrawn), records the directory relay of a new member. */
-    async plan(personId: number, organisationId: number | null, facts: { name: string; email: string; organisation: string | null }, at: string, announceOn: string, actor: string, relay: { directory: boolean }) {
-      await disclosure.run('announcement', personId, organisationId, 'public', announceOn, 'planned', JSON.stringify({ name: facts.name, organisation: facts.organisation }), at, null);
-      if (!relay.directory) return;
-      const dir = await disclosure.run('directory', personId, organisationId, 'members', at.slice(0, 10), 'released', JSON.stringify(facts), at, at);
-      await notice.run(dir.id, personId, at, actor, at);
-    },
-  };
 }
 
 /** What `disclosures check` reads of a planned disclosure: no more columns than its rules use. */

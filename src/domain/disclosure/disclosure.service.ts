@@ -11,8 +11,10 @@ import { creditFactsJson } from '../document/document.rules.js';
 import { latestConsent } from '../consent/consent.repo.js';
 import { getSetting } from '../settings/settings.service.js';
 import { addDays } from '../shared/time.js';
+import { emailKey } from '../shared/email.js';
+import { planMembershipOf } from '../member/membership.repo.js';
 import { checkDisclosures, PROBLEMS, type DisclosureProblem } from './disclosure.check.js';
-import { cancelPlanned, disclosuresWhere, insertPlannedDisclosure, memberFacts, membershipStatements, organisationName, plannedCredits, replanDisclosure, scheduledDocuments, upsertProblemAck, type DisclosureRow } from './disclosure.repo.js';
+import { cancelPlanned, disclosuresWhere, insertPlannedDisclosure, memberFacts, organisationName, plannedCredits, replanDisclosure, scheduledDocuments, upsertProblemAck, type DisclosureRow } from './disclosure.repo.js';
 
 async function noticeDays(db: Kysely<Database>): Promise<number> {
   return Number(await getSetting(db, 'notice-days'));
@@ -31,7 +33,7 @@ export async function planMembership(db: Db, trx: Kysely<Database>, stamp: Stamp
   const p = await memberFacts(trx, personId);
   // The same test as directory export's: the latest blanket directory event decides.
   const directory = (await latestConsent(trx, personId, 'directory', null))?.action !== 'withdraw';
-  await membershipStatements(db, trx).plan(personId, p.organisationId, { name: p.name, email: p.email, organisation: p.organisation }, stamp.at, addDays(stamp.at, await noticeDays(trx)), stamp.actor, { directory });
+  await planMembershipOf(db, trx, { at: stamp.at, actor: stamp.actor, announceOn: addDays(stamp.at, await noticeDays(trx)) }, { personId, name: p.name, email: p.email, emailKey: emailKey(p.email), organisationId: p.organisationId, organisation: p.organisation, directory });
   return { directory };
 }
 

@@ -8,7 +8,7 @@ import { findOrgByKey, memberImportStatements, peopleByKey, updatePersonNameAndO
 import { erasedChecker, erasedHash } from './member.erase.js';
 import { erasedHashesAmong, findErasureSalt } from './member.erase.repo.js';
 import { BulkWriter, SqliteBulkWriter, type RowWriter } from '../../db/bulk.js';
-import { createStage, STAGE, STAGE_COLUMNS, writeStagedPeople, type StageContext } from './membership.repo.js';
+import { createStage, membershipFacts, STAGE, STAGE_COLUMNS, writeStagedPeople, type StageContext } from './membership.repo.js';
 import type { MaybePromise } from '../../db/statements.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema/index.js';
@@ -132,11 +132,10 @@ function stagedPeople(db: Db, writer: RowWriter, conn: Kysely<Database>, c: Stag
       const { name, email: { email, key }, status } = row;
       const id = await writer.nextId('person');
       const member = status === 'member';
-      const organisationName = organisation?.name ?? null;
+      const facts = member ? membershipFacts(name, email, organisation?.name ?? null) : null;
       await writer.add(STAGE, STAGE_COLUMNS, [
         id, name, email, key, organisation?.id ?? null, status, row.newsletter === undefined ? null : Number(row.newsletter), line,
-        member ? await writer.nextId('disclosure') : null, member ? await writer.nextId('disclosure') : null,
-        member ? JSON.stringify({ name, organisation: organisationName }) : null, member ? JSON.stringify({ name, email, organisation: organisationName }) : null,
+        member ? await writer.nextId('disclosure') : null, member ? await writer.nextId('disclosure') : null, facts?.announcement ?? null, facts?.directory ?? null,
       ]);
       added.set(key, id);
       if (added.size >= STAGE_ROWS) await write();

@@ -111,7 +111,7 @@ export class BulkWriter extends RowBuffer implements RowWriter {
     for (const [table, block] of this.ids) {
       if (block.next >= block.end) continue;
       this.ids.delete(table);
-      await sql`select setval(pg_get_serial_sequence(${table}, 'id'), (select coalesce(max(id), 0) + 1 from ${sql.table(table)}), false)`.execute(this.conn);
+      await resetIdSequence(this.conn, table);
     }
   }
 }
@@ -180,9 +180,10 @@ function firstFreeSqliteId(sqlite: BetterSqlite3.Database, table: string): numbe
 }
 
 /**
- * Takes `n` ids of `table`'s identity column for rows about to be written with them, inside the
- * write transaction (so no other writer takes them meanwhile): on SQLite the next free ones, which
- * the inserts then move the sequence past; on PostgreSQL from the table's sequence.
+ * `n` ids of `table`'s identity column for rows about to be written with them, inside the write
+ * transaction (so no other writer takes them meanwhile). On PostgreSQL they are taken from the
+ * table's sequence; on SQLite they are the next free ones, held only once the rows are inserted
+ * (the inserts move the sequence past them), so write the rows before asking again.
  */
 export async function reserveIds(db: Db, conn: Kysely<Database>, table: string, n: number): Promise<number[]> {
   if (db.dialect === 'sqlite') {
@@ -191,4 +192,9 @@ export async function reserveIds(db: Db, conn: Kysely<Database>, table: string, 
   }
   const { rows } = await sql<{ id: number }>`select nextval(pg_get_serial_sequence(${table}, 'id')) as id from generate_series(1, cast(${n} as integer))`.execute(conn);
   return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+}
+
+/** PostgreSQL: sets a table's id sequence to give the id after its largest next (rows written with ids of their own, or ids taken and not used, leave it elsewhere). */
+export async function resetIdSequence(conn: Kysely<Database>, table: string): Promise<void> {
+  await sql`select setval(pg_get_serial_sequence(${table}, 'id'), (select coalesce(max(id), 0) + 1 from ${sql.table(table)}), false)`.execute(conn);
 }

@@ -158,7 +158,7 @@ export function postgresActivityStatements(db: Db, conn: Kysely<Database>): Acti
     async prefetch(rows) {
       await writer.flush();
       people = await peopleByKey(conn, rows.map((r) => r.email.key));
-      const ids = [...new Set([...people.values()].map((p) => p.id))];
+      const ids = [...new Set([...people.values()].map((p) => p.id))].sort((x, y) => x - y);
       const ats = rows.map((r) => r.at).sort();
       known = new Set();
       prefetched = new Set(ids);
@@ -167,7 +167,7 @@ export function postgresActivityStatements(db: Db, conn: Kysely<Database>): Acti
         // joined plainly, the planner scans the whole activity table a chunk, a cost that grows
         // with the table (\`offset 0\` keeps the lateral lookup from being flattened into that join).
         const { rows: existing } = await sql<{ person_id: number; at: string; action: string; document_id: number | null }>`
-          select a.person_id, a.at, a.action, a.document_id from unnest(${ids.sort((x, y) => x - y)}::bigint[]) as m (id)
+          select a.person_id, a.at, a.action, a.document_id from unnest(${ids}::bigint[]) as m (id)
           cross join lateral (select a.person_id, a.at, a.action, a.document_id from activity a
             where a.person_id = m.id and a.at >= ${ats[0]!} and a.at <= ${ats[ats.length - 1]!} offset 0) a`.execute(conn);
         for (const e of existing) known.add(key(Number(e.person_id), e.at, e.action, e.document_id === null ? null : Number(e.document_id)));

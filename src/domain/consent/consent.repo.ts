@@ -57,12 +57,6 @@ export async function insertConsentEvent(db: Kysely<Database>, e: NewConsentEven
   await db.insertInto('consent_event').values({ ...e, policy_version: policy?.version ?? null }).execute();
 }
 
-/** The id of the document with this slug, if there is one. */
-export async function documentIdOf(db: Kysely<Database>, slug: string): Promise<number | undefined> {
-  const d = await db.selectFrom('document').select('id').where('slug', '=', slug).executeTakeFirst();
-  return d && Number(d.id);
-}
-
 /** When a person (who must exist) was erased; null if never. */
 export async function erasedAtOf(db: Kysely<Database>, personId: number): Promise<string | null> {
   return (await db.selectFrom('person').select('erased_at').where('id', '=', personId).executeTakeFirstOrThrow()).erased_at;

@@ -5,7 +5,8 @@ import { inTransaction } from '../../db/transaction.js';
 import { NotFoundError, UsageError } from '../../errors.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
-import { consentHistory, documentIdOf, insertConsentEvent, latestConsent } from './consent.repo.js';
+import { consentHistory, insertConsentEvent, latestConsent } from './consent.repo.js';
+import { findDocument } from '../document/document.repo.js';
 import { findPersonByEmail } from '../member/member.repo.js';
 
 /** Checks a purpose name from the command line. */
@@ -23,9 +24,9 @@ export async function personByEmail(db: Kysely<Database>, email: string) {
 
 /** Finds a document by slug for a per-document consent. */
 export async function documentIdBySlug(db: Kysely<Database>, slug: string): Promise<number> {
-  const id = await documentIdOf(db, slug);
-  if (id === undefined) throw new NotFoundError(`no document '${slug}'`, 'see consort document list');
-  return id;
+  const d = await findDocument(db, slug);
+  if (!d) throw new NotFoundError(`no document '${slug}'`, 'see consort document list');
+  return Number(d.id);
 }
 
 /** A grant or withdrawal to record, checked as `consent grant|withdraw`'s options are (consent.schema.ts). */

@@ -7,7 +7,8 @@ import { inReadSnapshot, inTransaction } from '../../db/transaction.js';
 import { classifyError, ConflictError, ConsortError, ExitCode } from '../../errors.js';
 import { appendAuditEntry, hasAuditEntries } from '../audit/audit.repo.js';
 import { verifyAudit, type Stamp } from '../audit/audit.service.js';
-import { advanceIdSequence, copyTableRows, countRows } from './db.repo.js';
+import { copyTableRows, countRows } from './db.repo.js';
+import { resetIdSequence } from '../../db/bulk.js';
 
 /**
  * Every table, parents before children (foreign keys hold at every insert), with the column
@@ -72,7 +73,7 @@ async function copyTables(source: Db, src: Kysely<Database>, target: Db, conn: K
     const n = await copyTableRows(source, src, conn, t.name, t.order);
     tables[t.name] = n;
     // Explicit ids leave PostgreSQL's identity sequences behind; SQLite's follows by itself.
-    if (t.id && target.dialect === 'postgres' && n) await advanceIdSequence(conn, t.name);
+    if (t.id && target.dialect === 'postgres' && n) await resetIdSequence(conn, t.name);
   }
   for (const t of TABLES) {
     const [there, here] = [await countRows(src, t.name), await countRows(conn, t.name)];

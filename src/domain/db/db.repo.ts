@@ -3,26 +3,6 @@ import type { Db } from '../../db/connection.js';
 import type { Database } from '../../db/schema/index.js';
 import { streamRows } from '../../db/statements.js';
 
-/** SQLite: whether the file holds any table at all. */
-export function sqliteHasTables(db: Db): boolean {
-  return Boolean(db.sqlite.prepare("select 1 from sqlite_master where type = 'table' limit 1").get());
-}
-
-/** SQLite: writes the whole database into a new file, by SQLite's online backup. */
-export async function backupSqlite(db: Db, file: string): Promise<void> {
-  await db.sqlite.backup(file);
-}
-
-/** SQLite: what its integrity check reports, a line a problem (one line 'ok' when there is none). */
-export function sqliteIntegrityCheck(db: Db): string[] {
-  return (db.sqlite.pragma('integrity_check') as Array<{ integrity_check: string }>).map((r) => r.integrity_check);
-}
-
-/** SQLite: the references its foreign-key check finds broken. */
-export function sqliteForeignKeyViolations(db: Db): unknown[] {
-  return db.sqlite.pragma('foreign_key_check') as unknown[];
-}
-
 /** How many (document, member) pairs have a participation count (P8's active participants are read from it) other than the activities recorded for them, either way round. */
 export async function countParticipationDrift(db: Kysely<Database>): Promise<number> {
   const { rows } = await sql<{ n: number }>`
@@ -85,9 +65,4 @@ async function* readTable(db: Db, src: Kysely<Database>, table: string, order: s
     return;
   }
   yield* streamRows<Record<string, unknown>>(src, text);
-}
-
-/** PostgreSQL: moves a table's id sequence to its largest id (rows copied with their ids leave it behind). */
-export async function advanceIdSequence(conn: Kysely<Database>, table: string): Promise<void> {
-  await sql`select setval(pg_get_serial_sequence(${table}, 'id'), (select max(id) from ${sql.table(table)}))`.execute(conn);
 }

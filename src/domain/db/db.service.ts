@@ -8,7 +8,8 @@ import { inTransaction } from '../../db/transaction.js';
 import { ConflictError, UsageError } from '../../errors.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import { verifyAudit, type Stamp } from '../audit/audit.service.js';
-import { appliedMigrationNames, backupSqlite, countParticipationDrift, countPeopleByStatus, countRows, postgresDatabaseSize, sqliteForeignKeyViolations, sqliteHasTables, sqliteIntegrityCheck } from './db.repo.js';
+import { appliedMigrationNames, countParticipationDrift, countPeopleByStatus, countRows, postgresDatabaseSize } from './db.repo.js';
+import { backupSqlite, sqliteForeignKeyViolations, sqliteHasTables, sqliteIntegrityCheck } from '../../db/maintenance.js';
 
 /**
  * Creates and migrates a new database; refuses one that already holds a schema, and a SQLite

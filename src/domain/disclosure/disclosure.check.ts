@@ -7,7 +7,7 @@ import { unsettledDeliveries, type Delivery } from '../notice/notice.repo.js';
 import { getSetting } from '../settings/settings.service.js';
 import { addDays } from '../shared/time.js';
 import type { Db } from '../../db/connection.js';
-import { checkRowPages, creditNoticeTimes, problemAcks, scheduledDocumentsThrough, selectLegalWithoutExemption, type CheckRow } from './disclosure.repo.js';
+import { checkRowPages, creditNoticeTimes, problemAcks, scheduledDocuments, selectLegalWithoutExemption, type CheckRow } from './disclosure.repo.js';
 import type { Uninformed } from './gate.js';
 import { PROBLEMS, type ProblemCode } from './disclosure.problems.js';
 
@@ -112,7 +112,7 @@ async function* disclosureProblems({ db, conn, days, through }: CheckScope): Asy
 
 /** Scheduled documents in the window: who will be left out for lack of consent, and who withdrew after being told. */
 async function* participantProblems({ conn: db, through }: CheckScope): AsyncGenerator<Found[]> {
-  const docs = await scheduledDocumentsThrough(db, through);
+  const docs = await scheduledDocuments(db, through);
   for (const doc of docs) {
     const { people } = await documentParticipants(db, doc.slug);
     const told = await creditNoticeTimes(db, doc.id);

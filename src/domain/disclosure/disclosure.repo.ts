@@ -173,9 +173,9 @@ export async function* checkRowPages(db: Db, conn: Kysely<Database>, through: st
 }
 
 /** Who a new member is, for what their membership discloses. */
-export async function memberFacts(trx: Kysely<Database>, personId: number): Promise<{ name: string; email: string; organisationId: number | null; organisation: string | null }> {
-  const p = await trx.selectFrom('person as p').leftJoin('organisation as o', 'o.id', 'p.organisation_id').select(['p.name', 'p.email', 'p.organisation_id', 'o.name as organisation']).where('p.id', '=', personId).executeTakeFirstOrThrow();
-  return { name: p.name, email: p.email, organisationId: p.organisation_id === null ? null : Number(p.organisation_id), organisation: p.organisation };
+export async function memberFacts(trx: Kysely<Database>, personId: number): Promise<{ name: string; email: string; emailKey: string; organisationId: number | null; organisation: string | null }> {
+  const p = await trx.selectFrom('person as p').leftJoin('organisation as o', 'o.id', 'p.organisation_id').select(['p.name', 'p.email', 'p.email_key', 'p.organisation_id', 'o.name as organisation']).where('p.id', '=', personId).executeTakeFirstOrThrow();
+  return { name: p.name, email: p.email, emailKey: p.email_key, organisationId: p.organisation_id === null ? null : Number(p.organisation_id), organisation: p.organisation };
 }
 
 /** A planned disclosure to write. */
@@ -231,14 +231,11 @@ export async function organisationName(trx: Kysely<Database>, organisationId: nu
   return (await trx.selectFrom('organisation').select('name').where('id', '=', organisationId).executeTakeFirstOrThrow()).name;
 }
 
-/** The documents scheduled for release. */
-export async function scheduledDocuments(trx: Kysely<Database>): Promise<Array<{ id: number; slug: string; release_on: string | null }>> {
-  return (await trx.selectFrom('document').select(['id', 'slug', 'release_on']).where('status', '=', 'scheduled').execute()).map((d) => ({ ...d, id: Number(d.id) }));
-}
-
-/** The documents scheduled for release on or before `through`, soonest first. */
-export function scheduledDocumentsThrough(db: Kysely<Database>, through: string): Promise<Array<{ id: number; slug: string; release_on: string | null }>> {
-  return db.selectFrom('document').select(['id', 'slug', 'release_on']).where('status', '=', 'scheduled').where('release_on', '<=', through).orderBy('release_on').execute();
+/** The documents scheduled for release (given `through`, those due on or before it), soonest first. */
+export async function scheduledDocuments(db: Kysely<Database>, through?: string): Promise<Array<{ id: number; slug: string; release_on: string | null }>> {
+  let q = db.selectFrom('document').select(['id', 'slug', 'release_on']).where('status', '=', 'scheduled');
+  if (through !== undefined) q = q.where('release_on', '<=', through);
+  return (await q.orderBy('release_on').orderBy('id').execute()).map((d) => ({ ...d, id: Number(d.id) }));
 }
 
 /** When each person was told (as subject) of their credit in a document, by person id. */

@@ -11,7 +11,6 @@ import { creditFactsJson } from '../document/document.rules.js';
 import { latestConsent } from '../consent/consent.repo.js';
 import { getSetting } from '../settings/settings.service.js';
 import { addDays } from '../shared/time.js';
-import { emailKey } from '../shared/email.js';
 import { planMembershipOf } from '../member/membership.repo.js';
 import { checkDisclosures, PROBLEMS, type DisclosureProblem } from './disclosure.check.js';
 import { cancelPlanned, disclosuresWhere, insertPlannedDisclosure, memberFacts, organisationName, plannedCredits, replanDisclosure, scheduledDocuments, upsertProblemAck, type DisclosureRow } from './disclosure.repo.js';
@@ -33,7 +32,7 @@ export async function planMembership(db: Db, trx: Kysely<Database>, stamp: Stamp
   const p = await memberFacts(trx, personId);
   // The same test as directory export's: the latest blanket directory event decides.
   const directory = (await latestConsent(trx, personId, 'directory', null))?.action !== 'withdraw';
-  await planMembershipOf(db, trx, { at: stamp.at, actor: stamp.actor, announceOn: addDays(stamp.at, await noticeDays(trx)) }, { personId, name: p.name, email: p.email, emailKey: emailKey(p.email), organisationId: p.organisationId, organisation: p.organisation, directory });
+  await planMembershipOf(db, trx, { at: stamp.at, actor: stamp.actor, announceOn: addDays(stamp.at, await noticeDays(trx)) }, { personId, name: p.name, email: p.email, emailKey: p.emailKey, organisationId: p.organisationId, organisation: p.organisation, directory });
   return { directory };
 }
 

@@ -2,13 +2,14 @@ import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Database } from '../../db/schema/index.js';
+import { findSettingValue } from '../settings/settings.repo.js';
 
 /** The settings key of the salt of erased-address hashes. */
 const SALT_KEY = 'erasure-salt';
 
 /** The database's own salt for erased-address hashes, if anyone was ever erased. */
-export async function findErasureSalt(trx: Kysely<Database>): Promise<string | undefined> {
-  return (await trx.selectFrom('settings').select('value').where('key', '=', SALT_KEY).executeTakeFirst())?.value;
+export function findErasureSalt(trx: Kysely<Database>): Promise<string | undefined> {
+  return findSettingValue(trx, SALT_KEY);
 }
 
 /** Keeps a new salt for erased-address hashes. */

@@ -2,9 +2,9 @@ import type { Db } from '../../db/connection.js';
 import type { Input } from '../../io/input/open.js';
 import type { Stamp } from '../audit/audit.service.js';
 import { runImport, type ImportHooks, type ImportOptions, type RowOutcome, type RowProblem } from '../import/import.js';
-import { insertOrg, orgKey } from '../org/org.repo.js';
+import { orgKey } from '../org/org.repo.js';
 import type { OnDuplicate } from './member.constants.js';
-import { findOrgByKey, memberImportStatements, peopleByKey, updatePersonNameAndOrg } from './member.repo.js';
+import { memberImportStatements, peopleByKey } from './member.repo.js';
 import { erasedChecker, erasedHash } from './member.erase.js';
 import { erasedHashesAmong, findErasureSalt } from './member.erase.repo.js';
 import { BulkWriter, SqliteBulkWriter, type RowWriter } from '../../db/bulk.js';
@@ -171,6 +171,7 @@ async function sqliteStore(db: Db, conn: Kysely<Database>, c: StageContext): Pro
  * yet written are found in the stage's map), so no row costs a round trip of its own.
  */
 async function postgresStore(db: Db, conn: Kysely<Database>, c: StageContext): Promise<MemberStore> {
+  const st = memberImportStatements(db, conn);
   const writer = new BulkWriter(conn, db.copyFrom!);
   const staged = stagedPeople(db, writer, conn, c);
   const salt = await findErasureSalt(conn);
@@ -195,9 +196,9 @@ async function postgresStore(db: Db, conn: Kysely<Database>, c: StageContext): P
     findPerson: (key) => staged.added.get(key) ?? people.get(key)?.id,
     wasErased: (key) => erased.has(key),
     org: orgCache(
-      (key) => findOrgByKey(conn, key),
-      (name, key) => insertOrg(conn, { name, name_key: key, domain: null, membership: 'non-member', joined_on: null, contact_person_id: null, created_at: c.at, updated_at: c.at }),
+      (key) => st.findOrg.get(key),
+      async (name, key) => (await st.insertOrg.run(name, key, c.at, c.at)).id,
     ),
-    updatePerson: (id, name, organisationId) => updatePersonNameAndOrg(conn, id, name, organisationId, c.at),
+    updatePerson: (id, name, organisationId) => st.updatePerson.run(name, organisationId, c.at, id),
   };
 }

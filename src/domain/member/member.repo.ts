@@ -127,17 +127,6 @@ export function memberImportStatements(db: Db, conn: Kysely<Database>) {
   };
 }
 
-/** The organisation with this name key (orgKey): its id and name. */
-export async function findOrgByKey(db: Kysely<Database>, key: string): Promise<{ id: number; name: string } | undefined> {
-  const o = await db.selectFrom('organisation').select(['id', 'name']).where('name_key', '=', key).executeTakeFirst();
-  return o && { id: Number(o.id), name: o.name };
-}
-
-/** Sets a person's name, and their organisation when one is given (null keeps theirs), as memberImportStatements' updatePerson does. */
-export async function updatePersonNameAndOrg(db: Kysely<Database>, id: number, name: string, organisationId: number | null, at: string): Promise<void> {
-  await db.updateTable('person').set((eb) => ({ name, organisation_id: organisationId ?? eb.ref('organisation_id'), updated_at: at })).where('id', '=', id).execute();
-}
-
 /** The address key of a person who must exist (exit 5 naming the address otherwise). */
 export async function requirePersonKey(db: Kysely<Database>, email: string, hint?: string): Promise<string> {
   const key = emailKey(email);

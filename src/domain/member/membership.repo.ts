@@ -6,9 +6,10 @@ import type { Db } from '../../db/connection.js';
 type Dialect = Db['dialect'];
 
 /**
- * The member import's staging table: one row for each new person of the file, as the import
- * checked it, with the ids it handed out. The rows the person brings are written from it by
- * writeStagedPeople, in SQL, on either engine (the same statements: one encoding of the rules).
+ * The staging table of what membership brings: for the member import, one row for each new
+ * person of the file, as the import checked it, with the ids it handed out (written from it by
+ * writeStagedPeople); for member add and update, the one person made a member (planMembershipOf).
+ * The same statements on either engine: one encoding of the rules.
  */
 export const STAGE = 'import_person';
 

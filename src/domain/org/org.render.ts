@@ -1,5 +1,5 @@
 import type { Column } from '../../io/format.js';
-import type { Organisation } from './org.service.js';
+import type { Organisation } from './org.repo.js';
 
 export const ORG_COLUMNS: Column<Organisation>[] = [
   { header: 'name', value: (o) => o.name, kind: 'text' },

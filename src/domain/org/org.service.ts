@@ -18,7 +18,6 @@ export interface OrgInput {
   contact?: string;
 }
 
-export type { Organisation } from './org.repo.js';
 
 function checkName(raw: string): string {
   const r = cleanText(raw, 200);

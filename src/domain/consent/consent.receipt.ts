@@ -6,7 +6,8 @@ import { getSetting } from '../settings/settings.service.js';
 import { inTransaction } from '../../db/transaction.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
-import { consentHistory, erasedAtOf } from './consent.repo.js';
+import { consentHistory } from './consent.repo.js';
+import { erasedAtOf } from '../member/member.repo.js';
 import { checkPurpose, currentStates, personByEmail } from './consent.service.js';
 
 /** What each purpose means in a receipt: its category, the personal data it uses, who sees it. */

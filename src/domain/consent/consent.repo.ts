@@ -57,11 +57,6 @@ export async function insertConsentEvent(db: Kysely<Database>, e: NewConsentEven
   await db.insertInto('consent_event').values({ ...e, policy_version: policy?.version ?? null }).execute();
 }
 
-/** When a person (who must exist) was erased; null if never. */
-export async function erasedAtOf(db: Kysely<Database>, personId: number): Promise<string | null> {
-  return (await db.selectFrom('person').select('erased_at').where('id', '=', personId).executeTakeFirstOrThrow()).erased_at;
-}
-
 /** The consent import's lookups and its insert, a row at a time. */
 export interface ConsentImportStatements {
   findPerson: Pick<Statement<{ id: number }>, 'get'>;

@@ -127,6 +127,11 @@ export function memberImportStatements(db: Db, conn: Kysely<Database>) {
   };
 }
 
+/** When a person (who must exist) was erased; null if never. */
+export async function erasedAtOf(db: Kysely<Database>, personId: number): Promise<string | null> {
+  return (await db.selectFrom('person').select('erased_at').where('id', '=', personId).executeTakeFirstOrThrow()).erased_at;
+}
+
 /** The address key of a person who must exist (exit 5 naming the address otherwise). */
 export async function requirePersonKey(db: Kysely<Database>, email: string, hint?: string): Promise<string> {
   const key = emailKey(email);

@@ -18,7 +18,6 @@ export interface OrgInput {
   contact?: string;
 }
 
-
 function checkName(raw: string): string {
   const r = cleanText(raw, 200);
   if ('error' in r) throw new InputError(`organisation name ${r.error}`, [], 'give a name of up to 200 characters');

@@ -8,7 +8,7 @@ export async function findSettingValue(db: Kysely<Database>, key: string): Promi
 
 /** Whether a value is stored for a setting. */
 export async function hasSettingValue(db: Kysely<Database>, key: string): Promise<boolean> {
-  return Boolean(await db.selectFrom('settings').select('key').where('key', '=', key).executeTakeFirst());
+  return (await findSettingValue(db, key)) !== undefined;
 }
 
 /** Every stored setting, key and value. */

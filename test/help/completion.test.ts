@@ -1,15 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { BIN, consort } from '../helpers/e2e.js';
+import { tempDir } from '../helpers/db.js';
 
 /**
  * The scripts are sourced in a real shell, which is asked for completions as it would be at a
  * TAB: COMP_WORDS and COMP_CWORD set, the function called, COMPREPLY read. `consort` on PATH is
  * the real bin/consort. (SQLite only: this directory runs once, see jest.config.js.)
  */
-const dir = mkdtempSync(join(tmpdir(), 'consort-completion-'));
+const dir = tempDir();
 const db = join(dir, 'c.db');
 const shim = join(dir, 'bin');
 const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;

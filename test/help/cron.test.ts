@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../helpers/db.js';
 
 /**
  * The crontab lines of `consort help cron` (docs/topics/cron.md), run as cron runs them (sh -c,
@@ -20,7 +20,7 @@ test('the guide has crontab lines for the check, the newsletter, the backup, db 
 });
 
 test.each(jobs.map((j) => [j.split(' ').slice(0, 3).join(' '), j]))('%s: silent on 0, loud on 3 and on 8', (_name, job) => {
-  const dir = mkdtempSync(join(tmpdir(), 'consort-cron-'));
+  const dir = tempDir();
   mkdirSync(join(dir, 'bin'));
   mkdirSync(join(dir, 'var'));
   writeFileSync(join(dir, 'bin', 'consort'), '#!/bin/sh\n[ "$FAKE_EXIT" = 0 ] || echo "consort: what went wrong (what to do)" >&2\nexit "$FAKE_EXIT"\n', { mode: 0o755 });

@@ -1,14 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN } from '../helpers/e2e.js';
+import { tempDir } from '../helpers/db.js';
 
 /**
  * Start-up time (SPEC 7): --version and member show load none of the help machinery. dist is
  * CommonJS, so a preloaded hook sees every file the command requires.
  */
-const dir = mkdtempSync(join(tmpdir(), 'consort-startup-'));
+const dir = tempDir();
 const hook = join(dir, 'trace.cjs');
 writeFileSync(hook, `const M = require('module'); const load = M._load; const seen = new Set();
 M._load = function (request, parent, isMain) { const r = load.apply(this, arguments); try { seen.add(M._resolveFilename(request, parent, isMain)); } catch {} return r; };

@@ -12,7 +12,11 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { BIN, consort, expectNoStack, expectOneLineError } from '../helpers/e2e.js';
 import { rowsAt, tempDir } from '../helpers/db.js';
-import { BATCH, IN_FLIGHT } from '../../src/domain/import/import.read.js';
+import { BATCH, IN_FLIGHT, packRecord, unpackRecord, type PackedRecord } from '../../src/domain/import/import.read.js';
+import { IMPORT_ROWS, type ImportKind } from '../../src/domain/import/import.rows.js';
+import { MEMBER_COLUMNS, memberRowSchema } from '../../src/domain/member/member.schema.js';
+import { activityRowSchema } from '../../src/domain/activity/activity.schema.js';
+import { consentRowSchema } from '../../src/domain/consent/consent.schema.js';
 import { READER_THREAD_BYTES } from '../../src/io/input/open.js';
 
 /** More rows than the reader may hold unread (IN_FLIGHT batches), so that it waits for the import. */
@@ -189,7 +193,7 @@ test('the reader thread holds at most IN_FLIGHT batches unread, and reads on as 
   writeFileSync(file, manyMembers());
   const script = fileURLToPath(new URL('../../dist/import-worker.js', import.meta.url));
   const worker = new Worker(script, { workerData: { path: file, name: 'people.csv', format: undefined, kind: 'member', raw: false } });
-  const messages: Array<{ format?: string; records?: Array<{ line: number; parsed?: { email: { key: string } } }>; end?: boolean }> = [];
+  const messages: Array<{ format?: string; records?: PackedRecord[]; end?: boolean }> = [];
   worker.on('message', (m) => messages.push(m));
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const waitFor = async (done: () => boolean) => {
@@ -208,11 +212,42 @@ test('the reader thread holds at most IN_FLIGHT batches unread, and reads on as 
       worker.postMessage(0);
       await waitFor(() => messages.length === n + 1);
     }
-    const records = messages.flatMap((m) => m.records ?? []);
+    const records = messages.flatMap((m) => m.records ?? []).map((p) => unpackRecord(p, MEMBER_COLUMNS.known));
     expect(records).toHaveLength(MANY);
     expect(records[0]).toMatchObject({ line: 2, parsed: { email: { key: 'p0@example.org' } } });
     expect(records.at(-1)).toMatchObject({ line: MANY + 1, parsed: { email: { key: `p${MANY - 1}@example.org` } } });
   } finally {
     await worker.terminate();
+  }
+});
+
+test('a record crosses from the reader thread packed as an array and comes back the same, for every kind of import', () => {
+  const samples: Record<ImportKind, Array<Record<string, unknown>>> = {
+    member: [
+      { name: 'Ada Lovelace', email: 'Ada@Example.org', organization: 'Example University', status: 'member', newsletter: 'yes' },
+      { name: 'Bob', email: 'bob@example.org' },
+      { name: '', email: 'not an address' },
+    ],
+    activity: [
+      { email: 'ada@example.org', action: 'view', at: '2026-02-01T10:00:00Z', document: 'spec', detail: { page: 3 } },
+      { email: 'ADA@example.org', action: 'edit', at: '2026-02-01T10:00:00.000Z' },
+      { email: 'ada@example.org', action: 'edit', at: 'yesterday' },
+    ],
+    consent: [
+      { email: 'ada@example.org', purpose: 'credit', action: 'grant', document: 'spec', at: '2026-02-01T10:00:00Z', evidence: 'form 12' },
+      { email: 'Ada@example.org', purpose: 'newsletter', action: 'withdraw' },
+    ],
+  };
+  for (const [kind, rows] of Object.entries(IMPORT_ROWS) as Array<[ImportKind, (typeof IMPORT_ROWS)[ImportKind]]>) {
+    // Packing writes the kind's known columns only: every field of a checked row must be one.
+    const shape = (kind === 'member' ? memberRowSchema : kind === 'activity' ? activityRowSchema : consentRowSchema).shape;
+    const known: readonly string[] = rows.columns.known;
+    expect(Object.keys(shape).filter((k) => !known.includes(k))).toEqual([]);
+    samples[kind].forEach((fields, i) => {
+      const rec = { line: i + 2, raw: `raw ${i}`, parsed: rows.parse(fields, i + 2, 'x') };
+      expect(unpackRecord(structuredClone(packRecord(rec, rows.columns.known)), rows.columns.known)).toEqual(rec);
+    });
+    const unread = { line: 9, raw: 'x', problem: { source: 'x', line: 9, reason: 'malformed' } };
+    expect(unpackRecord(structuredClone(packRecord(unread, rows.columns.known)), rows.columns.known)).toEqual({ ...unread, parsed: undefined });
   }
 });

@@ -5,6 +5,7 @@ import { ConsortError, InputError, UsageError, type ExitCodeValue, type InputPro
 import type { Input } from '../../io/input/open.js';
 import { readRecords } from '../../io/input/read.js';
 import type { InputRecord, RecordFormat } from '../../io/input/record.js';
+import type { NormalisedEmail } from '../shared/email.js';
 import { IMPORT_ROWS, type ImportKind } from './import.rows.js';
 
 /** Records a reader-thread message carries, and batches read ahead of the import at most. */
@@ -51,7 +52,47 @@ interface ErrorMessage {
 /** What the import's thread tells the reader: a batch taken (0), and a pipe's bytes, its end or its error. */
 export type ToReader = 0 | { chunk: Uint8Array } | { eof: true } | { error: ErrorMessage };
 
-type ReaderMessage = { format: RecordFormat } | { records: ReadRecord[]; bytes: number; end?: boolean } | { error: ErrorMessage } | { pull: true };
+type ReaderMessage = { format: RecordFormat } | { records: PackedRecord[]; bytes: number; end?: boolean } | { error: ErrorMessage } | { pull: true };
+
+/**
+ * A record as the reader thread posts it: an array, not an object. The import's thread
+ * deserialises every record it is sent, and structured clone copies an array of strings about
+ * four times faster than objects with named fields (1M activity records: 0.29 s against 1.15 s,
+ * time the import's thread spent on nothing else). The array holds the line, the raw text, the
+ * problem that stopped the record being read, a bad row's problems; then a row's email, its key
+ * where that differs, and the kind's other columns in order.
+ */
+export type PackedRecord = unknown[];
+
+/** Every import's row names a person by email (emailCell); its other fields are the kind's columns. */
+type PackableRow = { email: NormalisedEmail } & Record<string, unknown>;
+
+export function packRecord(rec: ReadRecord, columns: readonly string[]): PackedRecord {
+  const { parsed } = rec;
+  if (parsed === undefined || Array.isArray(parsed)) return [rec.line, rec.raw, rec.problem, parsed];
+  const row = parsed as PackableRow;
+  const packed: unknown[] = [rec.line, rec.raw, undefined, undefined, row.email.email, row.email.key === row.email.email ? null : row.email.key];
+  for (const c of columns) if (c !== 'email') packed.push(row[c]);
+  return packed;
+}
+
+export function unpackRecord(packed: PackedRecord, columns: readonly string[]): ReadRecord {
+  const rec: ReadRecord = { line: packed[0] as number, raw: packed[1] as string | undefined, problem: packed[2] as InputProblem | undefined };
+  if (packed.length === 4) {
+    rec.parsed = packed[3] as InputProblem[] | undefined;
+    return rec;
+  }
+  const email = packed[4] as string;
+  const row: Record<string, unknown> = { email: { email, key: (packed[5] as string | null) ?? email } };
+  let i = 6;
+  for (const c of columns) {
+    if (c === 'email') continue;
+    const value = packed[i++];
+    if (value !== undefined) row[c] = value;
+  }
+  rec.parsed = row;
+  return rec;
+}
 
 export function toMessage(err: unknown): ErrorMessage {
   const e = err as Error & Omit<ErrorMessage, 'name' | 'message'>;
@@ -108,6 +149,7 @@ export async function readImport(
     input.stream.destroy();
   }
   const { Worker } = await import('node:worker_threads');
+  const columns = IMPORT_ROWS[kind].columns.known;
   const request: ReaderRequest = { path: input.readerPath, name: input.name, format: given, kind, raw: options.raw };
   const worker = new Worker(script, { workerData: request });
   // The thread keeps the process alive only while the import waits for it (see next): an import
@@ -195,7 +237,7 @@ export async function readImport(
       const m = await next();
       if (!('records' in m)) continue;
       if (m.bytes) options.onBytes?.(m.bytes);
-      if (m.records.length) yield m.records;
+      if (m.records.length) yield m.records.map((p) => unpackRecord(p, columns));
       // Taken: room for another batch.
       worker.postMessage(0);
       if (m.end) return;

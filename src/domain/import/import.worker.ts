@@ -1,10 +1,10 @@
 /**
  * The reader thread of an import (see readImport in import.read.ts): reads and checks the input
  * exactly as the import would on its own thread (readRecords, then the kind's row schema), and
- * posts the records, a batch at a time, while the import's thread writes the ones before. A named
- * file it reads itself; a pipe's bytes the import's thread forwards as this thread asks for them,
- * and a batch of a pipe is posted once it is full or PIPE_WAIT_MS after its first record, so rows
- * that trickle in are never held back. At most IN_FLIGHT batches wait unread: a slow database
+ * posts the records (packed as arrays: PackedRecord), a batch at a time, while the import's
+ * thread writes the ones before. A named file it reads itself; a pipe's bytes the import's thread
+ * forwards as this thread asks for them, and a batch of a pipe is posted once it is full or
+ * PIPE_WAIT_MS after its first record, so rows that trickle in are never held back. At most IN_FLIGHT batches wait unread: a slow database
  * holds the reader back, not memory.
  */
 import { createReadStream } from 'node:fs';
@@ -12,7 +12,7 @@ import { Readable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import { readRecords } from '../../io/input/read.js';
 import { IMPORT_ROWS } from './import.rows.js';
-import { BATCH, IN_FLIGHT, PIPE_WAIT_MS, revive, toMessage, type ToReader, type ReaderRequest, type ReadRecord } from './import.read.js';
+import { BATCH, IN_FLIGHT, PIPE_WAIT_MS, packRecord, revive, toMessage, type PackedRecord, type ToReader, type ReaderRequest } from './import.read.js';
 
 const port = parentPort!;
 const request = workerData as ReaderRequest;
@@ -40,7 +40,7 @@ async function read() {
   const input = { name: request.name, stream, isPipe: Boolean(piped) };
   const { format, records } = await readRecords(input, request.format, rows.columns, (n) => (bytes += n));
   port.postMessage({ format });
-  let batch: ReadRecord[] = [];
+  let batch: PackedRecord[] = [];
   let since = 0;
   const post = (end?: boolean) => {
     port.postMessage({ records: batch, bytes, end });
@@ -58,7 +58,7 @@ async function read() {
     for await (const rec of records) {
       const parsed = rec.problem ? undefined : rows.parse(rec.fields!, rec.line, request.name);
       if (!batch.length) since = Date.now();
-      batch.push({ line: rec.line, raw: request.raw ? rec.raw : undefined, problem: rec.problem, parsed });
+      batch.push(packRecord({ line: rec.line, raw: request.raw ? rec.raw : undefined, problem: rec.problem, parsed }, rows.columns.known));
       if (batch.length < BATCH) continue;
       post();
       while (credit <= 0) await new Promise<void>((r) => (wake = r));

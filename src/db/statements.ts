@@ -5,6 +5,14 @@ import type { Database } from './schema/index.js';
 /** A value now (SQLite) or later (PostgreSQL). */
 export type MaybePromise<T> = T | Promise<T>;
 
+/**
+ * `f` of a value now, or of a promised one when it comes. A bulk path's row goes through SQLite
+ * with no promise and no microtask: an `await` of a plain value still costs a turn of the queue.
+ */
+export function andThen<T, R>(value: MaybePromise<T>, f: (value: T) => MaybePromise<R>): MaybePromise<R> {
+  return value instanceof Promise ? value.then(f) : f(value);
+}
+
 type Param = string | number | null;
 
 /**

@@ -74,24 +74,33 @@ export const TALLY_LIMIT = 50_000;
  * the same member and document many times).
  */
 function participationTally(write: (pairs: Array<[documentId: number, personId: number, activities: number]>) => MaybePromise<unknown>) {
-  let counts = new Map<string, [documentId: number, personId: number, activities: number]>();
+  // By document, then by member: integer keys, no key text made an event.
+  let counts = new Map<number, Map<number, number>>();
+  let pairs = 0;
   const flush = () => {
-    if (!counts.size) return;
+    if (!pairs) return;
     const taken = counts;
     counts = new Map();
-    return write([...taken.values()]);
+    pairs = 0;
+    // In key order, so that the upserts walk the participation index from one end to the other.
+    const byKey = [...taken].sort(([a], [b]) => a - b);
+    return write(byKey.flatMap(([documentId, members]) => [...members].sort(([a], [b]) => a - b).map(([personId, n]): [number, number, number] => [documentId, personId, n])));
   };
   return {
     add(documentId: number, personId: number): MaybePromise<unknown> {
-      const k = `${documentId} ${personId}`;
-      const pair = counts.get(k);
-      if (pair) pair[2]++;
-      else counts.set(k, [documentId, personId, 1]);
-      return counts.size >= TALLY_LIMIT ? flush() : undefined;
+      let members = counts.get(documentId);
+      if (!members) counts.set(documentId, (members = new Map()));
+      const n = members.get(personId);
+      members.set(personId, (n ?? 0) + 1);
+      if (n === undefined) pairs++;
+      return pairs >= TALLY_LIMIT ? flush() : undefined;
     },
     flush,
   };
 }
+
+/** A member as an event names it: whether it may be tracked (P5). */
+export type TrackedPerson = { id: number; status: string };
 
 /**
  * What the streamed activity import needs of the database (STYLE rule 10): people and documents
@@ -100,7 +109,7 @@ function participationTally(write: (pairs: Array<[documentId: number, personId: 
  * every commit.
  */
 export interface ActivityImportStatements {
-  findPerson: Pick<Statement<{ id: number; status: string }>, 'get'>;
+  findPerson: Pick<Statement<TrackedPerson>, 'get'>;
   findDocument: Pick<Statement<{ id: number }>, 'get'>;
   record(personId: number, at: string, action: string, documentId: number | null, detail: string | null, recordedAt: string): MaybePromise<boolean>;
   prefetch?(rows: Array<{ email: { key: string }; at: string }>): Promise<void>;
@@ -143,9 +152,9 @@ const ACTIVITY: BulkColumn[] = [['person_id', 'bigint'], ['at', 'text'], ['actio
  */
 export function postgresActivityStatements(db: Db, conn: Kysely<Database>): ActivityImportStatements {
   const exists = prepare<{ id: number }>(db, conn, EXISTS);
-  const findPerson = prepare<{ id: number; status: string }>(db, conn, FIND_PERSON);
+  const findPerson = prepare<TrackedPerson>(db, conn, FIND_PERSON);
   const writer = new BulkWriter(conn, db.copyFrom!);
-  let people = new Map<string, { id: number; status: string }>();
+  let people = new Map<string, TrackedPerson>();
   let known = new Set<string>();
   let prefetched = new Set<number>();
   const key = (p: number, at: string, action: string, d: number | null) => `${p}\u0000${at}\u0000${action}\u0000${d ?? ''}`;

@@ -1,4 +1,6 @@
 import type { Db } from '../../db/connection.js';
+import { andThen, type MaybePromise } from '../../db/statements.js';
+import { cached } from '../shared/cache.js';
 import { inTransaction } from '../../db/transaction.js';
 import { ConflictError, NotFoundError, PolicyError } from '../../errors.js';
 import type { Input } from '../../io/input/open.js';
@@ -59,48 +61,37 @@ export async function listActivity(db: Db, f: ActivityFilter) {
   return selectActivity(db.kysely, { ...f, memberKey });
 }
 
-const CACHE_LIMIT = 100_000;
-
 /**
  * Imports site-log events (NDJSON or CSV). A file is one transaction; a pipe is
  * committed in batches as it arrives (see runImport). Unknown members, contacts
  * and former members (P5), bad times and unknown documents are bad rows.
  */
 export async function importActivity(db: Db, stamp: Stamp, input: Input, opts: ImportOptions, hooks?: ImportHooks) {
-  // Site logs repeat the same people and documents: cache lookups, bounded.
-  const people = new Map<string, { id: number; status: string } | null>();
-  const documents = new Map<string, number | null>();
   const bad = (line: number, field: string, reason: string): RowProblem => ({ source: input.name, line, field, reason });
   return runImport<ActivityRow>(db, stamp, input, {
     kind: 'activity',
-    // Every event reads person and document pages at random (foreign keys, members not in the
-    // cache below) and the event index at a random place.
+    // Every event reads person pages at random (its member by email key, and the foreign key)
+    // and the event index at a random place.
     mapped: true,
     prepare: async (conn) => {
       const st = db.dialect === 'sqlite' ? sqliteActivityStatements(db, conn) : postgresActivityStatements(db, conn);
-      return { prefetch: st.prefetch, flush: st.flush, apply: async (row, line): Promise<RowOutcome | RowProblem> => {
-        let person = people.get(row.email.key);
-        if (person === undefined) {
-          if (people.size >= CACHE_LIMIT) people.clear();
-          person = (await st.findPerson.get(row.email.key)) ?? null;
-          people.set(row.email.key, person);
-        }
-        if (!person) return bad(line, 'email', `unknown member ${row.email.email}`);
-        if (person.status !== 'member') return bad(line, 'email', `P5: ${p5Refusal(row.email.email, person.status)}`);
-        if (row.at > stamp.at) return bad(line, 'at', `${row.at} is in the future`);
-        let documentId: number | null = null;
-        if (row.document !== undefined) {
-          let id = documents.get(row.document);
-          if (id === undefined) {
-            id = (await st.findDocument.get(row.document))?.id ?? null;
-            documents.set(row.document, id);
-          }
-          if (id === null) return bad(line, 'document', `unknown document '${row.document}'`);
-          documentId = id;
-        }
-        const added = await st.record(person.id, row.at, row.action, documentId, row.detail ?? null, stamp.at);
-        return added ? { line, action: 'ADD', key: row.email.email } : { line, action: 'SKIP', key: row.email.email, note: 'already recorded' };
-      } };
+      // Site logs repeat the same people and documents: lookups cached, bounded.
+      const personOf = cached((key) => andThen(st.findPerson.get(key), (found) => found ?? null));
+      const documentOf = cached((slug) => andThen(st.findDocument.get(slug), (found) => found?.id ?? null));
+      const record = (row: ActivityRow, line: number, personId: number, documentId: number | null) =>
+        andThen(st.record(personId, row.at, row.action, documentId, row.detail ?? null, stamp.at), (added): RowOutcome =>
+          added ? { line, action: 'ADD', key: row.email.email } : { line, action: 'SKIP', key: row.email.email, note: 'already recorded' });
+      // On SQLite every step answers at once, so a row is applied with no promise (andThen).
+      const apply = (row: ActivityRow, line: number): MaybePromise<RowOutcome | RowProblem> =>
+        andThen(personOf(row.email.key), (person) => {
+          if (!person) return bad(line, 'email', `unknown member ${row.email.email}`);
+          if (person.status !== 'member') return bad(line, 'email', `P5: ${p5Refusal(row.email.email, person.status)}`);
+          if (row.at > stamp.at) return bad(line, 'at', `${row.at} is in the future`);
+          if (row.document === undefined) return record(row, line, person.id, null);
+          const slug = row.document;
+          return andThen(documentOf(slug), (id) => (id === null ? bad(line, 'document', `unknown document '${slug}'`) : record(row, line, person.id, id)));
+        });
+      return { prefetch: st.prefetch, flush: st.flush, apply };
     },
   }, opts, hooks);
 }

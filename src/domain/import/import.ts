@@ -5,7 +5,7 @@ import { IMPORT_ROWS, type ImportKind } from './import.rows.js';
 import { grouped, readImport, type ReadRecord } from './import.read.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema/index.js';
-import type { MaybePromise } from '../../db/statements.js';
+import { andThen, type MaybePromise } from '../../db/statements.js';
 import { beginWrite, commit, rollback, withConnection } from '../../db/transaction.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
@@ -239,24 +239,28 @@ class ImportRun<Row> {
     }
   }
 
-  /** One record: checked (unless the reader thread or a read-ahead chunk did), then applied. */
-  private async handle(rec: ReadRecord<Row>) {
+  /** One record: checked (unless the reader thread or a read-ahead chunk did), then applied; with no promise where nothing waits (SQLite, no hook that writes). */
+  private handle(rec: ReadRecord<Row>): MaybePromise<void> {
     this.rows++;
     if (rec.problem) return this.reject(rec.raw, rec.line, [rec.problem]);
     const row = rec.parsed ?? this.parse(rec.fields!, rec.line, this.input.name);
     if (Array.isArray(row)) return this.reject(rec.raw, rec.line, row.length ? row : [{ source: this.input.name, line: rec.line, reason: 'invalid row' }]);
-    let outcome = this.applier.apply(row, rec.line);
-    if (outcome instanceof Promise) outcome = await outcome;
+    return andThen(this.applier.apply(row, rec.line), (outcome) => this.count(rec, outcome));
+  }
+
+  /** What one row did: a bad row rejected, else counted, shown, and a pipe's batch committed when due. */
+  private count(rec: ReadRecord<Row>, outcome: RowOutcome | RowProblem): MaybePromise<void> {
     if ('reason' in outcome) return this.reject(rec.raw, rec.line, [outcome]);
     this.counts[outcome.action]++;
     this.batchCounts[outcome.action]++;
-    if (this.hooks.onOutcome) await this.hooks.onOutcome(outcome);
-    if (this.batch) {
+    const shown = this.hooks.onOutcome?.(outcome);
+    if (!this.batch) return shown;
+    return andThen(shown, () => {
       this.pending++;
       // A commit falls due by rows or by time; either way the one that comes takes both.
       const due = this.timer!.takeDue();
-      if (this.pending >= this.batch.rows || due) await this.commitBatch();
-    }
+      if (this.pending >= this.batch!.rows || due) return this.commitBatch();
+    });
   }
 
   /** A group of records: parsed and shown to a bulk path's prefetch, then handled in order. */
@@ -265,7 +269,10 @@ class ImportRun<Row> {
       for (const rec of group) if (!rec.problem) rec.parsed ??= this.parse(rec.fields!, rec.line, this.input.name);
       await this.applier.prefetch(group.flatMap((rec) => (rec.parsed === undefined || Array.isArray(rec.parsed) ? [] : [rec.parsed])));
     }
-    for (const rec of group) await this.handle(rec);
+    for (const rec of group) {
+      const handled = this.handle(rec);
+      if (handled) await handled;
+    }
   }
 }
 

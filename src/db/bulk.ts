@@ -4,8 +4,15 @@ import type { Database } from './schema/index.js';
 import type { MaybePromise } from './statements.js';
 import type { Db } from './connection.js';
 
-/** Rows per multi-row insert, and ids taken from a sequence at a time. */
+/** Rows a SQLite writer holds before it writes them. */
 const ROWS = 1000;
+/**
+ * Rows a PostgreSQL writer holds before it sends them, one COPY a table. Each COPY costs the server
+ * a statement's overhead: measured, 500k events into a 500k-person database, the thousand-row
+ * COPYs took 8.75 s of the server's time, five-thousand-row ones 7.64 s (the import 16.4-16.7 s
+ * against 15.1-15.9 s).
+ */
+const COPY_ROWS = 5000;
 
 /** A column of a bulk insert: its name and PostgreSQL type. */
 export type BulkColumn = readonly [name: string, type: 'bigint' | 'integer' | 'text'];
@@ -26,15 +33,16 @@ export interface RowWriter {
 
 /** The rows a writer holds, per table, in the order the tables were first used (parents first). */
 abstract class RowBuffer {
+  constructor(private readonly limit: number) {}
   private readonly tables = new Map<string, { columns: readonly BulkColumn[]; rows: unknown[][] }>();
   private buffered = 0;
 
-  /** Buffers one row; writes everything buffered once a thousand rows are held. */
+  /** Buffers one row; writes everything buffered once `limit` rows are held. */
   add(table: string, columns: readonly BulkColumn[], values: unknown[]): MaybePromise<void> {
     let t = this.tables.get(table);
     if (!t) this.tables.set(table, (t = { columns, rows: [] }));
     t.rows.push(values);
-    return ++this.buffered >= ROWS ? this.flush() : undefined;
+    return ++this.buffered >= this.limit ? this.flush() : undefined;
   }
 
   /** Writes every buffered row, parents first. */
@@ -79,7 +87,7 @@ export class BulkWriter extends RowBuffer implements RowWriter {
     private readonly conn: Kysely<Database>,
     private readonly copyFrom: NonNullable<Db['copyFrom']>,
   ) {
-    super();
+    super(COPY_ROWS);
   }
 
   /** The next id of `table`'s identity column. */
@@ -134,7 +142,7 @@ export class SqliteBulkWriter extends RowBuffer implements RowWriter {
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
 
   constructor(private readonly sqlite: BetterSqlite3.Database) {
-    super();
+    super(ROWS);
   }
 
   nextId(table: string): number {

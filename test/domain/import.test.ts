@@ -6,6 +6,7 @@ import { addPerson } from '../../src/domain/member/member.service.js';
 import { importActivity } from '../../src/domain/activity/activity.service.js';
 import { importConsents } from '../../src/domain/consent/consent.import.js';
 import { TALLY_LIMIT } from '../../src/domain/activity/activity.repo.js';
+import { CACHE_LIMIT } from '../../src/domain/shared/cache.js';
 import { cleanText } from '../../src/domain/shared/text.js';
 import { InputError, ConflictError, type InputProblem } from '../../src/errors.js';
 import { freshDb, newDatabase, onPostgres, rows, runSql, stampAt, tempDir } from '../helpers/db.js';
@@ -275,6 +276,27 @@ describe('activity import', () => {
     const r = await importActivity(db, stampAt(), input('log.ndjson', lines.join('\n') + '\n'), {});
     expect(r.counts.ADD).toBe(lines.length);
     expect(await participation(db)).toEqual([[1, (documents - 2) * members, documents - 2], [2, 2 * members, 2]]);
+  });
+
+  test('a member, a contact and an unknown address are the same in every chunk that names them, past the lookups the import keeps (CACHE_LIMIT)', async () => {
+    const members = CACHE_LIMIT + 10;
+    const db = await seeded(1, 1);
+    for (let i = 1; i < members; i += 5000)
+      await db.kysely.insertInto('person').values(Array.from({ length: Math.min(5000, members - i) }, (_, j) => ({ name: `M${i + j}`, email: `m${i + j}@example.org`, email_key: `m${i + j}@example.org`, status: 'member' as const, created_at: at, updated_at: at }))).execute();
+    await db.kysely.insertInto('person').values({ name: 'C', email: 'c@example.org', email_key: 'c@example.org', status: 'contact', created_at: at, updated_at: at }).execute();
+    const other = (email: string, hour: string) => JSON.stringify({ email, action: 'view', at: `2026-02-01T${hour}:00:00Z` });
+    // Each member once, so that the lookups kept pass CACHE_LIMIT; the same three addresses first and last.
+    const lines = [other('c@example.org', '08'), other('nobody@example.org', '08'), ...Array.from({ length: members }, (_, m) => event(m, 0, '09')), other('m0@example.org', '10'), other('c@example.org', '10'), other('nobody@example.org', '10')];
+    const problems: Array<string | undefined> = [];
+    const r = await importActivity(db, stampAt(), input('log.ndjson', lines.join('\n') + '\n'), { skipInvalid: true }, { onProblem: (p) => problems.push(`${p.line}: ${p.reason}`) });
+    expect(r.counts.ADD).toBe(members + 1);
+    const last = lines.length;
+    expect(problems).toEqual([
+      '1: P5: c@example.org is a contact, not a member: non-member site access is not tracked',
+      '2: unknown member nobody@example.org',
+      `${last - 1}: P5: c@example.org is a contact, not a member: non-member site access is not tracked`,
+      `${last}: unknown member nobody@example.org`,
+    ]);
   });
 
   test('a dry run, and a file with a bad row, leave the participation counts as they were', async () => {

@@ -5,6 +5,7 @@ import { prepare, type MaybePromise, type Statement } from '../../db/statements.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema/index.js';
 import { peopleByKey } from '../member/member.repo.js';
+import { CACHE_LIMIT } from '../shared/cache.js';
 
 /** An activity as listed: who, when, what, on which document. */
 export interface ActivityRow {
@@ -145,16 +146,34 @@ export function sqliteActivityStatements(db: Db, conn: Kysely<Database>): Activi
 const ACTIVITY: BulkColumn[] = [['person_id', 'bigint'], ['at', 'text'], ['action', 'text'], ['document_id', 'bigint'], ['detail', 'text'], ['recorded_at', 'text']];
 
 /**
- * The same on PostgreSQL, a thousand rows at a time: the members a chunk names, and the events
- * already recorded for them, are read in one query each; new events go out as multi-row
- * inserts, and the per-document counts as one upsert each time TALLY_LIMIT pairs are held, and
- * before each commit.
+ * The same on PostgreSQL, a chunk of rows at a time (import.ts, PREFETCH_ROWS): the members a
+ * chunk names that no chunk before it named, and the events already recorded for its members,
+ * are read in one query each; new events go out by COPY (BulkWriter), and the per-document
+ * counts as one upsert each time TALLY_LIMIT pairs are held, and before each commit.
  */
 export function postgresActivityStatements(db: Db, conn: Kysely<Database>): ActivityImportStatements {
   const exists = prepare<{ id: number }>(db, conn, EXISTS);
   const findPerson = prepare<TrackedPerson>(db, conn, FIND_PERSON);
   const writer = new BulkWriter(conn, db.copyFrom!);
   let people = new Map<string, TrackedPerson>();
+  // Who each key is, across chunks (null: no such person): a site log names the same people again
+  // and again, and a chunk asks the server only for keys it has not answered. Measured, 1M events
+  // of 200k members: looking up every chunk's 5,000 keys took 8.5 s of the server's time.
+  const answered = new Map<string, TrackedPerson | null>();
+  const chunkPeople = async (keys: string[]) => {
+    const asked = await peopleByKey(conn, keys.filter((k) => !answered.has(k)));
+    const chunk = new Map<string, TrackedPerson>();
+    const learnt: Array<[string, TrackedPerson | null]> = [];
+    for (const k of keys) {
+      const before = answered.get(k);
+      const person = before !== undefined ? before : (asked.get(k) ?? null);
+      if (before === undefined) learnt.push([k, person]);
+      if (person) chunk.set(k, person);
+    }
+    if (answered.size + learnt.length >= CACHE_LIMIT) answered.clear();
+    for (const [k, person] of learnt) answered.set(k, person);
+    return chunk;
+  };
   let known = new Set<string>();
   let prefetched = new Set<number>();
   const key = (p: number, at: string, action: string, d: number | null) => `${p}\u0000${at}\u0000${action}\u0000${d ?? ''}`;
@@ -166,7 +185,7 @@ export function postgresActivityStatements(db: Db, conn: Kysely<Database>): Acti
   return {
     async prefetch(rows) {
       await writer.flush();
-      people = await peopleByKey(conn, rows.map((r) => r.email.key));
+      people = await chunkPeople(rows.map((r) => r.email.key));
       const ids = [...new Set([...people.values()].map((p) => p.id))].sort((x, y) => x - y);
       const ats = rows.map((r) => r.at).sort();
       known = new Set();

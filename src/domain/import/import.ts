@@ -239,7 +239,10 @@ class ImportRun<Row> {
     }
   }
 
-  /** One record: checked (unless the reader thread or a read-ahead chunk did), then applied; with no promise where nothing waits (SQLite, no hook that writes). */
+  /**
+   * One record: checked (unless the reader thread or a read-ahead chunk did), then applied; with
+   * no promise where nothing waits (SQLite, and no hook that writes).
+   */
   private handle(rec: ReadRecord<Row>): MaybePromise<void> {
     this.rows++;
     if (rec.problem) return this.reject(rec.raw, rec.line, [rec.problem]);

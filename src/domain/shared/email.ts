@@ -1,4 +1,5 @@
 import { domainToASCII } from 'node:url';
+import { cached } from './cache.js';
 import { LONE_SURROGATE } from './text.js';
 
 /** atext of RFC 5322 plus any non-ASCII character (RFC 6531 internationalised local parts), surrogates excepted. */
@@ -34,20 +35,14 @@ export function normaliseEmail(raw: string): NormalisedEmail | { error: string }
   return { email, key: email.toLowerCase() };
 }
 
-/** Domains already checked: an import meets the same few domains again and again (a pure function's answers). */
-const domains = new Map<string, boolean>();
-
-/** At least two labels, by their IDNA (ASCII) form, the last not all digits. */
-function validDomain(domain: string): boolean {
-  let ok = domains.get(domain);
-  if (ok === undefined) {
-    const labels = domainToASCII(domain.toLowerCase()).split('.');
-    ok = labels.length >= 2 && labels.every((l) => LABEL.test(l)) && !/^\d+$/.test(labels[labels.length - 1]!);
-    if (domains.size >= 10_000) domains.clear(); // bounded, whatever the input
-    domains.set(domain, ok);
-  }
-  return ok;
-}
+/**
+ * At least two labels, by their IDNA (ASCII) form, the last not all digits. The answers are kept:
+ * an import meets the same few domains again and again (a pure function's answers).
+ */
+const validDomain = cached((domain: string): boolean => {
+  const labels = domainToASCII(domain.toLowerCase()).split('.');
+  return labels.length >= 2 && labels.every((l) => LABEL.test(l)) && !/^\d+$/.test(labels[labels.length - 1]!);
+}, 10_000);
 
 /** The lookup key for an address given on the command line (no validation). */
 export function emailKey(raw: string): string {

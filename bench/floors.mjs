@@ -14,6 +14,13 @@ export const MEMBER_TABLES = ['person', 'disclosure', 'notice', 'consent_event']
 const consort = (...args) => execFileSync(process.execPath, [BIN, ...args, '-q'], { env: ENV });
 const sqlite3 = (db, text) => execFileSync('sqlite3', [db, text]).toString();
 
+/**
+ * Writes out what the steps before left in the kernel's cache (a copied database is hundreds of
+ * MB): done before every timed part, of the floors and of the bench's runs of consort, so that
+ * none pays for the writes of the step before it.
+ */
+export const settle = () => execFileSync('sync');
+
 /** Seconds of the statements after `.timer on` in `script`, run by the sqlite3 CLI on `db`. */
 export function timedSql(db, script) {
   const run = spawnSync('sqlite3', [db], { input: script.join('\n'), encoding: 'utf8' });
@@ -31,6 +38,7 @@ export function sqliteMemberFloor(imported, pragmas = IMPORT_PRAGMAS) {
   consort('init', '--db', target);
   sqlite3(target, `attach '${imported}' as src; insert into organisation select * from src.organisation;`);
   try {
+    settle();
     return timedSql(target, [...pragmas, `attach '${imported}' as src;`, '.timer on', 'begin;', ...MEMBER_TABLES.map((t) => `insert into main.${t} select * from src.${t};`), 'commit;']);
   } finally {
     removeDatabase(target);
@@ -56,6 +64,7 @@ export function sqliteActivityFloor(people, eventsCsv) {
   removeDatabase(target);
   sqlite3(people, `vacuum into '${target}'`);
   try {
+    settle();
     const seconds = timedSql(target, [...IMPORT_PRAGMAS, MAPPED, 'create temp table staged (email text, action text, at text, document text);', `.import --csv --skip 1 ${eventsCsv} staged`, '.timer on', 'begin;', ...EVENTS_SQL(), 'commit;']);
     return { seconds, wrote: sqlite3(target, ACTIVITY_TALLY).trim() };
   } finally {
@@ -87,6 +96,7 @@ export function postgresMemberFloor(base, imported, floor = 'bench_floor') {
   }
   psql(floor, '-c', 'insert into organisation select * from s_organisation', '-c', 'vacuum analyze');
   try {
+    settle();
     return timedPsql(`${base}/${floor}`, MEMBER_TABLES.map((t) => `insert into ${t} select * from s_${t};`));
   } finally {
     psql('postgres', '-c', `drop database if exists ${floor}`);
@@ -102,6 +112,7 @@ export function postgresActivityFloor(base, people, eventsCsv, floor = 'bench_fl
   psql('postgres', '-c', `drop database if exists ${floor}`, '-c', `create database ${floor} template ${people}`);
   psql(floor, '-c', 'create unlogged table staged (email text, action text, at text, document text)', '-c', `\\copy staged from '${eventsCsv}' csv header`, '-c', 'vacuum analyze');
   try {
+    settle();
     const seconds = timedPsql(`${base}/${floor}`, EVENTS_SQL());
     return { seconds, wrote: psql(floor, '-Atc', ACTIVITY_TALLY).trim() };
   } finally {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import os from 'node:os';
 import { BIN, DATA, ENV, eventFiles, peopleCsv, removeDatabase } from './common.mjs';
 import { benchNoticeSend } from './notice.mjs';
-import { postgresActivityFloor, postgresMemberFloor, sqliteActivityFloor, sqliteMemberFloor } from './floors.mjs';
+import { postgresActivityFloor, postgresMemberFloor, settle, sqliteActivityFloor, sqliteMemberFloor } from './floors.mjs';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 
@@ -22,6 +22,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 /** Runs a command once; returns seconds of wall time and peak RSS in MB. */
 function measure(cmd, args, opts = {}) {
   opts.before?.();
+  settle();
   const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...args], { env: ENV, encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'ignore', 'pipe'] });
   if (!(opts.ok ?? [0]).includes(r.status)) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
   const last = r.stderr.trim().split('\n').at(-1).split(' ');
@@ -33,6 +34,12 @@ function repeat(cmd, args, opts = {}) {
   const runs = Array.from({ length: opts.runs ?? RUNS }, () => measure(cmd, args, opts));
   const secs = runs.map((r) => r.seconds).sort((x, y) => x - y);
   return { median: secs[Math.floor(secs.length / 2)], min: secs[0], max: secs.at(-1), mb: Math.max(...runs.map((r) => r.mb)) };
+}
+
+/** An import's floor (bench/floors.mjs): the median of RUNS measurements, as consort's own runs are. */
+function floorOf(measureOnce) {
+  const secs = Array.from({ length: RUNS }, measureOnce).sort((x, y) => x - y);
+  return secs[Math.floor(secs.length / 2)];
 }
 
 const STARTUP_RUNS = 31;
@@ -68,7 +75,7 @@ function report(work, ours, theirs, target, unit = 's') {
 
 /**
  * An import against its floor (the rows it must write, copied by the database's own SQL:
- * bench/floors.mjs, measured once) and, beside it, against the database's own bulk load of the
+ * bench/floors.mjs, the median of RUNS) and, beside it, against the database's own bulk load of the
  * plain file; with its peak memory. `ok` when both targets are met (a load target of Infinity: none).
  */
 function reportImport(work, ours, floorSeconds, load, target, loadTarget = Infinity) {
@@ -111,7 +118,7 @@ const sqliteImport = repeat('sqlite3', [ref, '.import --csv --skip 1 ' + csv + '
 });
 const memberPipe = repeat(...piped(csv, ['member', 'import', '-', '--db', db, '-q']), { before: fresh(db, template) });
 const consortImport = repeat(process.execPath, [BIN, 'member', 'import', csv, '--db', db, '-q'], { before: fresh(db, template) });
-reportImport(`member import of ${ROWS} rows CSV (vs its floor; x load: vs sqlite3 .import)`, consortImport, sqliteMemberFloor(db), sqliteImport, 1.3);
+reportImport(`member import of ${ROWS} rows CSV (vs its floor; x load: vs sqlite3 .import)`, consortImport, floorOf(() => sqliteMemberFloor(db)), sqliteImport, 1.3);
 reportPipe(`member import from a pipe (throughput vs the file, at least 0.8)`, memberPipe, consortImport);
 
 // 3. member show on the big database.
@@ -128,7 +135,7 @@ const sqliteEvents = repeat('sqlite3', [ref, '.import --csv --skip 1 ' + eventsC
 });
 const eventsPipe = repeat(...piped(events, ['activity', 'import', '-', '--db', db, '-q']), { before: fresh(db, people) });
 const consortEvents = repeat(process.execPath, [BIN, 'activity', 'import', events, '--db', db, '-q'], { before: fresh(db, people) });
-reportImport(`activity import of ${ROWS} NDJSON events (vs its floor; x load: vs sqlite3 .import)`, consortEvents, sqliteActivityFloor(people, eventsCsv).seconds, sqliteEvents, 1.3);
+reportImport(`activity import of ${ROWS} NDJSON events (vs its floor; x load: vs sqlite3 .import)`, consortEvents, floorOf(() => sqliteActivityFloor(people, eventsCsv).seconds), sqliteEvents, 1.3);
 reportPipe(`activity import from a pipe (throughput vs the file, at least 0.8)`, eventsPipe, consortEvents);
 
 // Each import's peak memory at half the rows (N >= 100000): it must not grow with the input.
@@ -248,7 +255,7 @@ if (process.env.BENCH_PG !== 'off') {
     };
     const pgPipe = repeat(...piped(csv, ['member', 'import', '-', '--db', `${base}/bench_pg`, '-q']), { before: init('bench_pg') });
     const pgImport = repeat(process.execPath, [BIN, 'member', 'import', csv, '--db', `${base}/bench_pg`, '-q'], { before: init('bench_pg') });
-    reportImport(`PostgreSQL ${pgVersion}: member import of ${ROWS} rows CSV (vs its floor; x load: vs psql \\copy)`, pgImport, postgresMemberFloor(base, 'bench_pg'), pgRef, 1.5, 10);
+    reportImport(`PostgreSQL ${pgVersion}: member import of ${ROWS} rows CSV (vs its floor; x load: vs psql \\copy)`, pgImport, floorOf(() => postgresMemberFloor(base, 'bench_pg')), pgRef, 1.5, 10);
     reportPipe(`PostgreSQL: member import from a pipe (throughput vs the file, at least 0.8)`, pgPipe, pgImport);
     // The activity import, into copies of the member import's database with the document added.
     execFileSync(process.execPath, [BIN, 'document', 'add', 'bench-doc', '--title', 'Bench', '--db', `${base}/bench_pg`, '-q'], { env: ENV, stdio: 'ignore' });
@@ -259,7 +266,7 @@ if (process.env.BENCH_PG !== 'off') {
     });
     const pgEventsPipe = repeat(...piped(events, ['activity', 'import', '-', '--db', `${base}/bench_act`, '-q']), { before: copyOfPeople });
     const pgEvents = repeat(process.execPath, [BIN, 'activity', 'import', events, '--db', `${base}/bench_act`, '-q'], { before: copyOfPeople });
-    reportImport(`PostgreSQL ${pgVersion}: activity import of ${ROWS} NDJSON events (vs its floor; x load: vs psql \\copy)`, pgEvents, postgresActivityFloor(base, 'bench_people', eventsCsv).seconds, pgEventsRef, 1.5, 10);
+    reportImport(`PostgreSQL ${pgVersion}: activity import of ${ROWS} NDJSON events (vs its floor; x load: vs psql \\copy)`, pgEvents, floorOf(() => postgresActivityFloor(base, 'bench_people', eventsCsv).seconds), pgEventsRef, 1.5, 10);
     reportPipe(`PostgreSQL: activity import from a pipe (throughput vs the file, at least 0.8)`, pgEventsPipe, pgEvents);
     psql('postgres', '-c', 'drop database if exists bench_act', '-c', 'drop database if exists bench_people');
     const pgOut = join(DATA, 'newsletter-pg.csv');

@@ -53,6 +53,17 @@ test('stdout on a full disk (/dev/full): exit 8, one line, no stack trace, nothi
   expect(await exportsRecorded(db)).toBe(0);
 });
 
+test('--version on a full disk and into a closed pipe: as any command, exit 8 with one line, and exit 0', () => {
+  // bin/consort writes the version to file descriptor 1 itself; what it cannot write, the whole command line answers.
+  const full = openSync('/dev/full', 'w');
+  const r = spawnSync(process.execPath, [BIN, '--version'], { env: ENV, stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+  closeSync(full);
+  expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 8, stderr: 'consort: cannot write standard output: disk full (free some space and run the command again)\n' });
+  // A reader gone before the version is written: EPIPE, which is no error.
+  const piped = spawnSync('sh', ['-c', `exec 3>&1; { sleep 0.2; '${process.execPath}' '${BIN}' --version; echo "status $?" >&3; } | true`], { env: ENV, encoding: 'utf8' });
+  expect({ stdout: piped.stdout, stderr: piped.stderr }).toEqual({ stdout: 'status 0\n', stderr: '' });
+});
+
 withMount('an output file on a full file system: exit 8, one line, no partial or temporary file', async () => {
   const { dir, db } = await dbWithList();
   const mnt = join(dir, 'small');

@@ -29,18 +29,20 @@ function measure(cmd, args, opts = {}) {
   return { seconds: Number(last[0]), mb: Number(last[1]) / 1024 };
 }
 
+/** Median, fastest and slowest of some measurements. */
+function spread(values) {
+  const sorted = [...values].sort((x, y) => x - y);
+  return { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted.at(-1) };
+}
+
 /** Median, fastest and slowest of RUNS runs (each after `before`, e.g. a fresh database). */
 function repeat(cmd, args, opts = {}) {
   const runs = Array.from({ length: opts.runs ?? RUNS }, () => measure(cmd, args, opts));
-  const secs = runs.map((r) => r.seconds).sort((x, y) => x - y);
-  return { median: secs[Math.floor(secs.length / 2)], min: secs[0], max: secs.at(-1), mb: Math.max(...runs.map((r) => r.mb)) };
+  return { ...spread(runs.map((r) => r.seconds)), mb: Math.max(...runs.map((r) => r.mb)) };
 }
 
 /** An import's floor (bench/floors.mjs): the median of RUNS measurements, as consort's own runs are. */
-function floorOf(measureOnce) {
-  const secs = Array.from({ length: RUNS }, measureOnce).sort((x, y) => x - y);
-  return secs[Math.floor(secs.length / 2)];
-}
+const floorOf = (measureOnce) => spread(Array.from({ length: RUNS }, measureOnce)).median;
 
 const STARTUP_RUNS = 31;
 const NODE0 = [process.execPath, '-e', '0'];
@@ -67,10 +69,7 @@ function startup(ours, reference, n = STARTUP_RUNS) {
       times[which].push(Number(process.hrtime.bigint() - t) / 1e6);
     }
   }
-  return [times.ours, times.reference].map((ts) => {
-    ts.sort((a, b) => a - b);
-    return { median: ts[Math.floor(n / 2)], min: ts[0], max: ts.at(-1) };
-  });
+  return [times.ours, times.reference].map(spread);
 }
 
 const results = [];

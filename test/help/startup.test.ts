@@ -30,10 +30,14 @@ test('help rules loads the guides (the trace sees what a command loads)', () => 
   expect(loaded(['help', 'rules']).filter(isHelp).length).toBeGreaterThan(0);
 });
 
-test('--version and member show load no help, topic or completion code', () => {
-  const db = join(dir, 'x.db');
+/** A database holding one member, Ada, for the tests that run member show. */
+const db = join(dir, 'x.db');
+beforeAll(() => {
   expect(spawnSync(process.execPath, [BIN, '--db', db, 'init']).status).toBe(0);
   expect(spawnSync(process.execPath, [BIN, '--db', db, 'member', 'add', '--name', 'Ada', '--email', 'ada@example.org']).status).toBe(0);
+});
+
+test('--version and member show load no help, topic or completion code', () => {
   for (const args of [['--version'], ['--db', db, 'member', 'show', 'ada@example.org']]) {
     expect({ args, help: loaded(args).filter(isHelp) }).toEqual({ args, help: [] });
   }
@@ -41,11 +45,6 @@ test('--version and member show load no help, topic or completion code', () => {
 
 /** The chunks `member show` loaded with `bin`, each with whether V8 rejected its code cache ('none': there was none). */
 function showScripts(bin: string): [string, boolean | 'none'][] {
-  const db = join(dir, 'cache.db');
-  if (spawnSync(process.execPath, [BIN, '--db', db, 'member', 'show', 'ada@example.org']).status !== 0) {
-    expect(spawnSync(process.execPath, [BIN, '--db', db, 'init']).status).toBe(0);
-    expect(spawnSync(process.execPath, [BIN, '--db', db, 'member', 'add', '--name', 'Ada', '--email', 'ada@example.org']).status).toBe(0);
-  }
   // The hook the build's training runs use: it sees each chunk's script, and whether V8 took its cache.
   const hook = join(dir, 'scripts.cjs');
   const out = join(dir, 'scripts.json');

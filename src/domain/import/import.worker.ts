@@ -4,8 +4,8 @@
  * posts the records (packed as arrays: PackedRecord), a batch at a time, while the import's
  * thread writes the ones before. A named file it reads itself; a pipe's bytes the import's thread
  * forwards as this thread asks for them, and a batch of a pipe is posted once it is full or
- * PIPE_WAIT_MS after its first record, so rows that trickle in are never held back. At most IN_FLIGHT batches wait unread: a slow database
- * holds the reader back, not memory.
+ * PIPE_WAIT_MS after its first record, so rows that trickle in are never held back. At most
+ * IN_FLIGHT batches wait unread: a slow database holds the reader back, not memory.
  */
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';

@@ -2,7 +2,8 @@
 // Usage: npm run bench            (1M rows; BENCH_ROWS=100000 for a quick run)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import { BIN, DATA, ENV, eventFiles, peopleCsv, removeDatabase } from './common.mjs';
 import { benchNoticeSend } from './notice.mjs';
@@ -46,6 +47,7 @@ const floorOf = (measureOnce) => spread(Array.from({ length: RUNS }, measureOnce
 
 const STARTUP_RUNS = 31;
 const NODE0 = [process.execPath, '-e', '0'];
+const SHOW_FLOOR = new URL('./show-floor.cjs', import.meta.url).pathname;
 
 /**
  * The environment start-ups are timed in: without NODE_EXTRA_CA_CERTS, whose certificates node
@@ -55,21 +57,22 @@ const NODE0 = [process.execPath, '-e', '0'];
 const STARTUP_ENV = Object.fromEntries(Object.entries(ENV).filter(([name]) => name !== 'NODE_EXTRA_CA_CERTS'));
 
 /**
- * Start-up costs: median (and spread) wall time in milliseconds of `n` runs of ours and of the
- * reference, taken in turns (each first every other time), so a machine that slows down for a
- * while slows both alike.
+ * Start-up costs: median (and spread) wall time in milliseconds of `n` runs of each command (ours,
+ * the reference, and any others), taken in turns (each first in its turn), so a machine that
+ * slows down for a while slows all alike.
  */
-function startup(ours, reference, n = STARTUP_RUNS) {
-  const times = { ours: [], reference: [] };
+function startup(commands, n = STARTUP_RUNS) {
+  const times = commands.map(() => []);
   for (let i = 0; i < n; i++) {
-    for (const which of i % 2 ? ['reference', 'ours'] : ['ours', 'reference']) {
-      const [cmd, ...args] = which === 'ours' ? ours : reference;
+    for (let j = 0; j < commands.length; j++) {
+      const k = (i + j) % commands.length;
+      const [cmd, ...args] = commands[k];
       const t = process.hrtime.bigint();
       execFileSync(cmd, args, { env: STARTUP_ENV, stdio: 'ignore' });
-      times[which].push(Number(process.hrtime.bigint() - t) / 1e6);
+      times[k].push(Number(process.hrtime.bigint() - t) / 1e6);
     }
   }
-  return [times.ours, times.reference].map(spread);
+  return times.map(spread);
 }
 
 const results = [];
@@ -108,7 +111,7 @@ const csv = await peopleCsv(ROWS);
 
 // 1. Cold start.
 const template = join(DATA, 'template.db');
-report('consort --version cold start', ...startup([process.execPath, BIN, '--version'], NODE0), 1.1, 'ms');
+report('consort --version cold start', ...startup([[process.execPath, BIN, '--version'], NODE0]), 1.1, 'ms');
 
 // 2. member import vs sqlite3 .import of the same file into a table of the same shape.
 const db = join(DATA, 'bench.db');
@@ -129,7 +132,13 @@ reportPipe(`member import from a pipe (throughput vs the file, at least 0.8)`, m
 
 // 3. member show on the big database.
 const someone = `person${ROWS >> 1}@org${(ROWS >> 1) % 500}.example.org`;
-report(`member show on ${ROWS}-person database`, ...startup([process.execPath, BIN, 'member', 'show', someone, '--db', db, '--format', 'json'], NODE0), 1.3, 'ms');
+// Beside it, its floor (bench/show-floor.cjs): the same two queries through better-sqlite3's native
+// addon alone, what no command line can beat.
+const addon = join(dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node');
+const someoneKey = execFileSync('sqlite3', [db, `select email_key from person where email = '${someone}'`]).toString().trim();
+const [show, showNode0, showFloor] = startup([[process.execPath, BIN, 'member', 'show', someone, '--db', db, '--format', 'json'], NODE0, [process.execPath, SHOW_FLOOR, addon, db, someoneKey]]);
+report(`member show on ${ROWS}-person database (floor: its queries through the native addon alone)`, show, showNode0, 1.3, 'ms');
+Object.assign(results.at(-1), { floor: fix(showFloor.median), 'x floor': +(show.median / showFloor.median).toFixed(2), 'floor x node': +(showFloor.median / showNode0.median).toFixed(2) });
 
 // 3b. activity import vs sqlite3 .import of the same events as CSV into a table of the same shape.
 const { ndjson: events, csv: eventsCsv } = await eventFiles(ROWS);

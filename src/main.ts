@@ -1,4 +1,6 @@
 import { ExitCode, classifyError, ConsortError, InputError, formatProblem } from './errors.js';
+import { once } from 'node:events';
+import { fstatSync, statSync, writeSync } from 'node:fs';
 import type { Streams } from './io/output.js';
 
 function line(streams: Streams, text: string) {
@@ -40,18 +42,66 @@ export async function run(argv: string[], streams: Streams): Promise<number> {
   }
 }
 
+/**
+ * What stops stdout ends the command at once, with one line: a reader that stops early (`consort …
+ * | head`) is no error; anything else (a full disk) is. Nothing is recorded as exported, since the
+ * export's transaction never commits.
+ */
+function stdoutFailed(err: NodeJS.ErrnoException): never {
+  if (err.code === 'EPIPE') process.exit(ExitCode.ok);
+  const full = err.code === 'ENOSPC';
+  process.stderr.write(`consort: cannot write standard output: ${full ? 'disk full' : err.message} (${full ? 'free some space and run the command again' : 'check where the output goes'})\n`);
+  process.exit(full ? ExitCode.database : ExitCode.internal);
+}
+
+/**
+ * Whether file descriptor 1 is surely no terminal: a file, a pipe, a socket, or /dev/null (a cron
+ * job's). Another character device may be one, and asking node's tty module costs what the stream does.
+ */
+function fd1IsNoTerminal(): boolean {
+  try {
+    const st = fstatSync(1);
+    return st.isFile() || st.isFIFO() || st.isSocket() || (st.isCharacterDevice() && st.rdev === statSync('/dev/null').rdev);
+  } catch {
+    return false;
+  }
+}
+
 /** The process entry point: the only place that ends the process. */
 export async function main(): Promise<void> {
-  // stdin is opened only by a command that reads it: touching it builds a stream, which costs start-up time.
-  const streams: Streams = { get stdin() { return process.stdin; }, stdout: process.stdout, stderr: process.stderr, env: process.env };
-  // A reader that stops early (`consort ... | head`) is not an error.
-  // Anything else that stops stdout (a full disk) ends the command at once, with one line: nothing is
-  // recorded as exported, since the export's transaction never commits.
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(ExitCode.ok);
-    const full = err.code === 'ENOSPC';
-    process.stderr.write(`consort: cannot write standard output: ${full ? 'disk full' : err.message} (${full ? 'free some space and run the command again' : 'check where the output goes'})\n`);
-    process.exit(full ? ExitCode.database : ExitCode.internal);
-  });
+  let stdout: NodeJS.WriteStream | undefined;
+  // Made at first use, as stdin is: only what needs a stream (a terminal, commander's help) pays for it.
+  const stdoutStream = () => (stdout ??= process.stdout.on('error', stdoutFailed));
+  // Data written straight to fd 1 (see Streams.writeStdout), whole, waiting while a pipe another
+  // process made non-blocking is full; after the stream, through it, so nothing overtakes.
+  const writeStdout = async (text: string) => {
+    if (stdout) {
+      if (!stdout.write(text)) await once(stdout, 'drain');
+      return;
+    }
+    let bytes = Buffer.from(text);
+    while (bytes.length) {
+      try {
+        bytes = bytes.subarray(writeSync(1, bytes));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') stdoutFailed(err as NodeJS.ErrnoException);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    }
+  };
+  const streams: Streams = {
+    // stdin is opened only by a command that reads it: touching it builds a stream, which costs start-up time.
+    get stdin() {
+      return process.stdin;
+    },
+    get stdout() {
+      return stdoutStream();
+    },
+    get stderr() {
+      return process.stderr;
+    },
+    env: process.env,
+    writeStdout: fd1IsNoTerminal() ? writeStdout : undefined,
+  };
   process.exitCode = await run(process.argv.slice(2), streams);
 }

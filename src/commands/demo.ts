@@ -38,7 +38,7 @@ export function registerDemo(program: Command, streams: Streams, run: Runner) {
             const sink = new PassThrough();
             const chunks: Buffer[] = [];
             sink.on('data', (c: Buffer) => chunks.push(c));
-            await run(['--db', r.path, '-q', ...argv], { ...ctx.streams, stdout: sink });
+            await run(['--db', r.path, '-q', ...argv], { ...ctx.streams, stdout: sink, writeStdout: undefined });
             const lines = Buffer.concat(chunks).toString('utf8').split('\n');
             await out.data(lines.slice(0, 5).join('\n') + `\n… (${lines.length - 1} recipients)\n`);
           } else {

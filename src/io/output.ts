@@ -8,6 +8,19 @@ export interface Streams {
   stdout: Writable & { isTTY?: boolean };
   stderr: Writable & { isTTY?: boolean };
   env: Record<string, string | undefined>;
+  /**
+   * The process's own standard output when it is surely no terminal (a file, a pipe, a socket),
+   * written straight to file descriptor 1 (main.ts): making the stream `stdout` costs a command's
+   * start 1.5-2.5 ms (node's stream modules; for a pipe, its socket too), so data goes this way and
+   * the stream is made only for what needs one. Absent in-process and on a terminal; a copy of
+   * these streams with another `stdout` must leave it out.
+   */
+  writeStdout?: (text: string) => Promise<void>;
+}
+
+/** Whether stdout is a terminal, asked without making the stream where the answer is known (writeStdout). */
+export function stdoutIsTerminal(streams: Streams): boolean {
+  return !streams.writeStdout && Boolean(streams.stdout.isTTY);
 }
 
 export interface OutputOptions {
@@ -24,7 +37,7 @@ export interface OutputOptions {
 
 /** Whether a person is there to answer a question: stdin and stdout both terminals (inquirer misbehaves otherwise, TOOLCHAIN.md). */
 export function interactive(streams: Streams): boolean {
-  return Boolean(streams.stdin.isTTY) && Boolean(streams.stdout.isTTY);
+  return Boolean(streams.stdin.isTTY) && stdoutIsTerminal(streams);
 }
 
 /** Decides whether to colour: --no-color and NO_COLOR turn it off, FORCE_COLOR on, else only on a terminal. */
@@ -33,7 +46,7 @@ export function colorLevel(streams: Streams, wanted: boolean | undefined): 0 | 1
   const force = streams.env.FORCE_COLOR;
   if (force !== undefined && force !== '0' && force !== 'false') return 1;
   if (force === '0' || force === 'false') return 0;
-  return streams.stdout.isTTY ? 1 : 0;
+  return stdoutIsTerminal(streams) ? 1 : 0;
 }
 
 /** The few styles consort uses: chalk's when colouring, plain text otherwise. */
@@ -55,7 +68,6 @@ export class Output {
   color: Styles = PLAIN;
   private readonly colorWanted: 0 | 1;
   readonly stdoutIsTTY: boolean;
-  readonly stderrIsTTY: boolean;
   private pending = '';
   /** undefined: not asked for; null: closed; else the pager, started at the first data. */
   private paging?: { fd: number; pager: import('./pager.js').Pager | undefined; deferred: string[] } | null;
@@ -65,8 +77,12 @@ export class Output {
     readonly options: OutputOptions = {},
   ) {
     this.colorWanted = colorLevel(streams, options.color);
-    this.stdoutIsTTY = Boolean(streams.stdout.isTTY);
-    this.stderrIsTTY = Boolean(streams.stderr.isTTY);
+    this.stdoutIsTTY = stdoutIsTerminal(streams);
+  }
+
+  /** Asked when needed: making the stream stderr costs a start as stdout's does. */
+  get stderrIsTTY(): boolean {
+    return Boolean(this.streams.stderr.isTTY);
   }
 
   /** Loads chalk if this output is to be coloured. */
@@ -80,8 +96,8 @@ export class Output {
   /** The width terminal views fit: the terminal's columns, else COLUMNS, else 80; undefined with --wide or off a terminal without COLUMNS. */
   get width(): number | undefined {
     if (this.options.wide) return undefined;
-    const columns = (this.streams.stdout as { columns?: number }).columns;
-    if (this.stdoutIsTTY && columns && columns > 0) return columns;
+    const columns = this.stdoutIsTTY ? (this.streams.stdout as { columns?: number }).columns : undefined;
+    if (columns && columns > 0) return columns;
     const env = Number(this.streams.env.COLUMNS);
     if (Number.isInteger(env) && env > 0) return env;
     return this.stdoutIsTTY ? 80 : undefined;
@@ -98,8 +114,9 @@ export class Output {
    * runs whose stdout is no file descriptor.
    */
   page(): void {
+    if (this.paging !== undefined || !this.stdoutIsTTY || this.options.pager === false) return;
     const fd = (this.streams.stdout as { fd?: unknown }).fd;
-    if (this.paging !== undefined || !this.stdoutIsTTY || this.options.pager === false || typeof fd !== 'number') return;
+    if (typeof fd !== 'number') return;
     this.paging = { fd, pager: undefined, deferred: [] };
   }
 
@@ -133,6 +150,7 @@ export class Output {
       }
       if (this.paging?.pager) return this.paging.pager.write(chunk);
     }
+    if (this.streams.writeStdout) return this.streams.writeStdout(chunk);
     if (!this.streams.stdout.write(chunk)) await once(this.streams.stdout, 'drain');
   }
 

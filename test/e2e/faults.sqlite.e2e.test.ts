@@ -64,6 +64,55 @@ test('--version on a full disk and into a closed pipe: as any command, exit 8 wi
   expect({ stdout: piped.stdout, stderr: piped.stderr }).toEqual({ stdout: 'status 0\n', stderr: '' });
 });
 
+// Off a terminal, bin/consort writes its data straight to file descriptor 1 (Streams.writeStdout).
+test('data into a pipe: whole; a reader that stops early is exit 0, with nothing on stderr', async () => {
+  const { db } = await dbWithList();
+  const list = `'${process.execPath}' '${BIN}' member list --format json --db '${db}'`;
+  const whole = spawnSync('sh', ['-c', `${list} | cat`], { env: ENV, encoding: 'utf8', maxBuffer: 1 << 26 });
+  expect(JSON.parse(whole.stdout)).toHaveLength(5000);
+  const early = spawnSync('sh', ['-c', `exec 3>&1; { ${list}; echo "status $?" >&3; } | head -c 10 >/dev/null`], { env: ENV, encoding: 'utf8' });
+  expect({ stdout: early.stdout, stderr: early.stderr }).toEqual({ stdout: 'status 0\n', stderr: '' });
+});
+
+/**
+ * A pipe its writer left non-blocking: node makes its children's standard streams blocking, so the
+ * parent here is Python, which does not. The list (1 MB) fills the pipe while the reader waits.
+ */
+const hasPython = spawnSync('python3', ['--version']).status === 0;
+(hasPython ? test : test.skip)('data into a full pipe left non-blocking: every byte arrives, once, in order', async () => {
+  const { db } = await dbWithList();
+  const parent = [
+    'import os, subprocess, sys, time',
+    'r, w = os.pipe()',
+    'os.set_blocking(w, False)',
+    'child = subprocess.Popen(sys.argv[1:], stdout=w)',
+    'os.close(w)',
+    'time.sleep(0.5)',
+    'data = b""',
+    'while chunk := os.read(r, 65536): data += chunk',
+    'sys.stdout.buffer.write(data)',
+    'sys.exit(child.wait())',
+  ].join('\n');
+  const r = spawnSync('python3', ['-c', parent, process.execPath, BIN, 'member', 'list', '--format', 'json', '--db', db], { env: ENV, encoding: 'utf8', maxBuffer: 1 << 26 });
+  expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+  const members = JSON.parse(r.stdout) as Array<{ email: string }>;
+  expect(members.map((m) => m.email)).toEqual(Array.from({ length: 5000 }, (_, i) => `p${i}@example.org`));
+});
+
+withMount('stdout into a file on a full file system: exit 8, one line', async () => {
+  const { dir, db } = await dbWithList();
+  const mnt = join(dir, 'small');
+  mkdirSync(mnt);
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', mnt]).status === 0;
+  try {
+    expect(mounted).toBe(true);
+    const r = spawnSync('sh', ['-c', `'${process.execPath}' '${BIN}' member list --format json --db '${db}' > '${join(mnt, 'list.json')}'`], { env: ENV, encoding: 'utf8' });
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 8, stderr: 'consort: cannot write standard output: disk full (free some space and run the command again)\n' });
+  } finally {
+    if (mounted) spawnSync('umount', [mnt]);
+  }
+});
+
 withMount('an output file on a full file system: exit 8, one line, no partial or temporary file', async () => {
   const { dir, db } = await dbWithList();
   const mnt = join(dir, 'small');

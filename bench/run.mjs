@@ -36,14 +36,28 @@ function spread(values) {
   return { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted.at(-1) };
 }
 
+/** Median, fastest and slowest seconds of some runs, and their largest peak memory. */
+const summary = (runs) => ({ ...spread(runs.map((r) => r.seconds)), mb: Math.max(...runs.map((r) => r.mb)) });
+
 /** Median, fastest and slowest of RUNS runs (each after `before`, e.g. a fresh database). */
 function repeat(cmd, args, opts = {}) {
-  const runs = Array.from({ length: opts.runs ?? RUNS }, () => measure(cmd, args, opts));
-  return { ...spread(runs.map((r) => r.seconds)), mb: Math.max(...runs.map((r) => r.mb)) };
+  return summary(Array.from({ length: opts.runs ?? RUNS }, () => measure(cmd, args, opts)));
 }
 
-/** An import's floor (bench/floors.mjs): the median of RUNS measurements, as consort's own runs are. */
-const floorOf = (measureOnce) => spread(Array.from({ length: RUNS }, measureOnce)).median;
+/**
+ * RUNS runs of an import and of its floor (bench/floors.mjs, in seconds), in turns: each floor
+ * straight after an import (a member floor copies what that import wrote), so that a host that
+ * slows down for a while slows both alike. The import's summary, and the floors' median.
+ */
+function importInTurns(cmd, args, opts, floorOnce) {
+  const runs = [];
+  const floors = [];
+  for (let i = 0; i < RUNS; i++) {
+    runs.push(measure(cmd, args, opts));
+    floors.push(floorOnce());
+  }
+  return [summary(runs), spread(floors).median];
+}
 
 const STARTUP_RUNS = 31;
 const NODE0 = [process.execPath, '-e', '0'];
@@ -126,8 +140,8 @@ const sqliteImport = repeat('sqlite3', [ref, '.import --csv --skip 1 ' + csv + '
   before: () => execFileSync('sqlite3', [ref, 'drop table if exists people; create table people (name text, email text unique, organization text, status text, newsletter text)']),
 });
 const memberPipe = repeat(...piped(csv, ['member', 'import', '-', '--db', db, '-q']), { before: fresh(db, template) });
-const consortImport = repeat(process.execPath, [BIN, 'member', 'import', csv, '--db', db, '-q'], { before: fresh(db, template) });
-reportImport(`member import of ${ROWS} rows CSV (vs its floor; x load: vs sqlite3 .import)`, consortImport, floorOf(() => sqliteMemberFloor(db)), sqliteImport, 1.3);
+const [consortImport, memberFloor] = importInTurns(process.execPath, [BIN, 'member', 'import', csv, '--db', db, '-q'], { before: fresh(db, template) }, () => sqliteMemberFloor(db));
+reportImport(`member import of ${ROWS} rows CSV (vs its floor; x load: vs sqlite3 .import)`, consortImport, memberFloor, sqliteImport, 1.3);
 reportPipe(`member import from a pipe (throughput vs the file, at least 0.8)`, memberPipe, consortImport);
 
 // 3. member show on the big database.
@@ -149,8 +163,8 @@ const sqliteEvents = repeat('sqlite3', [ref, '.import --csv --skip 1 ' + eventsC
   before: () => execFileSync('sqlite3', [ref, 'drop table if exists activity; create table activity (email text, action text, at text, document text)']),
 });
 const eventsPipe = repeat(...piped(events, ['activity', 'import', '-', '--db', db, '-q']), { before: fresh(db, people) });
-const consortEvents = repeat(process.execPath, [BIN, 'activity', 'import', events, '--db', db, '-q'], { before: fresh(db, people) });
-reportImport(`activity import of ${ROWS} NDJSON events (vs its floor; x load: vs sqlite3 .import)`, consortEvents, floorOf(() => sqliteActivityFloor(people, eventsCsv).seconds), sqliteEvents, 1.3);
+const [consortEvents, eventsFloor] = importInTurns(process.execPath, [BIN, 'activity', 'import', events, '--db', db, '-q'], { before: fresh(db, people) }, () => sqliteActivityFloor(people, eventsCsv).seconds);
+reportImport(`activity import of ${ROWS} NDJSON events (vs its floor; x load: vs sqlite3 .import)`, consortEvents, eventsFloor, sqliteEvents, 1.3);
 reportPipe(`activity import from a pipe (throughput vs the file, at least 0.8)`, eventsPipe, consortEvents);
 
 // Each import's peak memory at half the rows (N >= 100000): it must not grow with the input.
@@ -269,8 +283,8 @@ if (process.env.BENCH_PG !== 'off') {
       execFileSync(process.execPath, [BIN, 'init', '--db', `${base}/${name}`, '-q'], { env: ENV, stdio: 'ignore' });
     };
     const pgPipe = repeat(...piped(csv, ['member', 'import', '-', '--db', `${base}/bench_pg`, '-q']), { before: init('bench_pg') });
-    const pgImport = repeat(process.execPath, [BIN, 'member', 'import', csv, '--db', `${base}/bench_pg`, '-q'], { before: init('bench_pg') });
-    reportImport(`PostgreSQL ${pgVersion}: member import of ${ROWS} rows CSV (vs its floor; x load: vs psql \\copy)`, pgImport, floorOf(() => postgresMemberFloor(base, 'bench_pg')), pgRef, 1.5, 10);
+    const [pgImport, pgMemberFloor] = importInTurns(process.execPath, [BIN, 'member', 'import', csv, '--db', `${base}/bench_pg`, '-q'], { before: init('bench_pg') }, () => postgresMemberFloor(base, 'bench_pg'));
+    reportImport(`PostgreSQL ${pgVersion}: member import of ${ROWS} rows CSV (vs its floor; x load: vs psql \\copy)`, pgImport, pgMemberFloor, pgRef, 1.5, 10);
     reportPipe(`PostgreSQL: member import from a pipe (throughput vs the file, at least 0.8)`, pgPipe, pgImport);
     // The activity import, into copies of the member import's database with the document added.
     execFileSync(process.execPath, [BIN, 'document', 'add', 'bench-doc', '--title', 'Bench', '--db', `${base}/bench_pg`, '-q'], { env: ENV, stdio: 'ignore' });
@@ -280,8 +294,8 @@ if (process.env.BENCH_PG !== 'off') {
       before: () => psql('bench_ref', '-c', 'drop table if exists activity', '-c', 'create table activity (email text, action text, at text, document text)'),
     });
     const pgEventsPipe = repeat(...piped(events, ['activity', 'import', '-', '--db', `${base}/bench_act`, '-q']), { before: copyOfPeople });
-    const pgEvents = repeat(process.execPath, [BIN, 'activity', 'import', events, '--db', `${base}/bench_act`, '-q'], { before: copyOfPeople });
-    reportImport(`PostgreSQL ${pgVersion}: activity import of ${ROWS} NDJSON events (vs its floor; x load: vs psql \\copy)`, pgEvents, floorOf(() => postgresActivityFloor(base, 'bench_people', eventsCsv).seconds), pgEventsRef, 1.5, 10);
+    const [pgEvents, pgEventsFloor] = importInTurns(process.execPath, [BIN, 'activity', 'import', events, '--db', `${base}/bench_act`, '-q'], { before: copyOfPeople }, () => postgresActivityFloor(base, 'bench_people', eventsCsv).seconds);
+    reportImport(`PostgreSQL ${pgVersion}: activity import of ${ROWS} NDJSON events (vs its floor; x load: vs psql \\copy)`, pgEvents, pgEventsFloor, pgEventsRef, 1.5, 10);
     reportPipe(`PostgreSQL: activity import from a pipe (throughput vs the file, at least 0.8)`, pgEventsPipe, pgEvents);
     psql('postgres', '-c', 'drop database if exists bench_act', '-c', 'drop database if exists bench_people');
     const pgOut = join(DATA, 'newsletter-pg.csv');

@@ -26,16 +26,17 @@ export async function peopleCsv(rows) {
 
 /**
  * The NDJSON and CSV files of `rows` generated site events in DATA, by members among the first
- * `rows` generated people, every other one on the document `bench-doc`; written the first time
- * they are asked for.
+ * `people` generated people (`rows` unless given), every other one on the document `bench-doc`;
+ * written the first time they are asked for.
  */
-export async function eventFiles(rows) {
+export async function eventFiles(rows, people = rows) {
   mkdirSync(DATA, { recursive: true });
-  const ndjson = join(DATA, `events-${rows}.ndjson`);
-  const csv = join(DATA, `events-${rows}.csv`);
+  const name = people === rows ? `events-${rows}` : `events-${rows}-of-${people}`;
+  const ndjson = join(DATA, `${name}.ndjson`);
+  const csv = join(DATA, `${name}.csv`);
   if (!existsSync(ndjson) || !existsSync(csv)) {
-    console.error(`bench: generating ${rows} events…`);
-    await writeEvents(ndjson + '.tmp', csv, rows, rows, 'bench-doc');
+    console.error(`bench: generating ${rows} events of ${people} people…`);
+    await writeEvents(ndjson + '.tmp', csv, rows, people, 'bench-doc');
     renameSync(ndjson + '.tmp', ndjson);
   }
   return { ndjson, csv };

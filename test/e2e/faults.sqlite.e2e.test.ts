@@ -99,37 +99,40 @@ const hasPython = spawnSync('python3', ['--version']).status === 0;
   expect(members.map((m) => m.email)).toEqual(Array.from({ length: 5000 }, (_, i) => `p${i}@example.org`));
 });
 
-withMount('stdout into a file on a full file system: exit 8, one line', async () => {
-  const { dir, db } = await dbWithList();
+/**
+ * Runs `body` on a 16 KB file system mounted in `dir`, unmounted after. Mounting needs root, which
+ * CI and these machines have; elsewhere the tests that need it are skipped (withMount), and the
+ * stdout test above covers the full disk with /dev/full.
+ */
+async function onSmallFileSystem(dir: string, body: (mnt: string) => Promise<void> | void) {
   const mnt = join(dir, 'small');
   mkdirSync(mnt);
   const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', mnt]).status === 0;
   try {
     expect(mounted).toBe(true);
-    const r = spawnSync('sh', ['-c', `'${process.execPath}' '${BIN}' member list --format json --db '${db}' > '${join(mnt, 'list.json')}'`], { env: ENV, encoding: 'utf8' });
-    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 8, stderr: 'consort: cannot write standard output: disk full (free some space and run the command again)\n' });
+    await body(mnt);
   } finally {
     if (mounted) spawnSync('umount', [mnt]);
   }
+}
+
+withMount('stdout into a file on a full file system: exit 8, one line', async () => {
+  const { dir, db } = await dbWithList();
+  await onSmallFileSystem(dir, (mnt) => {
+    const r = spawnSync('sh', ['-c', `'${process.execPath}' '${BIN}' member list --format json --db '${db}' > '${join(mnt, 'list.json')}'`], { env: ENV, encoding: 'utf8' });
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 8, stderr: 'consort: cannot write standard output: disk full (free some space and run the command again)\n' });
+  });
 });
 
 withMount('an output file on a full file system: exit 8, one line, no partial or temporary file', async () => {
   const { dir, db } = await dbWithList();
-  const mnt = join(dir, 'small');
-  mkdirSync(mnt);
-  // A 16 KB file system: mounting needs root, which CI and these machines have; elsewhere this test
-  // is skipped, and the stdout test above covers the full disk with /dev/full.
-  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', mnt]).status === 0;
-  try {
-    expect(mounted).toBe(true);
+  await onSmallFileSystem(dir, async (mnt) => {
     const r = await consort(['newsletter', 'export', '-o', join(mnt, 'list.txt'), '--db', db]);
     expect(r.code).toBe(8);
     expect(r.stderr).toMatch(/^consort: cannot write .*list\.txt: disk full \(free some space; nothing was written\)\n$/);
     expect(readdirSync(mnt)).toEqual([]);
     expect(await exportsRecorded(db)).toBe(0);
-  } finally {
-    if (mounted) spawnSync('umount', [mnt]);
-  }
+  });
 });
 
 withChattr('a read-only database file: writes exit 8 with one line, reads still work', async () => {

@@ -1,7 +1,7 @@
 import { ExitCode, classifyError, ConsortError, InputError, formatProblem } from './errors.js';
 import { once } from 'node:events';
-import { fstatSync, statSync, writeSync } from 'node:fs';
-import type { Streams } from './io/output.js';
+import { fstatSync, statSync } from 'node:fs';
+import { writeWhole, type Streams } from './io/output.js';
 
 function line(streams: Streams, text: string) {
   streams.stderr.write(text + '\n');
@@ -72,22 +72,14 @@ export async function main(): Promise<void> {
   let stdout: NodeJS.WriteStream | undefined;
   // Made at first use, as stdin is: only what needs a stream (a terminal, commander's help) pays for it.
   const stdoutStream = () => (stdout ??= process.stdout.on('error', stdoutFailed));
-  // Data written straight to fd 1 (see Streams.writeStdout), whole, waiting while a pipe another
-  // process made non-blocking is full; after the stream, through it, so nothing overtakes.
+  // Data written straight to fd 1 (see Streams.writeStdout), whole; once the stream is made,
+  // through it, so nothing overtakes what it holds.
   const writeStdout = async (text: string) => {
     if (stdout) {
       if (!stdout.write(text)) await once(stdout, 'drain');
       return;
     }
-    let bytes = Buffer.from(text);
-    while (bytes.length) {
-      try {
-        bytes = bytes.subarray(writeSync(1, bytes));
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') stdoutFailed(err as NodeJS.ErrnoException);
-        await new Promise((r) => setTimeout(r, 5));
-      }
-    }
+    await writeWhole(1, Buffer.from(text)).catch(stdoutFailed);
   };
   const streams: Streams = {
     // stdin is opened only by a command that reads it: touching it builds a stream, which costs start-up time.

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { writeSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { sanitizeForTerminal } from './sanitize.js';
 
@@ -16,6 +17,21 @@ export interface Streams {
    * these streams with another `stdout` must leave it out.
    */
   writeStdout?: (text: string) => Promise<void>;
+}
+
+/**
+ * Writes `bytes` to an open file descriptor whole. Where it is a pipe another process made
+ * non-blocking and the pipe is full, waits for its reader and goes on; any other error is thrown.
+ */
+export async function writeWhole(fd: number, bytes: Buffer): Promise<void> {
+  while (bytes.length) {
+    try {
+      bytes = bytes.subarray(writeSync(fd, bytes));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
 }
 
 /** Whether stdout is a terminal, asked without making the stream where the answer is known (writeStdout). */

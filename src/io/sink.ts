@@ -1,8 +1,8 @@
-import { accessSync, constants, existsSync, lstatSync, realpathSync, statSync, writeSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ConsortError, ExitCode, UsageError, fsReason } from '../errors.js';
-import type { Output } from './output.js';
+import { writeWhole, type Output } from './output.js';
 import { sanitizeForTerminal } from './sanitize.js';
 
 /** Where an export's bytes go: stdout, or a file that appears whole or not at all. */
@@ -48,14 +48,8 @@ function openDescriptor(file: string): number | undefined {
 function descriptorSink(file: string, fd: number): DataSink {
   return bufferedSink(file, file, {
     async write(bytes) {
-      try {
-        return writeSync(fd, bytes);
-      } catch (err) {
-        // A descriptor Node made non-blocking: wait for the reader, then go on.
-        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
-        await new Promise((r) => setTimeout(r, 5));
-        return 0;
-      }
+      await writeWhole(fd, bytes);
+      return bytes.length;
     },
     finish: async () => {},
     discard: async () => {},

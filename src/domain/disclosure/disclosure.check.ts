@@ -110,17 +110,19 @@ async function* disclosureProblems({ db, conn, days, through }: CheckScope): Asy
   }
 }
 
-/** Scheduled documents in the window: who will be left out for lack of consent, and who withdrew after being told. */
+/** Scheduled documents in the window: who will be left out for lack of consent, and who withdrew after being told. A page a document. */
 async function* participantProblems({ conn: db, through }: CheckScope): AsyncGenerator<Found[]> {
   const docs = await scheduledDocuments(db, through);
   for (const doc of docs) {
     const { people } = await documentParticipants(db, doc.slug);
     const told = await creditNoticeTimes(db, doc.id);
+    const problems: Found[] = [];
     for (const p of people.filter((x) => x.participant && !x.credited)) {
       const base = { disclosure: null, kind: 'credit', subject: p.email, organisation: p.organisation, document: doc.slug, due_on: doc.release_on!, person: p.personId };
-      if (p.consent === 'none') yield [{ ...base, code: 'participant-without-consent', message: `${p.email} takes part in ${doc.slug} (${p.how}) but has given no credit consent; ask before ${doc.release_on}`, facts: [doc.release_on, p.consent] }];
-      else if (told.has(p.personId)) yield [{ ...base, code: 'consent-withdrawn-after-notice', message: `${p.email} was told of the credit in ${doc.slug} on ${told.get(p.personId)!.slice(0, 10)} and then withdrew (${p.consent}); they will not be credited`, facts: [told.get(p.personId), p.consent] }];
+      if (p.consent === 'none') problems.push({ ...base, code: 'participant-without-consent', message: `${p.email} takes part in ${doc.slug} (${p.how}) but has given no credit consent; ask before ${doc.release_on}`, facts: [doc.release_on, p.consent] });
+      else if (told.has(p.personId)) problems.push({ ...base, code: 'consent-withdrawn-after-notice', message: `${p.email} was told of the credit in ${doc.slug} on ${told.get(p.personId)!.slice(0, 10)} and then withdrew (${p.consent}); they will not be credited`, facts: [told.get(p.personId), p.consent] });
     }
+    if (problems.length) yield problems;
   }
 }
 
@@ -144,27 +146,28 @@ export async function checkWindow(db: Kysely<Database>, today: string, within?: 
  * concerned told at least `notice-days` before, and did the mail arrive? Also participants who
  * will be left out for lack of consent (so staff can ask) and consents withdrawn after a notice.
  * Each problem carries its acknowledgement, if staff accepted it with these very facts. Yielded
- * as found, soonest due first within each rule, so a check of any size prints as it goes. Run
- * refreshDisclosures first.
+ * as found, a page at a time (up to 5,000 problems; renderList writes a page at once), soonest
+ * due first within each rule, so a check of any size prints as it goes. Run refreshDisclosures first.
  */
-export async function* streamDisclosureProblems(db: Db, window: { noticeDays: number; through: string }, o: { fingerprints?: boolean; conn?: Kysely<Database>; tally?: CheckTally; strict?: boolean } = {}): AsyncGenerator<FingerprintedProblem | DisclosureProblem> {
+export async function* streamDisclosureProblems(db: Db, window: { noticeDays: number; through: string }, o: { fingerprints?: boolean; conn?: Kysely<Database>; tally?: CheckTally; strict?: boolean } = {}): AsyncGenerator<Array<FingerprintedProblem | DisclosureProblem>> {
   const conn = o.conn ?? db.kysely;
   const acks = await problemAcks(conn);
   const fingerprintOf = (f: Found) => createHash('sha256').update(JSON.stringify([f.code, f.subject, f.facts])).digest('hex').slice(0, 16);
+  const problemOf = (f: Found): FingerprintedProblem | DisclosureProblem => {
+    const id = problemId(f);
+    const spec = PROBLEMS[f.code];
+    const ack = acks.get(id);
+    // The digest is worked out only where an acknowledgement could hold, or when asked (ack itself).
+    const fingerprint = ack || o.fingerprints ? fingerprintOf(f) : undefined;
+    const problem: DisclosureProblem = {
+      id, code: f.code, severity: spec.severity, disclosure: f.disclosure, kind: f.kind, subject: f.subject, organisation: f.organisation, document: f.document, due_on: f.due_on,
+      message: f.message, acknowledged: ack && ack.fingerprint === fingerprint ? { reason: ack.reason, actor: ack.actor, at: ack.at } : null,
+    };
+    if (o.tally) count(o.tally, problem, Boolean(o.strict));
+    return o.fingerprints ? { ...problem, fingerprint: fingerprint! } : problem;
+  };
   for (const rule of RULES) {
-    for await (const batch of rule({ db, conn, days: window.noticeDays, through: window.through })) for (const f of batch) {
-      const id = problemId(f);
-      const spec = PROBLEMS[f.code];
-      const ack = acks.get(id);
-      // The digest is worked out only where an acknowledgement could hold, or when asked (ack itself).
-      const fingerprint = ack || o.fingerprints ? fingerprintOf(f) : undefined;
-      const problem: DisclosureProblem = {
-        id, code: f.code, severity: spec.severity, disclosure: f.disclosure, kind: f.kind, subject: f.subject, organisation: f.organisation, document: f.document, due_on: f.due_on,
-        message: f.message, acknowledged: ack && ack.fingerprint === fingerprint ? { reason: ack.reason, actor: ack.actor, at: ack.at } : null,
-      };
-      if (o.tally) count(o.tally, problem, Boolean(o.strict));
-      yield o.fingerprints ? { ...problem, fingerprint: fingerprint! } : problem;
-    }
+    for await (const found of rule({ db, conn, days: window.noticeDays, through: window.through })) yield found.map(problemOf);
   }
 }
 
@@ -172,7 +175,7 @@ export async function* streamDisclosureProblems(db: Db, window: { noticeDays: nu
 export async function checkDisclosures(db: Db, today: string, within?: number, o: { fingerprints?: boolean; conn?: Kysely<Database> } = {}): Promise<{ within: number; noticeDays: number; through: string; problems: FingerprintedProblem[] }> {
   const window = await checkWindow(o.conn ?? db.kysely, today, within);
   const problems: FingerprintedProblem[] = [];
-  for await (const p of streamDisclosureProblems(db, window, o)) problems.push(p as FingerprintedProblem);
+  for await (const page of streamDisclosureProblems(db, window, o)) for (const p of page) problems.push(p as FingerprintedProblem);
   return { ...window, problems };
 }
 

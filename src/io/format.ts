@@ -51,9 +51,9 @@ export function listFormat(out: Output, given: string | undefined): ListFormat {
 const NOTHING = 'nothing to list';
 
 /**
- * Rows handed over a page at a time (a streamed `disclosures check`'s 5,000), so that a page costs
- * one write and one await rather than one of each a row: at 300k rows, a row at a time through
- * async generators took 0.15–0.2 s.
+ * Rows handed over a page at a time (`disclosures check` hands over its problems so), so that a
+ * page costs one write and one await rather than one of each a row (bench/README: at 300k rows,
+ * a row at a time through async generators took 0.15–0.2 s).
  */
 export interface Pages<T> {
   pages: AsyncIterable<readonly T[]>;
@@ -84,7 +84,7 @@ async function* pagesOf<T>(rows: ListRows<T>): AsyncGenerator<readonly T[]> {
 /**
  * Prints records in a list format. JSON and NDJSON print the records themselves
  * (the documented objects); the other formats print the columns. On a terminal, an empty
- * table says `empty` on stderr, and the output goes through the pager.
+ * table says `opts.empty` (else "nothing to list") on stderr, and the output goes through the pager.
  */
 export async function renderList<T>(out: Output, format: ListFormat, columns: Column<T>[], rows: ListRows<T>, opts: { empty?: string } = {}): Promise<number> {
   let count = 0;
@@ -110,20 +110,20 @@ export async function renderList<T>(out: Output, format: ListFormat, columns: Co
     } else if (tty) out.info(opts.empty ?? NOTHING);
   } else {
     // Each page as one text: the records themselves (JSON, NDJSON), or their columns a line each.
-    let text: (page: readonly T[]) => string;
-    if (format === 'json') text = (page) => page.map((row, i) => (count + i ? ',\n' : '\n') + safeJson(row)).join('');
-    else if (format === 'ndjson') text = (page) => page.map((row) => safeJson(row) + '\n').join('');
+    // `before` is how many records came before the page (JSON's first has no comma).
+    let linesOf: (page: readonly T[], before: number) => string;
+    if (format === 'json') linesOf = (page, before) => page.map((row, i) => (before + i ? ',\n' : '\n') + safeJson(row)).join('');
+    else if (format === 'ndjson') linesOf = (page) => page.map((row) => safeJson(row) + '\n').join('');
     else {
       const line = format === 'csv' ? csvLine : tsvLine;
       const clean = (v: unknown) => (tty && typeof v === 'string' ? sanitizeForTerminal(v) : v);
-      text = (page) => page.map((row) => line(columns.map((c) => clean(c.value(row))))).join('');
+      linesOf = (page) => page.map((row) => line(columns.map((c) => clean(c.value(row))))).join('');
       await out.data(line(columns.map((c) => c.header)));
     }
     if (format === 'json') await out.data('[');
     for await (const page of pagesOf(rows)) {
-      const written = text(page);
+      await out.data(linesOf(page, count));
       count += page.length;
-      await out.data(written);
     }
     if (format === 'json') await out.data(count ? '\n]\n' : ']\n');
   }

@@ -200,6 +200,9 @@ describe('P9: a cron check staff can clear', () => {
     const tsv = (await run(['disclosures', 'check'])).stdout.split('\n');
     expect(tsv[0]).toBe('id\tseverity\tcode\tdue\tkind\tsubject\tdocument\tdisclosure\tmessage\tclear\tacknowledged');
     expect(tsv[1]!.split('\t')[0]).toBe(found[0]!.id);
+    // Every cell of tsv is the JSON record's: the clear column, too, is the code's command.
+    const cells = tsv.slice(1, 3).map((line) => line.split('\t'));
+    expect(cells.map((c) => [c[0], c[2], c[5], c[8], c[9]])).toEqual(found.map((p) => [p.id, p.code, p.subject, p.message, p.clear]));
     // Accepting the late notice: acknowledged, audited, and the check passes with the info alone.
     const ack = await run(['disclosures', 'ack', String(found[0]!.id), '--reason', 'told in person on 2026-02-20', '--format', 'json'], { CONSORT_ACTOR: 'dana' });
     expect(ack.code).toBe(0);

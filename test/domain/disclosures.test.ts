@@ -13,7 +13,7 @@ import type { Db } from '../../src/db/connection.js';
 import { wordError } from '../../src/cli/reasons.js';
 import { PolicyError, UsageError } from '../../src/errors.js';
 import { inTransaction } from '../../src/db/transaction.js';
-import { checkRowPages } from '../../src/domain/disclosure/disclosure.repo.js';
+import { checkRowPages, type CheckRow } from '../../src/domain/disclosure/disclosure.repo.js';
 import { cleanText } from '../../src/domain/shared/text.js';
 import { freshDb, stampAt, rows } from '../helpers/db.js';
 
@@ -87,7 +87,7 @@ describe('P9: disclosures check', () => {
 });
 
 describe('P9: the check reads every planned disclosure a page at a time', () => {
-  test('P9: pages of 7 across three due dates hold each planned disclosure once, soonest first, with hostile organisation names exactly as stored', async () => {
+  test('P9: pages of 7 across three due dates hold each planned disclosure once, soonest first, every column as stored, hostile organisation names included', async () => {
     const { db } = await freshDb();
     // The big list of naughty strings as organisations joining over three days (as cleaning stores
     // them, up to 200 characters: what it refuses never becomes a name); a page ends inside a day and the next day fills it.
@@ -96,18 +96,34 @@ describe('P9: the check reads every planned disclosure a page at a time', () => 
       return 'value' in r ? [r.value] : [];
     }))].filter((name, i, all) => all.findIndex((n) => n.toLowerCase() === name.toLowerCase()) === i);
     for (const [i, name] of names.entries()) await addOrg(db, stampAt(day(i % 3)), { name, member: true });
+    // A member told of their announcement, and a contact person for one organisation: every column has values.
     await addPerson(db, stampAt(day(1)), { name: 'Ann', email: 'ann@example.org', org: names[0], status: 'member' });
+    await addPerson(db, stampAt(day(1)), { name: 'Cleo', email: 'cleo@example.org', org: names[1], status: 'contact' });
+    await updateOrg(db, stampAt(day(1)), names[1]!, { contact: 'cleo@example.org' });
+    const [ann] = await rows<{ id: number }>(db, "select x.id as id from disclosure x join person p on p.id = x.person_id where p.email = 'ann@example.org' and x.kind = 'announcement'");
+    await recordNotices(db, stampAt(day(2)), { email: 'ann@example.org', disclosure: Number(ann!.id) });
     const through = day(40).slice(0, 10);
-    const pages: Array<Array<[number, string, string | null, string | null]>> = [];
-    for await (const page of checkRowPages(db, db.kysely, through, 7)) pages.push(page.map((r) => [r.id, r.due_on, r.organisation, r.email]));
-    const expected = await rows<{ id: number; due_on: string; organisation: string | null; email: string | null }>(db, `
-      select x.id as id, x.due_on as due_on, o.name as organisation, p.email as email from disclosure x
-      left join organisation o on o.id = x.organisation_id left join person p on p.id = x.person_id
+    const pages: CheckRow[][] = [];
+    for await (const page of checkRowPages(db, db.kysely, through, 7)) pages.push(page);
+    // The same rows by named columns, as the driver returns them.
+    const expected = await rows<Record<string, string | number | null>>(db, `
+      select x.id as id, x.kind as kind, x.due_on as due_on, x.person_id as person_id, p.email as email, o.name as organisation,
+        o.contact_person_id as contact_id, c.email as contact_email, d.slug as document, x.recipient as recipient, x.no_notice_reason as no_notice_reason,
+        (select min(n.at) from notice n where n.disclosure_id = x.id and n.role = case when x.person_id is null then 'organisation-contact' else 'subject' end) as noticed_at
+      from disclosure x left join person p on p.id = x.person_id left join organisation o on o.id = x.organisation_id
+        left join person c on c.id = o.contact_person_id left join document d on d.id = x.document_id
       where x.state = 'planned' and x.due_on <= ? order by x.due_on, x.id`, through);
+    const num = (v: string | number | null | undefined) => (v === null ? null : Number(v));
     expect(new Set(expected.map((r) => r.due_on)).size).toBe(3);
-    expect(pages.flat()).toEqual(expected.map((r) => [Number(r.id), r.due_on, r.organisation, r.email]));
+    expect(pages.flat()).toEqual(expected.map((r) => ({
+      id: Number(r.id), kind: r.kind, due_on: r.due_on, person_id: num(r.person_id), email: r.email, organisation: r.organisation, contact_id: num(r.contact_id), contact_email: r.contact_email,
+      document: r.document, recipient: r.recipient, no_notice_reason: r.no_notice_reason,
+      subject_noticed_at: r.person_id === null ? null : r.noticed_at, contact_noticed_at: r.person_id === null ? r.noticed_at : null,
+    })));
+    expect(pages.flat().filter((r) => r.subject_noticed_at !== null).map((r) => [r.email, r.kind])).toEqual([['ann@example.org', 'announcement']]);
+    expect(pages.flat().filter((r) => r.contact_email !== null).map((r) => r.organisation)).toEqual([names[1]]);
     expect(pages.map((p) => p.length)).toEqual(Array.from({ length: Math.ceil(expected.length / 7) }, (_, i) => Math.min(7, expected.length - 7 * i)));
-    expect(new Set(pages.flat().map(([, , org]) => org))).toEqual(new Set(names));
+    expect(new Set(pages.flat().map((r) => r.organisation))).toEqual(new Set(names));
   });
 });
 

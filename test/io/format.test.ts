@@ -1,5 +1,5 @@
 import { displayWidth, drawTable, fitWidths, truncate } from '../../src/io/table.js';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { columnKind, humanTimes, renderList, type Column, type ListFormat } from '../../src/io/format.js';
 import { Output } from '../../src/io/output.js';
 
@@ -118,10 +118,29 @@ describe('renderList', () => {
     if (format === 'tsv') expect(list[0].split('\n').length).toBe(2502);
   });
 
-  test('no records: JSON is an empty array, TSV its header, NDJSON nothing', async () => {
+  test.each([
+    ['tsv', 'id\tname\n0\t\n1\tn\\t"1"\\r\\n,\\\\\n'],
+    ['csv', 'id,name\r\n0,\r\n1,"n\t""1""\r\n,\\"\r\n'],
+    ['json', '[\n{"id":0,"name":null},\n{"id":1,"name":"n\\t\\"1\\"\\r\\n,\\\\"}\n]\n'],
+    ['ndjson', '{"id":0,"name":null}\n{"id":1,"name":"n\\t\\"1\\"\\r\\n,\\\\"}\n'],
+  ] as const)('%s: two records, exactly', async (format, text) => {
+    expect(await printed(format, { pages: (async function* () { yield records.slice(0, 1); yield records.slice(1, 2); })() })).toEqual([text, 2]);
+  });
+
+  test('on a terminal, tsv cells lose their escape sequences', async () => {
+    let text = '';
+    const stdout = Object.assign(new Writable({ write: (chunk, _e, done) => done(void (text += chunk)) }), { isTTY: true });
+    const out = new Output({ stdin: Readable.from([]), stdout, stderr: process.stderr, env: {} }, { pager: false });
+    await renderList(out, 'tsv', columns, [{ id: 1, name: 'red \x1b[31mtext\x1b[0m' }]);
+    expect(text.startsWith('id\tname\n1\tred ')).toBe(true);
+    expect(text).not.toContain('\x1b');
+  });
+
+  test('no records: JSON is an empty array, TSV and CSV their header, NDJSON nothing', async () => {
     const none = { pages: (async function* () {})() };
     expect(await printed('json', none)).toEqual(['[]\n', 0]);
     expect(await printed('tsv', [])).toEqual(['id\tname\n', 0]);
+    expect(await printed('csv', none)).toEqual(['id,name\r\n', 0]);
     expect(await printed('ndjson', none)).toEqual(['', 0]);
   });
 });

@@ -31,6 +31,11 @@ const TERMINAL: Column<DisclosureProblem>[] = [
   { header: 'problem', value: (p) => (p.subject && p.message.startsWith(`${p.subject} `) ? p.message.slice(p.subject.length + 1) : p.message) },
 ];
 
+/** Pages of problems, each with the command that clears it. */
+async function* withClearEach(pages: AsyncIterable<DisclosureProblem[]>): AsyncGenerator<Array<ReturnType<typeof withClear>>> {
+  for await (const page of pages) yield page.map(withClear);
+}
+
 export function registerDisclosuresCheck(disclosures: Command, streams: Streams) {
   disclosures
     .command('check')
@@ -62,10 +67,9 @@ export function registerDisclosuresCheck(disclosures: Command, streams: Streams)
           }
           await ctx.out.flush();
         } else {
-          // Streamed a page at a time, so a check of 300k problems holds no more than a page of them.
+          // Streamed a page at a time, so a check of 300k problems holds a page of them, not all.
           // JSON and NDJSON print each problem with what clears it; tsv and csv have it as a column.
-          const records = format === 'json' || format === 'ndjson' ? (async function* () { for await (const page of pages) yield page.map(withClear); })() : pages;
-          await renderList<DisclosureProblem>(ctx.out, format, COLUMNS, { pages: records });
+          await renderList<DisclosureProblem>(ctx.out, format, COLUMNS, { pages: format === 'json' || format === 'ndjson' ? withClearEach(pages) : pages });
         }
         const summary = `${tally.all} problem${tally.all === 1 ? '' : 's'} due through ${window.through}: ${tally.errors} error${tally.errors === 1 ? '' : 's'}, ${tally.info} info, ${tally.acknowledged} acknowledged`;
         if (tally.failing) throw new CheckFailedError(summary, 'each row says how to clear it, in full in the clear column of --format tsv; consort disclosures ack ID --reason TEXT accepts a reviewed one');

@@ -146,8 +146,9 @@ export async function checkWindow(db: Kysely<Database>, today: string, within?: 
  * concerned told at least `notice-days` before, and did the mail arrive? Also participants who
  * will be left out for lack of consent (so staff can ask) and consents withdrawn after a notice.
  * Each problem carries its acknowledgement, if staff accepted it with these very facts. Yielded
- * as found, a page at a time (up to 5,000 problems; renderList writes a page at once), soonest
- * due first within each rule, so a check of any size prints as it goes. Run refreshDisclosures first.
+ * as found, a page at a time (those of a page of planned disclosures, of the lawful ones made, or
+ * of a document's participants), soonest due first within each rule, so a check of any size
+ * prints as it goes. Run refreshDisclosures first.
  */
 export async function* streamDisclosureProblems(db: Db, window: { noticeDays: number; through: string }, o: { fingerprints?: boolean; conn?: Kysely<Database>; tally?: CheckTally; strict?: boolean } = {}): AsyncGenerator<Array<FingerprintedProblem | DisclosureProblem>> {
   const conn = o.conn ?? db.kysely;

@@ -150,8 +150,10 @@ const toCheckRow = (r: unknown[]): CheckRow => ({
  * The planned disclosures due on or before `through`, a page at a time, soonest due first, with
  * what the check needs (STYLE rule 10: the check's hot path, 300k rows after a large import). On
  * SQLite each row as one JSON array, parsed in JavaScript: better-sqlite3 makes each value of a
- * row through V8's API, about 0.5 µs a string, and at 300k rows one text a row measured 0.64–0.68 s
- * against 0.74–0.84 s for arrays of values (named rows cost three times as much as those). On the
+ * row through V8's API, about 0.5 µs a string, and at 300k rows one text a row measured 0.64 and
+ * 0.68 s against 0.77 and 0.83 s for arrays of values (medians, bench/README; named rows cost
+ * three times as much as arrays). Every column is text or an integer, which JSON carries exactly
+ * (json_array refuses a BLOB, or reads it as JSONB; consort never writes one there). On the
  * connection of the caller's transaction if there is one; on PostgreSQL the same SQL through
  * Kysely. Paged as plannedDisclosurePages is, by date then id.
  */

@@ -1,7 +1,7 @@
 // consort's performance targets (SPEC section 7), measured side by side in one run.
 // Usage: npm run bench            (1M rows; BENCH_ROWS=100000 for a quick run)
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -267,7 +267,9 @@ if (process.env.BENCH_PG !== 'off') {
   let base = process.env.BENCH_PG;
   if (cluster) {
     execFileSync(new URL('../.ci/postgres', import.meta.url).pathname, ['stop', cluster]);
-    mkdirSync(DATA, { recursive: true, mode: 0o755 });
+    // The cluster runs as the postgres user, which must reach its directory whatever made DATA.
+    mkdirSync(DATA, { recursive: true });
+    chmodSync(DATA, 0o755);
     base = execFileSync(new URL('../.ci/postgres', import.meta.url).pathname, ['start', cluster, '54399'], { encoding: 'utf8' }).trim();
   }
   const psql = (db, ...args) => execFileSync('psql', ['-q', '-v', 'ON_ERROR_STOP=1', `${base}/${db}`, ...args], { encoding: 'utf8' });

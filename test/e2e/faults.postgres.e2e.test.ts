@@ -56,21 +56,18 @@ async function counts(url: string) {
   }
 }
 
-/** Whether consort's connection is running a statement of this kind (a COPY, say) on the server. */
-async function running(url: string, like: string): Promise<boolean> {
-  const pg = (await import('pg')).default;
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query("select count(*)::int n from pg_stat_activity where application_name = 'consort' and state = 'active' and query ilike $1", [like]);
-    return rows[0].n > 0;
-  } finally {
-    await client.end();
-  }
-}
-
-/** Runs an import, stops the server immediately once it is copying rows in, and starts the server again. */
+/**
+ * Runs an import, stops the server immediately once the import's transaction has written rows
+ * (consort's connection holds a transaction id: from its first COPY or insert until it commits),
+ * and starts the server again. Asked on one connection every 5 ms: a poll for an active COPY
+ * alone, on a new connection each time, missed a member import's short COPYs under a loaded CI.
+ */
 async function stoppedMidway(url: string, args: string[], pipeFrom?: string) {
+  const pg = (await import('pg')).default;
+  const watcher = new pg.Client({ connectionString: url });
+  // Its connection is cut when the server stops.
+  watcher.on('error', () => {});
+  await watcher.connect();
   const child = spawn(process.execPath, [BIN, ...args, '--db', url], { env: ENV, stdio: [pipeFrom ? 'pipe' : 'ignore', 'ignore', 'pipe'] });
   if (pipeFrom) {
     child.stdin!.on('error', () => {});
@@ -80,13 +77,18 @@ async function stoppedMidway(url: string, args: string[], pipeFrom?: string) {
   child.stderr!.on('data', (c) => (stderr += c));
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.on('close', (code, signal) => r({ code, signal })));
   let stopped = false;
-  for (let i = 0; i < 3000 && child.exitCode === null; i++) {
-    if (await running(url, 'copy %')) {
-      pgCtl(cluster, '-m immediate stop');
-      stopped = true;
-      break;
+  try {
+    for (let i = 0; i < 3000 && child.exitCode === null; i++) {
+      const { rows } = await watcher.query("select count(*)::int n from pg_stat_activity where application_name = 'consort' and backend_xid is not null");
+      if (rows[0].n > 0) {
+        pgCtl(cluster, '-m immediate stop');
+        stopped = true;
+        break;
+      }
+      await sleep(5);
     }
-    await sleep(5);
+  } finally {
+    await Promise.race([watcher.end().catch(() => {}), sleep(1000)]);
   }
   const { code, signal } = await done;
   if (stopped) pgCtl(cluster, `-l '${cluster}/server.log' -w -o "-h 127.0.0.1 -p ${port} -k '${cluster}' -c fsync=off -c full_page_writes=off" start`);

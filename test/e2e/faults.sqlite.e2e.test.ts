@@ -75,6 +75,11 @@ test('data into a pipe: whole; a reader that stops early is exit 0, with nothing
   expect(JSON.parse(whole.stdout)).toHaveLength(5000);
   const early = spawnSync('sh', ['-c', `exec 3>&1; { ${list}; echo "status $?" >&3; } | head -c 10 >/dev/null`], { env: ENV, encoding: 'utf8' });
   expect({ stdout: early.stdout, stderr: early.stderr }).toEqual({ stdout: 'status 0\n', stderr: '' });
+  // A list read a page at a time, its query still open when the reader goes.
+  const disclosures = shellConsort(`disclosures list --format csv --db '${db}'`);
+  expect(spawnSync('sh', ['-c', `${disclosures} | wc -l`], { env: ENV, encoding: 'utf8' }).stdout.trim()).toBe('10001');
+  const stopped = spawnSync('sh', ['-c', `exec 3>&1; { ${disclosures}; echo "status $?" >&3; } | head -n 2 >/dev/null`], { env: ENV, encoding: 'utf8' });
+  expect({ stdout: stopped.stdout, stderr: stopped.stderr }).toEqual({ stdout: 'status 0\n', stderr: '' });
 });
 
 /**

@@ -31,7 +31,7 @@ export function registerDisclosuresList(disclosures: Command, streams: Streams) 
           { header: 'due', value: (d) => d.due_on },
           { header: 'state', value: (d) => d.state },
           { header: 'notice', value: (d) => d.notice },
-        ], await listDisclosures(db, { ...o, ...filter, person: o.person === undefined ? undefined : await personArg(ctx, o.person) }));
+        ], { pages: await listDisclosures(db, { ...o, ...filter, person: o.person === undefined ? undefined : await personArg(ctx, o.person) }) });
       }),
     );
 }

@@ -20,7 +20,7 @@ export function registerMemberList(member: Command, streams: Streams) {
         const { listPeople } = await import('../../domain/member/member.service.js');
         const { PERSON_COLUMNS } = await import('../../domain/member/member.render.js');
         const format = listFormat(ctx.out, ctx.format);
-        await renderList(ctx.out, format, PERSON_COLUMNS, await listPeople(await ctx.db(), { ...o, status }), { empty: 'no people match' });
+        await renderList(ctx.out, format, PERSON_COLUMNS, { pages: listPeople(await ctx.db(), { ...o, status }) }, { empty: 'no people match' });
       }),
     );
 }

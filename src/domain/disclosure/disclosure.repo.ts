@@ -1,5 +1,5 @@
 import type { Db } from '../../db/connection.js';
-import { toPostgres } from '../../db/statements.js';
+import { queryPages, toPostgres } from '../../db/statements.js';
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../../db/schema/index.js';
 
@@ -68,14 +68,18 @@ export interface DisclosureQuery {
   document?: string;
 }
 
-/** Disclosures of a kind, in a state, of a person, in a document, oldest due first. */
-export async function disclosuresWhere(db: Kysely<Database>, f: DisclosureQuery): Promise<DisclosureRow[]> {
-  let q = selectDisclosures(db);
+/**
+ * Disclosures of a kind, in a state, of a person, in a document, oldest due first, a page at a
+ * time (queryPages: one snapshot, and memory holds one page however many there are), each page's
+ * rows given to `each` before it is handed on.
+ */
+export async function* disclosurePagesWhere<R extends DisclosureRow>(db: Db, f: DisclosureQuery, each: (d: DisclosureRow) => R): AsyncGenerator<R[]> {
+  let q = selectDisclosures(db.kysely);
   if (f.kind) q = q.where('x.kind', '=', f.kind);
   if (f.state) q = q.where('x.state', '=', f.state);
   if (f.personKey !== undefined) q = q.where('p.email_key', '=', f.personKey);
   if (f.document) q = q.where('d.slug', '=', f.document);
-  return (await q.execute()).map(toDisclosureRow);
+  for await (const page of queryPages<DisclosureRow>(db, q.compile())) yield page.map((r) => each(toDisclosureRow(r)));
 }
 
 /**

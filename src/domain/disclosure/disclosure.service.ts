@@ -13,7 +13,7 @@ import { getSetting } from '../settings/settings.service.js';
 import { addDays } from '../shared/time.js';
 import { planMembershipOf } from '../member/membership.repo.js';
 import { checkDisclosures, PROBLEMS, type DisclosureProblem } from './disclosure.check.js';
-import { cancelPlanned, disclosuresWhere, insertPlannedDisclosure, memberFacts, organisationName, plannedCredits, replanDisclosure, scheduledDocuments, upsertProblemAck, type DisclosureRow } from './disclosure.repo.js';
+import { cancelPlanned, disclosurePagesWhere, insertPlannedDisclosure, memberFacts, organisationName, plannedCredits, replanDisclosure, scheduledDocuments, upsertProblemAck, type DisclosureRow } from './disclosure.repo.js';
 
 async function noticeDays(db: Kysely<Database>): Promise<number> {
   return Number(await getSetting(db, 'notice-days'));
@@ -97,12 +97,16 @@ export interface DisclosureFilter {
   document?: string;
 }
 
-/** Disclosures, filtered, each with its notice state. */
-export async function listDisclosures(db: Db, f: DisclosureFilter): Promise<Array<DisclosureRow & { notice: string }>> {
+/** Disclosures, filtered, each with its notice state, a page at a time (one snapshot; memory holds a page). */
+export async function listDisclosures(db: Db, f: DisclosureFilter): Promise<AsyncGenerator<ListedDisclosure[]>> {
   if (f.document && !(await findDocument(db.kysely, f.document))) throw new NotFoundError(`no document '${f.document}'`, 'see consort document list');
-  const rows = await disclosuresWhere(db.kysely, { kind: f.kind, state: f.state, personKey: f.person ? f.person.trim().normalize('NFC').toLowerCase() : undefined, document: f.document });
-  return rows.map((d) => ({ ...d, notice: noticeState(d) }));
+  const query = { kind: f.kind, state: f.state, personKey: f.person ? f.person.trim().normalize('NFC').toLowerCase() : undefined, document: f.document };
+  // The notice state added to the row itself (a field added, not a spread copy: docs/ARCHITECTURE.md).
+  return disclosurePagesWhere(db, query, (d) => Object.assign(d, { notice: noticeState(d) }));
 }
+
+/** A disclosure as `disclosures list` prints it: with how far the people concerned were told. */
+export type ListedDisclosure = DisclosureRow & { notice: string };
 
 /** How far the people concerned were told: informed (when), not needed, or pending. */
 export function noticeState(d: DisclosureRow): string {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Db } from '../../db/connection.js';
-import { prepare } from '../../db/statements.js';
+import { prepare, queryPages } from '../../db/statements.js';
 import type { Database, PersonStatus } from '../../db/schema/index.js';
 import { NotFoundError } from '../../errors.js';
 import { emailKey } from '../shared/email.js';
@@ -36,9 +36,12 @@ export interface PeopleQuery {
   limit?: number;
 }
 
-/** The people not erased, in order of addition, filtered by status, organisation and text. */
-export async function peopleNotErased(db: Kysely<Database>, f: PeopleQuery): Promise<PersonRow[]> {
-  let q = selectPeople(db).where('p.erased_at', 'is', null).orderBy('p.id');
+/**
+ * The people not erased, in order of addition, filtered by status, organisation and text, a page
+ * at a time (queryPages: one snapshot, and memory holds one page however many there are).
+ */
+export async function* peoplePagesNotErased(db: Db, f: PeopleQuery): AsyncGenerator<PersonRow[]> {
+  let q = selectPeople(db.kysely).where('p.erased_at', 'is', null).orderBy('p.id');
   if (f.status) q = q.where('p.status', '=', f.status);
   if (f.orgKey !== undefined) q = q.where('o.name_key', '=', f.orgKey);
   if (f.search !== undefined) {
@@ -46,7 +49,8 @@ export async function peopleNotErased(db: Kysely<Database>, f: PeopleQuery): Pro
     q = q.where(sql<boolean>`(lower(p.name) like ${like} escape '\\' or p.email_key like ${like} escape '\\')`);
   }
   if (f.limit !== undefined) q = q.limit(f.limit);
-  return (await q.execute()).map((r) => ({ ...r, id: Number(r.id) }));
+  // PostgreSQL's bigint ids arrive as strings: made numbers in place.
+  for await (const page of queryPages<PersonRow>(db, q.compile())) yield page.map((r) => ((r.id = Number(r.id)), r));
 }
 
 /** PostgreSQL (the bulk paths): the people with these email keys, by key, in one query. */

@@ -12,7 +12,7 @@ import { normaliseEmail } from '../shared/email.js';
 import { orgKey } from '../org/org.repo.js';
 import { ensureOrg } from '../org/org.service.js';
 import { cleanText } from '../shared/text.js';
-import { findPersonByEmail, findPersonById, insertPerson, peopleNotErased, personIdByKey, updatePersonRow, type PersonRow } from './member.repo.js';
+import { findPersonByEmail, findPersonById, insertPerson, peoplePagesNotErased, personIdByKey, updatePersonRow, type PersonRow } from './member.repo.js';
 
 /** The purposes a membership brings with it, on basis membership-terms (P6). */
 export const MEMBERSHIP_PURPOSES = ['newsletter', 'directory'] as const;
@@ -113,9 +113,9 @@ export interface PersonFilter {
   limit?: number;
 }
 
-/** Lists people, filtered, in order of addition. */
-export async function listPeople(db: Db, f: PersonFilter): Promise<PersonRow[]> {
-  return peopleNotErased(db.kysely, { status: f.status, orgKey: f.org ? orgKey(f.org) : undefined, search: f.search ? f.search.trim().normalize('NFC').toLowerCase() : undefined, limit: f.limit });
+/** Lists people, filtered, in order of addition, a page at a time. */
+export function listPeople(db: Db, f: PersonFilter): AsyncGenerator<PersonRow[]> {
+  return peoplePagesNotErased(db, { status: f.status, orgKey: f.org ? orgKey(f.org) : undefined, search: f.search ? f.search.trim().normalize('NFC').toLowerCase() : undefined, limit: f.limit });
 }
 
 export interface PersonUpdate {

@@ -431,7 +431,7 @@ describe('P9: a notice cannot be dated before what it tells of', () => {
 });
 
 describe('lists read a page at a time', () => {
-  test('disclosures list and member list give every row, once, in order, across pages of a thousand', async () => {
+  test('disclosures list, notice pending and member list give every row, once, in order, across pages of a thousand', async () => {
     const db = await newDatabase(tempDir());
     const run = (argv: string[]) => runCli([...argv, '--db', db]);
     await run(['init']);
@@ -453,6 +453,9 @@ describe('lists read a page at a time', () => {
     expect(tsv[0]).toBe('id\tkind\tsubject\torganisation\tdocument\taudience\tdue\tstate\tnotice');
     expect(tsv.slice(1).map((l) => l.split('\t')[2])).toEqual(Array.from({ length: 2400 }, (_, i) => `p${i}@example.org`));
     expect((await run(['disclosures', 'list', '--state', 'cancelled', '--format', 'json'])).stdout).toBe('[]\n');
+    // Each announcement's subject is still to be told, soonest due first.
+    const pending = (await run(['notice', 'pending', '--format', 'ndjson'])).stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { to: string; kind: string });
+    expect(pending.map((n) => `${n.kind} ${n.to}`)).toEqual(Array.from({ length: 2400 }, (_, i) => `announcement p${i}@example.org`));
 
     const emails = async (...args: string[]) => (JSON.parse((await run(['member', 'list', ...args, '--format', 'json'])).stdout) as Array<{ id: number; email: string }>).map((p) => p.email);
     expect(await emails()).toEqual(people.map((_, i) => `p${i}@example.org`));

@@ -11,7 +11,7 @@ export function registerNoticePending(notice: Command, streams: Streams) {
       action(streams, async (ctx) => {
         const { listPendingNotices } = await import('../../domain/notice/notice.service.js');
         const format = listFormat(ctx.out, ctx.format);
-        const rows = await listPendingNotices(await ctx.db(), stamp(ctx));
+        const pages = await listPendingNotices(await ctx.db(), stamp(ctx));
         await renderList(ctx.out, format, [
           { header: 'inform by', value: (n) => n.inform_by },
           { header: 'to', value: (n) => n.to },
@@ -21,7 +21,7 @@ export function registerNoticePending(notice: Command, streams: Streams) {
           { header: 'audience', value: (n) => n.recipient ?? n.audience },
           { header: 'due', value: (n) => n.due_on },
           { header: 'facts', value: (n) => Object.entries(n.facts).filter(([, v]) => v !== null).map(([k, v]) => `${k}: ${String(v)}`).join('; ') },
-        ], rows);
+        ], { pages });
       }),
     );
 }

@@ -7,13 +7,13 @@ import type { MboxMessage } from '../../io/mbox.js';
 import type { DataSink } from '../../io/sink.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
-import { syncCreditDisclosures } from '../disclosure/disclosure.service.js';
+import { refreshDisclosures, syncCreditDisclosures } from '../disclosure/disclosure.service.js';
 import { requirePersonKey } from '../member/member.repo.js';
 import { deliverExport } from '../export/export.service.js';
 import { getSetting, isSet } from '../settings/settings.service.js';
 import { parseIsoTime } from '../shared/time.js';
 import { letterDigest, noticeMessageId, noticePreview, renderNotice, type NoticeContext, type NoticeFormat } from './notice.render.js';
-import { databaseId, disclosureExists, disclosureOrigins, documentTitles, insertNotice, pendingNotices, recordedMessageIds, setDueOn, type GivenNotice, type PendingNotice } from './notice.repo.js';
+import { databaseId, disclosureExists, disclosureOrigins, documentTitles, insertNotice, pendingNoticePages, pendingNotices, recordedMessageIds, setDueOn, type GivenNotice, type PendingNotice } from './notice.repo.js';
 import { addDays } from '../shared/time.js';
 import { findDocument } from '../document/document.repo.js';
 
@@ -33,12 +33,13 @@ export async function writeGivenNotices(trx: Kysely<Database>, actor: string, re
   }
 }
 
-/** Refreshes planned disclosures, then lists the notices still to give. */
-export function listPendingNotices(db: Db, stamp: Stamp): Promise<PendingNotice[]> {
-  return inTransaction(db, async (trx) => {
-    await syncCreditDisclosures(trx, stamp);
-    return pendingNotices(trx);
-  });
+/**
+ * Refreshes planned disclosures, then lists the notices still to give a page at a time, as
+ * `disclosures check` reads its pages after the refresh: 300k pending notices hold one page.
+ */
+export async function listPendingNotices(db: Db, stamp: Stamp): Promise<AsyncGenerator<PendingNotice[]>> {
+  await refreshDisclosures(db, stamp);
+  return pendingNoticePages(db.kysely);
 }
 
 /** Which notice a person was told of by hand: one disclosure, or a document's credit. */

@@ -70,16 +70,15 @@ export interface DisclosureQuery {
 
 /**
  * Disclosures of a kind, in a state, of a person, in a document, oldest due first, a page at a
- * time (queryPages: one snapshot, and memory holds one page however many there are), each page's
- * rows given to `each` before it is handed on.
+ * time (queryPages: one snapshot, and memory holds one page however many there are).
  */
-export async function* disclosurePagesWhere<R extends DisclosureRow>(db: Db, f: DisclosureQuery, each: (d: DisclosureRow) => R): AsyncGenerator<R[]> {
+export async function* disclosurePagesWhere(db: Db, f: DisclosureQuery): AsyncGenerator<DisclosureRow[]> {
   let q = selectDisclosures(db.kysely);
   if (f.kind) q = q.where('x.kind', '=', f.kind);
   if (f.state) q = q.where('x.state', '=', f.state);
   if (f.personKey !== undefined) q = q.where('p.email_key', '=', f.personKey);
   if (f.document) q = q.where('d.slug', '=', f.document);
-  for await (const page of queryPages<DisclosureRow>(db, q.compile())) yield page.map((r) => each(toDisclosureRow(r)));
+  for await (const page of queryPages<DisclosureRow>(db, q.compile())) yield page.map(toDisclosureRow);
 }
 
 /**

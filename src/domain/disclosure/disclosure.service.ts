@@ -100,9 +100,12 @@ export interface DisclosureFilter {
 /** Disclosures, filtered, each with its notice state, a page at a time (one snapshot; memory holds a page). */
 export async function listDisclosures(db: Db, f: DisclosureFilter): Promise<AsyncGenerator<ListedDisclosure[]>> {
   if (f.document && !(await findDocument(db.kysely, f.document))) throw new NotFoundError(`no document '${f.document}'`, 'see consort document list');
-  const query = { kind: f.kind, state: f.state, personKey: f.person ? f.person.trim().normalize('NFC').toLowerCase() : undefined, document: f.document };
-  // The notice state added to the row itself (a field added, not a spread copy: docs/ARCHITECTURE.md).
-  return disclosurePagesWhere(db, query, (d) => Object.assign(d, { notice: noticeState(d) }));
+  return withNoticeStates(disclosurePagesWhere(db, { kind: f.kind, state: f.state, personKey: f.person ? f.person.trim().normalize('NFC').toLowerCase() : undefined, document: f.document }));
+}
+
+/** Each disclosure of each page with its notice state, added to the row itself (not a spread copy: docs/ARCHITECTURE.md). */
+async function* withNoticeStates(pages: AsyncIterable<DisclosureRow[]>): AsyncGenerator<ListedDisclosure[]> {
+  for await (const page of pages) yield page.map((d) => Object.assign(d, { notice: noticeState(d) }));
 }
 
 /** A disclosure as `disclosures list` prints it: with how far the people concerned were told. */

@@ -70,6 +70,7 @@ export async function importActivity(db: Db, stamp: Stamp, input: Input, opts: I
   const bad = (line: number, field: string, reason: string): RowProblem => ({ source: input.name, line, field, reason });
   return runImport<ActivityRow>(db, stamp, input, {
     kind: 'activity',
+    analyze: ['activity', 'participation'],
     // Every event reads person pages at random (its member by email key, and the foreign key)
     // and the event index at a random place.
     mapped: true,

@@ -6,6 +6,7 @@ import { grouped, readImport, type ReadRecord } from './import.read.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema/index.js';
 import { andThen, type MaybePromise } from '../../db/statements.js';
+import { analyzeTables } from '../../db/bulk.js';
 import { beginWrite, commit, rollback, withConnection } from '../../db/transaction.js';
 import { appendAuditEntry } from '../audit/audit.repo.js';
 import type { Stamp } from '../audit/audit.service.js';
@@ -71,7 +72,16 @@ export interface ImportSpec<Row> {
    * lasts as long as the command's connection.
    */
   mapped?: boolean;
+  /** PostgreSQL: the tables the import fills, analysed before it commits once it has added ANALYZE_ROWS rows (analyzeTables). */
+  analyze?: readonly (keyof Database)[];
 }
+
+/**
+ * Rows added from which an import analyses its tables on PostgreSQL. Fewer leave the statistics
+ * near enough to the tables, until autovacuum's analyze; ANALYZE samples 30,000 rows a table
+ * whatever its size, some 0.1-0.3 s each.
+ */
+const ANALYZE_ROWS = 10_000;
 
 /** How checked rows are applied, once prepared. */
 export interface RowApplier<Row> {
@@ -196,6 +206,7 @@ class ImportRun<Row> {
     } else {
       await this.audit(`: ${rows} rows; ${describe(counts)}`);
     }
+    if (this.db.dialect === 'postgres' && this.spec.analyze && counts.ADD + counts.RECORD >= ANALYZE_ROWS) await analyzeTables(this.conn, this.spec.analyze);
     await this.end('commit');
     return { ...result, batches: this.batches };
   }

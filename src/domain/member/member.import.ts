@@ -51,6 +51,7 @@ export async function importPeople(db: Db, stamp: Stamp, input: Input, opts: Mem
     input,
     {
       kind: 'member',
+      analyze: ['person', 'organisation', 'consent_event', 'disclosure', 'notice'],
       prepare: async (conn) => {
         const announceOn = addDays(stamp.at, Number(await getSetting(conn, 'notice-days')));
         await createStage(conn, db.dialect);

@@ -212,8 +212,10 @@ export async function resetIdSequence(conn: Kysely<Database>, table: string): Pr
  * in the writer's transaction (they commit, or roll back, with its rows). Until autovacuum's own
  * analyze comes, up to a minute later, the planner takes the new rows for a handful: measured,
  * 500k people imported into an empty database, the first `disclosures check` after took 25.3 s
- * and `notice pending` 47.2 s, against 3.1 s and 6.1 s after `analyze` (0.65 s).
+ * and `notice pending` 47.2 s, against 3.1 s and 6.1 s after `analyze` (0.65 s). Nothing on
+ * SQLite: consort's files have no statistics table (`sqlite_stat1`) for its planner to go by.
  */
-export async function analyzeTables(conn: Kysely<Database>, tables: readonly string[]): Promise<void> {
-  await sql.raw(`analyze ${tables.map((t) => `"${t}"`).join(', ')}`).execute(conn);
+export async function analyzeTables(db: Db, conn: Kysely<Database>, tables: readonly (keyof Database)[]): Promise<void> {
+  if (db.dialect !== 'postgres') return;
+  await sql`analyze ${sql.join(tables.map((t) => sql.table(t)))}`.execute(conn);
 }

@@ -206,7 +206,7 @@ class ImportRun<Row> {
     } else {
       await this.audit(`: ${rows} rows; ${describe(counts)}`);
     }
-    if (this.db.dialect === 'postgres' && this.spec.analyze && counts.ADD >= ANALYZE_ROWS) await analyzeTables(this.conn, this.spec.analyze);
+    if (this.spec.analyze && counts.ADD >= ANALYZE_ROWS) await analyzeTables(this.db, this.conn, this.spec.analyze);
     await this.end('commit');
     return { ...result, batches: this.batches };
   }

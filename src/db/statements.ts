@@ -68,11 +68,15 @@ export function prepare<Row = unknown>(db: Db, conn: Kysely<Database> | undefine
   };
 }
 
-/** Rows of one raw query through a PostgreSQL cursor, 1000 at a time (constant memory), on the pool or on one connection. */
+/** A query's rows through a PostgreSQL cursor, `size` at a time (one statement, one snapshot, constant memory). */
+export async function* cursorPages<Row>(on: Kysely<Database>, query: CompiledQuery, size = 1000): AsyncGenerator<Row[]> {
+  for await (const chunk of on.getExecutor().stream<Row>(query, size)) yield chunk.rows;
+}
+
+/** Rows of one raw query through a PostgreSQL cursor, 1000 at a time, on the pool or on one connection. */
 export async function* streamRows<Row>(on: Db | Kysely<Database>, text: string): AsyncIterable<Row> {
   const { CompiledQuery } = await import('kysely');
-  const k = 'kysely' in on ? on.kysely : on;
-  for await (const chunk of k.getExecutor().stream<Row>(CompiledQuery.raw(text), 1000)) yield* chunk.rows;
+  for await (const page of cursorPages<Row>('kysely' in on ? on.kysely : on, CompiledQuery.raw(text))) yield* page;
 }
 
 /**
@@ -84,7 +88,7 @@ export async function* streamRows<Row>(on: Db | Kysely<Database>, text: string):
  */
 export async function* queryPages<Row>(db: Db, query: CompiledQuery, size = 1000): AsyncGenerator<Row[]> {
   if (db.dialect === 'postgres') {
-    for await (const chunk of db.kysely.getExecutor().stream<Row>(query, size)) yield chunk.rows;
+    yield* cursorPages<Row>(db.kysely, query, size);
     return;
   }
   let page: Row[] = [];

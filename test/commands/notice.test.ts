@@ -165,6 +165,28 @@ describe('P9: the letter people read', () => {
   });
 });
 
+describe('P9: notice pending, a page at a time', () => {
+  test('more notices than a page (1000), over two due dates: every one once, soonest due first, then a write beside it', async () => {
+    const { dir, run } = await setup();
+    const csv = (from: number, n: number) => 'name,email,status\n' + Array.from({ length: n }, (_, i) => `P ${from + i},p${from + i}@example.org,member`).join('\n') + '\n';
+    writeFileSync(join(dir, 'a.csv'), csv(0, 1040));
+    writeFileSync(join(dir, 'b.csv'), csv(1040, 25));
+    expect((await run(['member', 'import', join(dir, 'a.csv')])).code).toBe(0);
+    expect((await run(['member', 'import', join(dir, 'b.csv')], { CONSORT_NOW: '2026-03-02T10:00:00Z' })).code).toBe(0);
+    const r = await run(['notice', 'pending', '--format', 'ndjson'], { CONSORT_NOW: '2026-03-02T10:00:00Z' });
+    expect(r.code).toBe(0);
+    const pending = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { to: string; disclosure: number; due_on: string });
+    // Ada and Bo of setup, then the 1065 imported: each one's planned announcement once.
+    expect(pending).toHaveLength(1067);
+    expect(new Set(pending.map((p) => p.to)).size).toBe(1067);
+    expect(pending.map((p) => `${p.due_on} ${String(p.disclosure).padStart(8, '0')}`)).toEqual(pending.map((p) => `${p.due_on} ${String(p.disclosure).padStart(8, '0')}`).sort());
+    expect(pending.filter((p) => p.due_on === '2026-03-16')).toHaveLength(25);
+    // Nothing of the listing is left holding the database: a write goes, and the list is one shorter.
+    expect((await run(['notice', 'record', 'p0@example.org', '--disclosure', String(pending.find((p) => p.to === 'p0@example.org')!.disclosure)], { CONSORT_NOW: '2026-03-02T10:00:00Z' })).code).toBe(0);
+    expect((await run(['notice', 'pending', '--format', 'ndjson'], { CONSORT_NOW: '2026-03-02T10:00:00Z' })).stdout.trim().split('\n')).toHaveLength(1066);
+  }, 120_000);
+});
+
 describe('P9: a cron check staff can clear', () => {
   /** Ada is told of her credit 10 days before the release (too late); Bo is told, then withdraws. */
   async function problems() {

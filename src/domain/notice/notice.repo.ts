@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { Db } from '../../db/connection.js';
 import type { Database, DeliveryState } from '../../db/schema/index.js';
 import { plannedDisclosurePages, selectDisclosures, toDisclosureRow, type DisclosureRow } from '../disclosure/disclosure.repo.js';
 import { addDays } from '../shared/time.js';
@@ -27,9 +28,11 @@ export interface PendingNotice {
  * The pending notices a page at a time, soonest due first: those of planned disclosures (by due
  * date, then id, read by keyset so a page costs the same however far in), then those of lawful
  * disclosures already made whose people have not been told (P9). A run over a large backlog
- * holds one page, not the whole list.
+ * holds one page, not the whole list. Given the database (not a transaction), the pages are
+ * read as plannedDisclosurePages reads them there.
  */
-export async function* pendingNoticePages(trx: Kysely<Database>, size = 1000): AsyncGenerator<PendingNotice[]> {
+export async function* pendingNoticePages(on: Db | Kysely<Database>, size = 1000): AsyncGenerator<PendingNotice[]> {
+  const trx = 'dialect' in on ? on.kysely : on;
   const days = Number(await getSetting(trx, 'notice-days'));
   const names = new Map<number, string>();
   const nameOf = async (id: number) => {
@@ -51,7 +54,7 @@ export async function* pendingNoticePages(trx: Kysely<Database>, size = 1000): A
     }
     return pending;
   };
-  for await (const rows of plannedDisclosurePages(trx, undefined, size)) {
+  for await (const rows of plannedDisclosurePages(on, undefined, size)) {
     const pending = await pendingOf(rows);
     if (pending.length) yield pending;
   }

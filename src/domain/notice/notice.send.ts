@@ -124,7 +124,7 @@ interface Candidate {
 async function* candidates(db: Db, plan: SendPlan): AsyncGenerator<Candidate> {
   const s = plan.selection;
   let sending = 0;
-  for await (const page of pendingNoticePages(db.kysely)) {
+  for await (const page of pendingNoticePages(db)) {
     const mine = plan.keys.size ? page.filter((p) => plan.keys.has(p.to.toLowerCase())) : page;
     const withIds = mine.map((notice) => ({ notice, messageId: noticeMessageId(notice, plan.context.databaseId) }));
     const known = await deliveriesOf(db.kysely, withIds.map((m) => m.messageId));

@@ -39,7 +39,7 @@ export async function writeGivenNotices(trx: Kysely<Database>, actor: string, re
  */
 export async function listPendingNotices(db: Db, stamp: Stamp): Promise<AsyncGenerator<PendingNotice[]>> {
   await refreshDisclosures(db, stamp);
-  return pendingNoticePages(db.kysely);
+  return pendingNoticePages(db);
 }
 
 /** Which notice a person was told of by hand: one disclosure, or a document's credit. */

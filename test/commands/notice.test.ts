@@ -15,6 +15,17 @@ async function setup() {
   return { dir, db, run };
 }
 
+/** Ada and Bo, `first` members imported on 2026-03-01 and `then` more the day after: two due dates of announcements. */
+async function membersOnTwoDates(first: number, then: number) {
+  const s = await setup();
+  const csv = (from: number, n: number) => 'name,email,status\n' + Array.from({ length: n }, (_, i) => `P ${from + i},p${from + i}@example.org,member`).join('\n') + '\n';
+  writeFileSync(join(s.dir, 'a.csv'), csv(0, first));
+  writeFileSync(join(s.dir, 'b.csv'), csv(first, then));
+  expect((await s.run(['member', 'import', join(s.dir, 'a.csv')])).code).toBe(0);
+  expect((await s.run(['member', 'import', join(s.dir, 'b.csv')], { CONSORT_NOW: '2026-03-02T10:00:00Z' })).code).toBe(0);
+  return s;
+}
+
 const recorded = (db: string) => rowsAt<{ email: string; message_id: string | null; channel: string }>(db, "select p.email, n.message_id, n.channel from notice n join person p on p.id = n.person_id where n.channel <> 'membership-terms' order by p.email");
 const pendingTo = async (run: (a: string[]) => Promise<{ stdout: string }>) => (JSON.parse((await run(['notice', 'pending', '--format', 'json'])).stdout) as Array<{ to: string }>).map((n) => n.to).sort();
 /** The messages of an mbox, each with its "From " line. */
@@ -167,12 +178,7 @@ describe('P9: the letter people read', () => {
 
 describe('P9: notice pending, a page at a time', () => {
   test('more notices than a page (1000), over two due dates: every one once, soonest due first, then a write beside it', async () => {
-    const { dir, run } = await setup();
-    const csv = (from: number, n: number) => 'name,email,status\n' + Array.from({ length: n }, (_, i) => `P ${from + i},p${from + i}@example.org,member`).join('\n') + '\n';
-    writeFileSync(join(dir, 'a.csv'), csv(0, 1040));
-    writeFileSync(join(dir, 'b.csv'), csv(1040, 25));
-    expect((await run(['member', 'import', join(dir, 'a.csv')])).code).toBe(0);
-    expect((await run(['member', 'import', join(dir, 'b.csv')], { CONSORT_NOW: '2026-03-02T10:00:00Z' })).code).toBe(0);
+    const { run } = await membersOnTwoDates(1040, 25);
     const r = await run(['notice', 'pending', '--format', 'ndjson'], { CONSORT_NOW: '2026-03-02T10:00:00Z' });
     expect(r.code).toBe(0);
     const pending = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { to: string; disclosure: number; due_on: string });
@@ -245,12 +251,7 @@ describe('P9: a cron check staff can clear', () => {
   });
 
   test('P9: more problems than a page (5000), over two due dates: every one once, soonest due first, the ids unique', async () => {
-    const { dir, run } = await setup();
-    const csv = (from: number, n: number) => 'name,email,status\n' + Array.from({ length: n }, (_, i) => `P ${from + i},p${from + i}@example.org,member`).join('\n') + '\n';
-    writeFileSync(join(dir, 'a.csv'), csv(0, 5200));
-    writeFileSync(join(dir, 'b.csv'), csv(5200, 30));
-    expect((await run(['member', 'import', join(dir, 'a.csv')])).code).toBe(0);
-    expect((await run(['member', 'import', join(dir, 'b.csv')], { CONSORT_NOW: '2026-03-02T10:00:00Z' })).code).toBe(0);
+    const { run } = await membersOnTwoDates(5200, 30);
     const r = await run(['disclosures', 'check', '--within', '30', '--format', 'ndjson'], { CONSORT_NOW: '2026-03-02T10:00:00Z' });
     expect(r.code).toBe(3);
     const found = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: string; due_on: string; subject: string });

@@ -86,13 +86,16 @@ export async function* streamRows<Row>(on: Db | Kysely<Database>, text: string):
  * statement, one snapshot). While a SQLite query's pages are read, nothing else may run on the
  * connection (better-sqlite3 refuses it): read them to the end, or stop (the iterator closes).
  */
-export async function* queryPages<Row>(db: Db, query: CompiledQuery, size = 1000): AsyncGenerator<Row[]> {
+export async function* queryPages<Row>(db: Db, query: CompiledQuery, size = 1000, o: { pluck?: boolean } = {}): AsyncGenerator<Row[]> {
   if (db.dialect === 'postgres') {
     yield* cursorPages<Row>(db.kysely, query, size);
     return;
   }
   let page: Row[] = [];
-  for (const row of db.sqlite.prepare(query.sql).iterate(query.parameters) as IterableIterator<Row>) {
+  const st = db.sqlite.prepare(query.sql);
+  // Plucked (SQLite only), each row is its one column's value.
+  if (o.pluck) st.pluck();
+  for (const row of st.iterate(query.parameters) as IterableIterator<Row>) {
     page.push(row);
     if (page.length === size) {
       yield page;

@@ -85,10 +85,14 @@ export async function* disclosurePagesWhere(db: Db, f: DisclosureQuery): AsyncGe
   }
   // On SQLite each row as one JSON array (as checkRowPages reads them, and for the same reason):
   // 600k disclosures in 3.0-3.1 s against 5.0-7.6 s as named rows, in-process (bench/README).
-  // The outer order is the inner one, which SQLite flattens into the same plan.
-  const text = `select json_array(${DISCLOSURE_COLUMNS.join(', ')}) from (${query.sql}) order by due_on, id`;
-  for await (const page of queryPages<string>(db, { ...query, sql: text }, 1000, { pluck: true })) yield page.map(disclosureRowOf);
+  for await (const page of queryPages<string>(db, { ...query, sql: asJsonRows(query.sql) }, 1000, { pluck: true })) yield page.map(disclosureRowOf);
 }
+
+/**
+ * A query of selectDisclosures as one JSON text a row (SQLite), in its order: the outer order is
+ * the inner one, which SQLite flattens into the same plan (or, under a LIMIT, sorts a page).
+ */
+const asJsonRows = (text: string) => `select json_array(${DISCLOSURE_COLUMNS.join(', ')}) from (${text}) order by due_on, id`;
 
 /** The columns of selectDisclosures by name, in the order disclosureRowOf reads them by position. */
 const DISCLOSURE_COLUMNS = [
@@ -111,7 +115,8 @@ function disclosureRowOf(text: string): DisclosureRow {
  * first, so memory holds one page however many there are (300k new members are 300k planned
  * announcements). On PostgreSQL's pool, one cursor (one statement, one snapshot): 600k read by
  * keyset took 603 statements of 38 ms each, planned as a nested loop per page, where one query
- * hashes its joins once (bench/README). In a transaction, or on SQLite, read by keyset on
+ * hashes its joins once (bench/README). In a transaction, or on SQLite (one JSON text a row
+ * when given the database, as disclosurePagesWhere reads them), read by keyset on
  * (due_on, id), so every page costs the same and the caller may write between pages (a
  * PostgreSQL connection answers one statement at a time; better-sqlite3 refuses a write while
  * a statement is being read).
@@ -126,7 +131,13 @@ export async function* plannedDisclosurePages(on: Db | Kysely<Database>, through
     for await (const page of cursorPages<DisclosureRow>(db, planned().compile(), size)) yield page.map(toDisclosureRow);
     return;
   }
-  const read = async (q: ReturnType<typeof planned>, n: number) => (await q.limit(n).execute()).map(toDisclosureRow);
+  // On SQLite's own connection, one JSON text a row, as disclosurePagesWhere reads them.
+  const sqlite = 'dialect' in on && on.dialect === 'sqlite' ? on.sqlite : undefined;
+  const read = async (q: ReturnType<typeof planned>, n: number) => {
+    if (!sqlite) return (await q.limit(n).execute()).map(toDisclosureRow);
+    const c = q.limit(n).compile();
+    return (sqlite.prepare(asJsonRows(c.sql)).pluck().all(c.parameters as unknown[]) as string[]).map(disclosureRowOf);
+  };
   let after: DisclosureRow | undefined;
   for (;;) {
     // The rest of the last page's date, then the dates after it: each an equality or a range the

@@ -122,17 +122,19 @@ function disclosureRowOf(text: string): DisclosureRow {
  * a statement is being read).
  */
 export async function* plannedDisclosurePages(on: Db | Kysely<Database>, through?: string, size = 5000): AsyncGenerator<DisclosureRow[]> {
-  const db = 'dialect' in on ? on.kysely : on;
+  // Given the database (not a transaction's connection), the pages may be read its own way.
+  const whole = 'dialect' in on ? on : undefined;
+  const db = whole ? whole.kysely : (on as Kysely<Database>);
   const planned = () => {
     const q = selectDisclosures(db).where('x.state', '=', 'planned');
     return through === undefined ? q : q.where('x.due_on', '<=', through);
   };
-  if ('dialect' in on && on.dialect === 'postgres') {
+  if (whole?.dialect === 'postgres') {
     for await (const page of cursorPages<DisclosureRow>(db, planned().compile(), size)) yield page.map(toDisclosureRow);
     return;
   }
   // On SQLite's own connection, one JSON text a row, as disclosurePagesWhere reads them.
-  const sqlite = 'dialect' in on && on.dialect === 'sqlite' ? on.sqlite : undefined;
+  const sqlite = whole?.dialect === 'sqlite' ? whole.sqlite : undefined;
   const read = async (q: ReturnType<typeof planned>, n: number) => {
     if (!sqlite) return (await q.limit(n).execute()).map(toDisclosureRow);
     const c = q.limit(n).compile();

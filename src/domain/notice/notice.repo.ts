@@ -26,10 +26,9 @@ export interface PendingNotice {
 
 /**
  * The pending notices a page at a time, soonest due first: those of planned disclosures (by due
- * date, then id, read by keyset so a page costs the same however far in), then those of lawful
+ * date, then id, read as plannedDisclosurePages reads them), then those of lawful
  * disclosures already made whose people have not been told (P9). A run over a large backlog
- * holds one page, not the whole list. Given the database (not a transaction), the pages are
- * read as plannedDisclosurePages reads them there.
+ * holds one page, not the whole list.
  */
 export async function* pendingNoticePages(on: Db | Kysely<Database>, size = 1000): AsyncGenerator<PendingNotice[]> {
   const trx = 'dialect' in on ? on.kysely : on;
